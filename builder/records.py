@@ -1,0 +1,211 @@
+"""Typed records passed between pipeline stages.
+
+Every record that quotes an article points back into it by (source id,
+paragraph id, character offsets into that paragraph's text), so a quote is
+always ``paragraph.text[start:end]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------- load
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One numbered paragraph of an article's cleaned text."""
+
+    id: str  # "p1", "p2", ...
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A decoded, cleaned article with its metadata."""
+
+    id: str  # ASCII slug, stable, unique in the corpus
+    file: str  # path relative to the seeds folder, "/"-separated
+    sha256: str  # of the raw bytes
+    title: str
+    language: str  # ISO 639-1
+    paragraphs: tuple[Paragraph, ...]
+    outlet: str | None = None
+    author: str | None = None
+    published: str | None = None  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    published_precision: str | None = None  # "day", "month", "year"
+    url: str | None = None
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+
+    def paragraph(self, pid: str) -> Paragraph | None:
+        """Return the paragraph with this id, or None."""
+        for p in self.paragraphs:
+            if p.id == pid:
+                return p
+        return None
+
+    @property
+    def text(self) -> str:
+        """Return the cleaned text, paragraphs separated by blank lines."""
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An input file that could not become an article."""
+
+    file: str
+    reason: str
+
+
+# ---------------------------------------------------------------- annotate
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in a paragraph, with its precision and provenance."""
+
+    paragraph: str
+    start: int
+    end: int
+    text: str  # the surface form, paragraph.text[start:end]
+    value: str  # ISO: "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    precision: str  # "day", "month", "year"
+    relative: bool = False  # resolved against the publication date
+    kind: str = "point"  # "point" or "since" ("since 2009", "с 2009 года")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mention: which entity, where, and the surface text."""
+
+    entity: str
+    paragraph: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence with its language-independent signature."""
+
+    index: int
+    paragraph: str
+    start: int
+    end: int
+    text: str
+    entities: tuple[str, ...] = ()  # sorted unique entity ids
+    topics: tuple[str, ...] = ()  # sorted topic slugs with evidence here
+    concepts: tuple[str, ...] = ()  # sorted concept ids (sign, meet, simplify...)
+    dates: tuple[DateMention, ...] = ()
+    numbers: tuple[str, ...] = ()  # normalised numbers other than dates
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """Everything annotate found in one article."""
+
+    source: str
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+
+
+# ---------------------------------------------------------------- link
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote of one paragraph of one source."""
+
+    source: str
+    paragraph: str
+    start: int
+    end: int
+    quote: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Sentences from one or more sources that state the same thing."""
+
+    id: str
+    topics: tuple[str, ...]
+    text: str
+    citations: tuple[Citation, ...]
+    entities: tuple[str, ...] = ()
+    concepts: tuple[str, ...] = ()
+
+    @property
+    def corroboration(self) -> int:
+        return len({c.source for c in self.citations})
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about the same event, across languages."""
+
+    id: str
+    title: str
+    sources: tuple[str, ...]
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event on the timeline."""
+
+    date: str
+    precision: str
+    text: str
+    topics: tuple[str, ...]
+    citations: tuple[Citation, ...]
+    kind: str = "point"
+
+
+@dataclass(frozen=True)
+class Version:
+    """One value that some sources give in a discrepancy."""
+
+    value: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A point on which sources disagree, or contradict a known fact."""
+
+    id: str
+    subject: str
+    values: tuple[Version, ...]
+    note: str
+    topics: tuple[str, ...] = ()
+    story: str | None = None
+
+
+@dataclass(frozen=True)
+class InputReport:
+    """What happened to one input file."""
+
+    file: str
+    status: str  # "rendered", "duplicate", "rejected"
+    reason: str | None = None
+    duplicate_of: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the renderer needs, gathered before anything is written."""
+
+    articles: tuple[Article, ...]
+    annotations: dict[str, Annotations]
+    report: tuple[InputReport, ...]
+    claims: tuple[Claim, ...] = ()
+    stories: tuple[Story, ...] = ()
+    events: tuple[Event, ...] = ()
+    discrepancies: tuple[Discrepancy, ...] = ()
+    inferred: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # source id -> (published, precision, reason) for dates inferred in link
