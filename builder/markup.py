@@ -1,0 +1,68 @@
+"""Escape article text for Markdown pages, HTML and URLs.
+
+Every piece of article text passes through ``md`` before it enters a page:
+HTML specials and every character Markdown, attr_list, footnotes or Jinja
+could read as syntax become numeric character references, which render as
+the same characters and are never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+# Characters that start or end Markdown/HTML/Jinja syntax anywhere in a line.
+_SPECIAL = set("&<>\"'`*_{}[]()#+-.!|~^=:$%\\@")
+# Invisible controls that can reorder or hide text (bidi overrides, isolates,
+# zero-width characters): shown as a visible marker instead.
+_INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\u00ad]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_WS = re.compile(r"\s+")
+
+
+def visible(text: str) -> str:
+    """Return text with invisible and control characters made visible or removed."""
+    text = _CONTROL.sub("", text)
+    return _INVISIBLE.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def md(text: object) -> Markup:
+    """Return article text as inline Markdown that renders as exactly that text."""
+    if isinstance(text, Markup):
+        return text
+    s = _WS.sub(" ", visible(str(text)))
+    return Markup("".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in s))
+
+
+def html(text: object) -> Markup:
+    """Return text escaped for an HTML attribute or element (no Markdown involved)."""
+    return Markup.escape(visible(str(text)))
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return the URL if it is plain http(s) with a host, else None."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    if any(c in url for c in " <>\"'`\\") or _CONTROL.search(url) or _INVISIBLE.search(url):
+        return None
+    return url
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """Return an ASCII slug: transliterated, lowercase, [a-z0-9-]."""
+    from builder.translit import transliterate
+
+    s = unicodedata.normalize("NFKD", transliterate(text))
+    s = s.encode("ascii", "ignore").decode("ascii").lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s[:80].strip("-") or fallback
