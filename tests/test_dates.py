@@ -1,0 +1,141 @@
+"""Behaviour of builder.dates.find_dates, pinned as a table of (text, language, anchor, expected)."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.dates import find_dates, month_number
+
+P, S = "point", "since"
+R = "relative"
+
+# expected: (surface, value, precision, flag) where flag is "point", "since" or "relative"
+CASES = [
+    # Russian, absolute
+    (
+        "Об этом 18 апреля 2025 года проинформировали",
+        "ru",
+        None,
+        [("18 апреля 2025 года", "2025-04-18", "day", P)],
+    ),
+    (
+        "подписано 5 ноября 2024 года в ходе визита",
+        "ru",
+        None,
+        [("5 ноября 2024 года", "2024-11-05", "day", P)],
+    ),
+    ("В декабре 2025 года Казахстан и Франция", "ru", None, [("декабре 2025 года", "2025-12", "month", P)]),
+    ("действующего с 2009 года соглашения", "ru", None, [("с 2009 года", "2009", "year", S)]),
+    ("в 2025 году", "ru", None, [("2025 году", "2025", "year", P)]),
+    ("от 22.01.2026 10:23 Фото", "ru", None, [("22.01.2026", "2026-01-22", "day", P)]),
+    (
+        "Депутаты Сената 22 января 2026 года ратифицировали",
+        "ru",
+        None,
+        [("22 января 2026 года", "2026-01-22", "day", P)],
+    ),
+    ("с 1 марта 2025 г. действует", "ru", None, [("с 1 марта 2025 г.", "2025-03-01", "day", S)]),
+    # English
+    ("in force since 2009.", "en", None, [("since 2009", "2009", "year", S)]),
+    ("under the 2009 Agreement on Combating Crime", "en", None, [("2009", "2009", "year", P)]),
+    ("To recall, in December 2024, the bureau", "en", None, [("December 2024", "2024-12", "month", P)]),
+    ("On April 19, 2025 they met", "en", None, [("April 19, 2025", "2025-04-19", "day", P)]),
+    ("on 19 April 2025 they met", "en", None, [("19 April 2025", "2025-04-19", "day", P)]),
+    ("published 2025-04-19.", "en", None, [("2025-04-19", "2025-04-19", "day", P)]),
+    ("the 2024 year budget", "en", None, [("2024 year", "2024", "year", P)]),
+    ("talks held in 2024", "en", None, [("2024", "2024", "year", P)]),
+    (
+        "ASTANA, Kazakhstan, April 19. The minister",
+        "en",
+        "2025-04-20",
+        [("April 19", "2025-04-19", "day", R)],
+    ),
+    ("ASTANA, Kazakhstan, April 19. The minister", "en", None, []),
+    # Kazakh
+    ("2025 жылғы 18 сәуір күні", "kk", None, [("2025 жылғы 18 сәуір", "2025-04-18", "day", P)]),
+    ("2024 жылдың желтоқсанында келісім", "kk", None, [("2024 жылдың желтоқсанында", "2024-12", "month", P)]),
+    ("2009 жылдан бері күшінде", "kk", None, [("2009 жылдан бері", "2009", "year", S)]),
+    ("2025 жылы қол қойылды", "kk", None, [("2025 жылы", "2025", "year", P)]),
+    # German
+    ("am 18. April 2025 in Paris", "de", None, [("18. April 2025", "2025-04-18", "day", P)]),
+    ("im Dezember 2024 unterzeichnet", "de", None, [("Dezember 2024", "2024-12", "month", P)]),
+    ("seit 2009 in Kraft", "de", None, [("seit 2009", "2009", "year", S)]),
+    # French
+    (
+        "le 18 avril 2025, depuis 2009",
+        "fr",
+        None,
+        [("18 avril 2025", "2025-04-18", "day", P), ("depuis 2009", "2009", "year", S)],
+    ),
+    # relative, resolved against the anchor
+    ("подписанного в прошлом году", "ru", "2025-04-18", [("в прошлом году", "2024", "year", R)]),
+    ("подписанного в прошлом году", "ru", "2026-01-02", [("в прошлом году", "2025", "year", R)]),
+    ("подписанного в прошлом году", "ru", None, []),
+    ("the Readmission Agreement signed last year", "en", "2025-04-19", [("last year", "2024", "year", R)]),
+    ("былтыр қол қойылған", "kk", "2025-04-19", [("былтыр", "2024", "year", R)]),
+    ("im vergangenen Jahr unterzeichnet", "de", "2025-04-19", [("im vergangenen Jahr", "2024", "year", R)]),
+    ("letztes Jahr", "de", "2025-04-19", [("letztes Jahr", "2024", "year", R)]),
+    ("в этом году", "ru", "2025-04-19", [("в этом году", "2025", "year", R)]),
+    ("this year", "en", "2025-04-19", [("this year", "2025", "year", R)]),
+    ("в пятницу", "ru", "2026-01-05", [("в пятницу", "2026-01-02", "day", R)]),
+    ("в пятницу", "ru", "2026-01-02", [("в пятницу", "2026-01-02", "day", R)]),
+    ("on Friday", "en", "2026-01-05", [("on Friday", "2026-01-02", "day", R)]),
+    ("am Freitag", "de", "2026-01-05", [("am Freitag", "2026-01-02", "day", R)]),
+    ("жұма күні", "kk", "2026-01-05", [("жұма күні", "2026-01-02", "day", R)]),
+    ("вчера", "ru", "2026-01-01", [("вчера", "2025-12-31", "day", R)]),
+    ("yesterday", "en", "2026-01-01", [("yesterday", "2025-12-31", "day", R)]),
+    ("gestern", "de", "2026-01-01", [("gestern", "2025-12-31", "day", R)]),
+    ("кеше", "kk", "2026-01-01", [("кеше", "2025-12-31", "day", R)]),
+    ("сегодня", "ru", "2026-01-01", [("сегодня", "2026-01-01", "day", R)]),
+    ("today", "en", "2026-01-01", [("today", "2026-01-01", "day", R)]),
+    ("in December", "en", "2026-01-10", [("in December", "2025-12", "month", R)]),
+    ("в декабре", "ru", "2025-12-20", [("в декабре", "2025-12", "month", R)]),
+    ("в декабре прошлого года", "ru", "2026-01-10", [("в декабре прошлого года", "2025-12", "month", R)]),
+    ("on April 19 the talks", "en", "2026-01-10", [("April 19", "2025-04-19", "day", R)]),
+    ("18 апреля", "ru", "2025-05-01", [("18 апреля", "2025-04-18", "day", R)]),
+    # traps: nothing to return
+    ("Звоните +7 (727) 123-45-67", "ru", "2025-01-01", []),
+    ("или 8 800 2025 2026", "ru", "2025-01-01", []),
+    ("Приказ № 2025/123 и id=20250419", "ru", None, []),
+    ("https://x.kz/2025/04/19/news", "en", None, []),
+    ("в 2025 тенге", "ru", None, []),
+    ("1500 euros", "en", None, []),
+    ("at 10:23", "en", None, []),
+    ("31.02.2025", "ru", None, []),
+    ("There were 2025 people", "en", None, []),
+    ("you may 2025", "en", None, []),
+    ("в декабре 20 стран", "ru", None, []),
+    ("", "ru", "2025-01-01", []),
+    ("\x00\x01 ]]] ((( 9999 99.99.9999", "xx", "not-a-date", []),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "expected"), CASES)
+def test_find_dates(text, language, anchor, expected):
+    found = find_dates(text, language, anchor, paragraph="p1")
+    got = [(d.text, d.value, d.precision, R if d.relative else d.kind) for d in found]
+    assert got == expected
+    for d in found:
+        assert text[d.start : d.end] == d.text
+        assert d.paragraph == "p1"
+
+
+@pytest.mark.parametrize(
+    ("word", "number"),
+    [
+        ("апреля", 4),
+        ("декабре", 12),
+        ("April", 4),
+        ("Dezember", 12),
+        ("желтоқсанында", 12),
+        ("avril", 4),
+        ("foo", None),
+    ],
+)
+def test_month_number(word, number):
+    assert month_number(word) == number
+
+
+def test_never_raises_on_odd_input():
+    for text in ["\ud800", "9" * 10_000, "в " * 5000, None]:
+        assert isinstance(find_dates(text, "ru", "2025-01-01"), list)
