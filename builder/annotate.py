@@ -1,0 +1,227 @@
+"""Annotate an article: sentences, entity mentions, topic evidence, concepts, dates, numbers.
+
+``annotate`` is a pure function of the article's text and the config;
+``annotate_cached`` keeps its results on disk, keyed by a hash of both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from builder.config import Config
+from builder.nlp import sentences as sentence_split
+from builder.nlp.matcher import Matcher, matcher_for
+from builder.nlp.numbers import find_numbers
+from builder.nlp.tokens import tokenize
+from builder.records import Annotations, Article, DateMention, Mention, Paragraph, Sentence
+
+ANNOTATE_VERSION = "1"
+log = logging.getLogger(__name__)
+
+
+def _find_dates(paragraph: Paragraph, article: Article) -> list[DateMention]:
+    """Return the paragraph's dates from builder.dates, or none when it is missing or fails."""
+    try:
+        from builder.dates import find_dates
+    except Exception:
+        return []
+    try:
+        found = find_dates(paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id)
+    except Exception as exc:  # a date bug must not lose the article's other annotations
+        log.warning("%s: %s: dates failed: %s", article.file, paragraph.id, exc)
+        return []
+    n = len(paragraph.text)
+    return [d for d in found if isinstance(d, DateMention) and 0 <= d.start < d.end <= n]
+
+
+def _paragraph(
+    article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher
+) -> tuple[list[Sentence], list[Mention]]:
+    """Return the sentences and entity mentions of one paragraph."""
+    text = paragraph.text
+    language = (article.language or "").lower()
+    dates = _find_dates(paragraph, article)
+    date_spans = tuple((d.start, d.end) for d in dates)
+    numbers = find_numbers(text, language, date_spans)
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    for start, end in sentence_split.split(text):
+        tokens = tokenize(text[start:end], language, offset=start)
+        entities: set[str] = set()
+        topics: set[str] = set()
+        concepts: set[str] = set()
+        for m in matcher.find(tokens, language):
+            kind, tid = m.target.kind, m.target.id
+            if kind in ("entity", "role"):
+                entities.add(tid)
+            elif kind == "topic":
+                topics.add(tid)
+            elif kind == "concept":
+                concepts.add(tid)
+            if kind == "entity":
+                ms, me = tokens[m.first].start, tokens[m.last - 1].end
+                mentions.append(Mention(tid, paragraph.id, ms, me, text[ms:me]))
+        sentences.append(
+            Sentence(
+                index=first_index + len(sentences),
+                paragraph=paragraph.id,
+                start=start,
+                end=end,
+                text=text[start:end],
+                entities=tuple(sorted(entities)),
+                topics=tuple(sorted(topics)),
+                concepts=tuple(sorted(concepts)),
+                dates=tuple(d for d in dates if start <= d.start < end),
+                numbers=tuple(dict.fromkeys(v for s, _e, v in numbers if start <= s < end)),
+            )
+        )
+    return sentences, mentions
+
+
+def annotate(article: Article, config: Config) -> Annotations:
+    """Return the annotations of one article."""
+    matcher = matcher_for(config)
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    for paragraph in article.paragraphs:
+        try:
+            s, m = _paragraph(article, paragraph, len(sentences), matcher)
+        except Exception as exc:  # keep the rest of the article; say which paragraph failed
+            log.warning("%s: %s: annotation failed: %s", article.file, paragraph.id, exc)
+            continue
+        sentences.extend(s)
+        mentions.extend(m)
+    return Annotations(source=article.id, sentences=tuple(sentences), mentions=tuple(mentions))
+
+
+# ---------------------------------------------------------------- cache
+
+
+def cache_key(article: Article, config: Config) -> str:
+    """Return the hash of everything annotate reads: text, language, date, id, config, version."""
+    payload = {
+        "version": ANNOTATE_VERSION,
+        "config": config.digest,
+        "id": article.id,
+        "file": article.file,
+        "language": article.language,
+        "published": article.published,
+        "paragraphs": [[p.id, p.text] for p in article.paragraphs],
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _dump(a: Annotations) -> str:
+    return json.dumps(
+        {
+            "source": a.source,
+            "sentences": [
+                {
+                    "index": s.index,
+                    "paragraph": s.paragraph,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                    "entities": list(s.entities),
+                    "topics": list(s.topics),
+                    "concepts": list(s.concepts),
+                    "dates": [vars(d) for d in s.dates],
+                    "numbers": list(s.numbers),
+                }
+                for s in a.sentences
+            ],
+            "mentions": [vars(m) for m in a.mentions],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def _load(text: str) -> Annotations:
+    raw = json.loads(text)
+    return Annotations(
+        source=str(raw["source"]),
+        sentences=tuple(
+            Sentence(
+                index=s["index"],
+                paragraph=s["paragraph"],
+                start=s["start"],
+                end=s["end"],
+                text=s["text"],
+                entities=tuple(s["entities"]),
+                topics=tuple(s["topics"]),
+                concepts=tuple(s["concepts"]),
+                dates=tuple(DateMention(**d) for d in s["dates"]),
+                numbers=tuple(s["numbers"]),
+            )
+            for s in raw["sentences"]
+        ),
+        mentions=tuple(Mention(**m) for m in raw["mentions"]),
+    )
+
+
+def _valid(a: Annotations, article: Article) -> bool:
+    """Tell whether cached annotations still point into this article's text."""
+    if a.source != article.id:
+        return False
+    texts = {p.id: p.text for p in article.paragraphs}
+    spans = [(s.paragraph, s.start, s.end, s.text) for s in a.sentences]
+    spans += [(m.paragraph, m.start, m.end, m.text) for m in a.mentions]
+    return all(pid in texts and texts[pid][start:end] == quote for pid, start, end, quote in spans)
+
+
+def annotate_cached(article: Article, config: Config, cache_dir: Path | None) -> Annotations:
+    """Return annotate(article, config), read from or saved to cache_dir/annotate/ when given."""
+    if cache_dir is None:
+        return annotate(article, config)
+    key = cache_key(article, config)
+    path = Path(cache_dir) / "annotate" / key[:2] / key
+    try:
+        cached = _load(path.read_text("utf-8"))
+        if _valid(cached, article):
+            return cached
+    except FileNotFoundError:
+        pass
+    except Exception as exc:  # a corrupt entry is recomputed and overwritten
+        log.debug("%s: ignoring bad annotate cache entry %s: %s", article.file, path.name, exc)
+    result = annotate(article, config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(_dump(result))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:  # a read-only or full disk only costs the cache
+        log.debug("cannot write annotate cache %s: %s", path, exc)
+    return result
+
+
+def _one(job: tuple[Article, Config, Path | None]) -> Annotations:
+    return annotate_cached(*job)
+
+
+def annotate_all(
+    articles: Iterable[Article], config: Config, cache_dir: Path | None = None, jobs: int = 1
+) -> dict[str, Annotations]:
+    """Return {article id: annotations}, over a process pool when jobs > 1."""
+    articles = list(articles)
+    work = [(a, config, cache_dir) for a in articles]
+    if jobs > 1 and len(articles) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = list(pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 4))))
+    else:
+        results = [_one(w) for w in work]
+    return {a.id: r for a, r in zip(articles, results, strict=True)}

@@ -1,0 +1,1 @@
+"""Language tools for the annotate stage: sentences, tokens, lemmas, term matching, numbers."""

@@ -1,0 +1,105 @@
+"""Lemmatise words per language: pymorphy3 for Cyrillic, simplemma for the rest.
+
+A word's *keys* are the set of forms it can be matched by: its lemma (or, for
+words the dictionary does not know, every lemma the analyser guesses) and its
+own folded surface. A term token matches a text token when their keys meet.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+# Characters that may sit inside a word without being part of it.
+INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+STRESS = re.compile("[\u0300\u0301]")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+
+# Languages whose Cyrillic words pymorphy3 analyses in full (guesses included).
+PYMORPHY_FULL = frozenset({"ru"})
+# Share of the best parse's score a parse of a known word needs to count.
+KNOWN_SCORE_SHARE = 0.3
+
+_lock = threading.Lock()
+_morph = None
+_simplemma_bad: set[str] = set()
+
+
+def clean(word: str) -> str:
+    """Return the word without soft hyphens, zero-width marks and stress accents."""
+    word = unicodedata.normalize("NFC", INVISIBLE.sub("", word))
+    return STRESS.sub("", word)
+
+
+def fold(word: str) -> str:
+    """Return the cleaned, lowercased word with ё folded to е."""
+    return clean(word).lower().replace("ё", "е")
+
+
+def _analyser():
+    global _morph
+    if _morph is None:
+        with _lock:
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer(lang="ru")
+    return _morph
+
+
+def _pymorphy(word: str, guesses: bool) -> set[str]:
+    parses = _analyser().parse(word)
+    if not parses:
+        return set()
+    known = [p for p in parses if p.is_known]
+    if known:
+        best = known[0].score or 1.0
+        return {p.normal_form for p in known if p.score >= best * KNOWN_SCORE_SHARE} | {known[0].normal_form}
+    if guesses:
+        return {p.normal_form for p in parses}
+    return set()
+
+
+def _simplemma(word: str, language: str) -> set[str]:
+    if language in _simplemma_bad:
+        return set()
+    try:
+        import simplemma
+
+        return {simplemma.lemmatize(word, lang=language)}
+    except Exception:  # unsupported language or a bad dictionary: fall back to the surface
+        _simplemma_bad.add(language)
+        return set()
+
+
+@lru_cache(maxsize=262_144)
+def keys(word: str, language: str) -> frozenset[str]:
+    """Return the folded forms (lemmas and surface) the word can be matched by."""
+    surface = fold(word)
+    if not surface:
+        return frozenset()
+    try:
+        if CYRILLIC.search(surface):
+            if language in PYMORPHY_FULL or language not in ("kk", "uk", "be", "bg", "sr", "mk", "ky", "tt"):
+                found = _pymorphy(surface, guesses=True)
+            elif language in ("uk", "bg"):
+                found = _simplemma(clean(word), language) or _pymorphy(surface, guesses=False)
+            else:  # Kazakh and other Cyrillic languages: only words the Russian dictionary knows
+                found = _pymorphy(surface, guesses=False)
+        elif LATIN.search(surface):
+            lang = language if language not in ("ru", "kk", "uk", "be", "ky", "tt") else "en"
+            found = _simplemma(clean(word), lang)
+        else:
+            found = set()
+    except Exception:  # a lemmatiser failure never stops annotation
+        found = set()
+    return frozenset({fold(f) for f in found if f} | {surface})
+
+
+def lemma(word: str, language: str) -> str:
+    """Return one lemma for the word (the first guess), lowercased."""
+    ks = sorted(keys(word, language) - {fold(word)})
+    return ks[0] if ks else fold(word)

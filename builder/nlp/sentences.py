@@ -1,0 +1,33 @@
+"""Split a paragraph into sentences with character offsets."""
+
+from __future__ import annotations
+
+import re
+
+LINE = re.compile(r"[^\n]+")
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences of text, stripped of surrounding whitespace."""
+    from razdel import sentenize
+
+    spans = []
+    for line in LINE.finditer(text):
+        base = line.start()
+        try:
+            parts = [(base + s.start, base + s.stop) for s in sentenize(line.group())]
+        except Exception:  # razdel failed on odd input: keep the line whole
+            parts = [(line.start(), line.end())]
+        for start, end in parts:
+            start, end = _strip(text, start, end)
+            if end > start:
+                spans.append((start, end))
+    return spans

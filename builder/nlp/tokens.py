@@ -1,0 +1,32 @@
+"""Split text into word tokens with character offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from builder.nlp.lemmas import clean, fold, keys
+
+# A word: letters and digits, with soft hyphens, zero-width marks and stress accents inside.
+# Hyphens and apostrophes split words ("Касым-Жомарт", "Interpol's"), in terms and text alike.
+WORD = re.compile(r"[^\W_](?:[^\W_]|[\u00ad\u200b\u200c\u200d\u2060\u0300\u0301])*")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: offsets into the text it was cut from, and its match keys."""
+
+    start: int
+    end: int
+    surface: str  # cleaned, case kept
+    fold: str  # cleaned, lowercased
+    keys: frozenset[str]
+
+
+def tokenize(text: str, language: str, offset: int = 0) -> list[Token]:
+    """Return the word tokens of text; offsets are shifted by offset."""
+    out = []
+    for m in WORD.finditer(text):
+        word = m.group()
+        out.append(Token(m.start() + offset, m.end() + offset, clean(word), fold(word), keys(word, language)))
+    return out
