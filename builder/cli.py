@@ -1,0 +1,74 @@
+"""Command line: python -m builder build [--seeds DIR] [--out DIR] [--config FILE] [--strict]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from builder.errors import BuilderError, CheckError, ConfigError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m builder", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="generate the Markdown pages and data/ from the articles")
+    b.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    b.add_argument("--out", type=Path, default=Path("docs"), help="docs folder to write into (default: docs)")
+    b.add_argument("--config", type=Path, default=Path("research.yml"), help="research definition")
+    b.add_argument("--strict", action="store_true", help="exit 1 if any input was rejected or warned about")
+    b.add_argument(
+        "--cache", type=Path, default=None, help="cache folder (default: .cache next to the config)"
+    )
+    b.add_argument("--no-cache", action="store_true", help="do not read or write the annotation cache")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return p
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from builder.build import build
+    from builder.config import load_config
+    from builder.write import write_tree
+
+    try:
+        if not args.seeds.is_dir():
+            raise ConfigError(f"{args.seeds}: seeds folder not found")
+        config = load_config(args.config)
+        cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
+        result = build(args.seeds, config, cache, args.jobs)
+        written, removed = write_tree(args.out, result.files)
+    except ConfigError as exc:
+        _say(f"error: {exc}")
+        return EXIT_USAGE
+    except CheckError as exc:
+        _say(f"error: {exc}")
+        return EXIT_FAILED
+    except BuilderError as exc:
+        _say(f"error: {exc}")
+        return EXIT_FAILED
+    for line in result.problems:
+        _say(line)
+    if not args.quiet:
+        counts = {
+            k: sum(1 for r in result.report if r.status == k) for k in ("rendered", "duplicate", "rejected")
+        }
+        _say(
+            f"{counts['rendered']} rendered, {counts['duplicate']} duplicates, {counts['rejected']} rejected; "
+            f"{len(written)} files written, {len(removed)} removed in {args.out}"
+        )
+    if args.strict and result.problems:
+        _say(f"strict: {len(result.problems)} problems (see above)")
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Render the machine-readable exports under data/: {relative path: text}."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from builder.config import Config
+from builder.records import Citation, Corpus
+
+
+def dump(value: Any) -> str:
+    """Return stable JSON: UTF-8, keys sorted, one trailing newline."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def _cite(c: Citation) -> dict:
+    return {"source": c.source, "paragraph": c.paragraph, "quote": c.quote, "language": c.language}
+
+
+def sources_json(corpus: Corpus, topics: dict[str, tuple[str, ...]], story_of: dict[str, str]) -> list[dict]:
+    out = []
+    for a in corpus.articles:
+        published, precision, inferred = a.published, a.published_precision, None
+        if not published and a.id in corpus.inferred:
+            published, precision, inferred = corpus.inferred[a.id]
+        out.append(
+            {
+                "id": a.id,
+                "file": a.file,
+                "title": a.title,
+                "outlet": a.outlet,
+                "author": a.author,
+                "language": a.language,
+                "published": published,
+                "published_precision": precision,
+                "published_inferred": inferred,
+                "topics": list(topics.get(a.id, ())),
+                "story": story_of.get(a.id),
+                "sha256": a.sha256,
+                "url": a.url,
+                "paragraphs": [{"id": p.id, "text": p.text} for p in a.paragraphs],
+            }
+        )
+    return out
+
+
+def render_data(corpus: Corpus, config: Config, source_topics: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Return the JSON exports keyed by docs-relative path."""
+    story_of = {s: st.id for st in corpus.stories for s in st.sources}
+    mentions: dict[str, set[str]] = {}
+    for sid, ann in corpus.annotations.items():
+        for m in ann.mentions:
+            mentions.setdefault(m.entity, set()).add(sid)
+    entities = [
+        {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type,
+            "role": e.role,
+            "aliases": sorted(set(e.all_aliases())),
+            "sources": sorted(mentions.get(e.id, ())),
+        }
+        for e in config.entities
+        if mentions.get(e.id)
+    ]
+    return {
+        "data/sources.json": dump(sources_json(corpus, source_topics, story_of)),
+        "data/claims.json": dump(
+            [
+                {
+                    "id": c.id,
+                    "topics": list(c.topics),
+                    "text": c.text,
+                    "entities": list(c.entities),
+                    "citations": [_cite(x) for x in c.citations],
+                    "corroboration": c.corroboration,
+                }
+                for c in corpus.claims
+            ]
+        ),
+        "data/timeline.json": dump(
+            [
+                {
+                    "date": e.date,
+                    "precision": e.precision,
+                    "kind": e.kind,
+                    "text": e.text,
+                    "topics": list(e.topics),
+                    "citations": [_cite(x) for x in e.citations],
+                }
+                for e in corpus.events
+            ]
+        ),
+        "data/discrepancies.json": dump(
+            [
+                {
+                    "id": d.id,
+                    "subject": d.subject,
+                    "story": d.story,
+                    "topics": list(d.topics),
+                    "note": d.note,
+                    "values": [
+                        {"value": v.value, "citations": [_cite(x) for x in v.citations]} for v in d.values
+                    ],
+                }
+                for d in corpus.discrepancies
+            ]
+        ),
+        "data/entities.json": dump(entities),
+        "data/report.json": dump(
+            {
+                "inputs": [
+                    {
+                        "file": r.file,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "duplicate_of": r.duplicate_of,
+                        "warnings": list(r.warnings),
+                    }
+                    for r in corpus.report
+                ]
+            }
+        ),
+    }

@@ -1,0 +1,47 @@
+"""MkDocs hook: run the builder and hand its pages to MkDocs as generated files.
+
+mkdocs.yml names this file under `hooks:`; `extra.research` gives the seeds
+folder and research definition relative to mkdocs.yml (RESEARCH_SEEDS and
+RESEARCH_CONFIG override them). Nothing is written into docs/, so `mkdocs
+serve` never sees its own output as a change.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from builder.build import build
+from builder.config import load_config
+from builder.errors import BuilderError
+
+log = logging.getLogger("mkdocs.hooks.research")
+
+
+def _paths(config) -> tuple[Path, Path, Path]:
+    root = Path(config.config_file_path).resolve().parent
+    extra = (config.extra or {}).get("research", {}) or {}
+    seeds = Path(os.environ.get("RESEARCH_SEEDS") or root / extra.get("seeds", "seeds"))
+    cfg = Path(os.environ.get("RESEARCH_CONFIG") or root / extra.get("config", "research.yml"))
+    cache = Path(os.environ.get("RESEARCH_CACHE") or root / extra.get("cache", ".cache"))
+    return seeds, cfg, cache
+
+
+def on_files(files: Files, config) -> Files:
+    seeds, cfg, cache = _paths(config)
+    try:
+        result = build(seeds, load_config(cfg), cache)
+    except BuilderError as exc:
+        raise PluginError(f"research builder: {exc}") from None
+    for line in result.problems:
+        log.warning(line)
+    for path, text in result.files.items():
+        old = files.get_file_from_path(path)
+        if old is not None:
+            files.remove(old)
+        files.append(File.generated(config, path, content=text))
+    return files

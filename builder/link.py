@@ -1,0 +1,501 @@
+"""Corpus-level linking: duplicates, claims, stories, timeline, discrepancies.
+
+Everything here is a pure function of the loaded articles, their
+annotations and the config. Nothing compares all pairs: sentences are
+blocked by the rare features of their signature, near-duplicates by
+MinHash LSH.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from builder.config import Config, Role
+from builder.records import (
+    Annotations,
+    Article,
+    Citation,
+    Claim,
+    DateMention,
+    Discrepancy,
+    Event,
+    Sentence,
+    Story,
+    Version,
+)
+
+# ---------------------------------------------------------------- duplicates
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+SHINGLE = 5
+DUPLICATE_THRESHOLD = 0.8
+
+
+def _shingles(text: str) -> set[str]:
+    words = _WORD.findall(text.lower())
+    if len(words) < SHINGLE:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def find_duplicates(articles: Iterable[Article]) -> dict[str, str]:
+    """Return {article id: id of the earlier article it duplicates}.
+
+    Articles are taken in the order given; the first of a group is kept.
+    Exact copies are caught by their text, near-copies (another encoding,
+    other boilerplate) by MinHash LSH over word shingles, verified by the
+    true Jaccard similarity of the shingle sets.
+    """
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=64)
+    seen_text: dict[str, str] = {}
+    shingles: dict[str, set[str]] = {}
+    out: dict[str, str] = {}
+    for art in articles:
+        key = hashlib.sha256(" ".join(_WORD.findall(art.text.lower())).encode()).hexdigest()
+        if key in seen_text:
+            out[art.id] = seen_text[key]
+            continue
+        sh = _shingles(art.text)
+        if not sh:
+            continue
+        mh = MinHash(num_perm=64, seed=1)
+        mh.update_batch([s.encode("utf-8") for s in sorted(sh)])
+        best = None
+        for cand in sorted(lsh.query(mh)):
+            other = shingles[cand]
+            jac = len(sh & other) / len(sh | other)
+            if jac >= DUPLICATE_THRESHOLD and (best is None or jac > best[0]):
+                best = (jac, cand)
+        if best:
+            out[art.id] = best[1]
+            continue
+        seen_text[key] = art.id
+        shingles[art.id] = sh
+        lsh.insert(art.id, mh)
+    return out
+
+
+# ---------------------------------------------------------------- signatures
+
+# Features that say little about which event a sentence reports.
+LEADER_THRESHOLD = 0.5  # cover of a leader by a sentence to join its claim
+BACK_THRESHOLD = 0.25  # cover of the sentence by the leader (keeps long sentences out)
+MIN_SPECIFIC = 2  # shared features beyond topics needed to join a claim
+BLOCK_CAP = 5000  # features in more sentences than this are not used for blocking
+
+
+def features(s: Sentence) -> frozenset[str]:
+    """Return a sentence's language-independent signature."""
+    f = {f"e:{e}" for e in s.entities}
+    f |= {f"c:{c}" for c in s.concepts}
+    f |= {f"t:{t}" for t in s.topics}
+    for d in s.dates:
+        f.add(f"d:{d.value}")
+        f.add(f"y:{d.value[:4]}")
+    f |= {f"n:{n}" for n in s.numbers}
+    return frozenset(f)
+
+
+def _weights(sigs: Iterable[frozenset[str]]) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    n = 0
+    for sig in sigs:
+        n += 1
+        for f in sig:
+            df[f] += 1
+    return {f: math.log(1 + n / c) for f, c in df.items()}
+
+
+def _w(fs: Iterable[str], weights: dict[str, float]) -> float:
+    return sum(weights.get(f, 0.0) for f in fs)
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _citation(art: Article, s: Sentence) -> Citation:
+    return Citation(art.id, s.paragraph, s.start, s.end, s.text, art.language)
+
+
+def _claim_id(source: str, s: Sentence) -> str:
+    return "c-" + hashlib.sha1(f"{source}/{s.paragraph}/{s.start}".encode()).hexdigest()[:10]
+
+
+def build_claims(
+    articles: tuple[Article, ...], annotations: dict[str, Annotations], config: Config
+) -> tuple[Claim, ...]:
+    """Group topical sentences from different sources that state the same thing.
+
+    Short, specific sentences become claim leaders; a sentence joins every
+    leader whose signature it covers, at most one sentence per source per
+    claim (the best-covering one), so a sentence reporting two meetings is
+    cited by both.
+    """
+    by_id = {a.id: a for a in articles}
+    order = {a.id: i for i, a in enumerate(articles)}
+    items: list[tuple[str, Sentence, frozenset[str]]] = []
+    for art in articles:
+        ann = annotations.get(art.id)
+        if not ann:
+            continue
+        for s in ann.sentences:
+            if s.topics:
+                items.append((art.id, s, features(s)))
+    if not items:
+        return ()
+    weights = _weights(sig for _, _, sig in items)
+    blockable = {f for f in weights if not f.startswith("t:")}
+
+    # Pass 1: leaders, the most specific sentences first.
+    ranked = sorted(
+        range(len(items)),
+        key=lambda i: (_w(items[i][2], weights), order[items[i][0]], items[i][1].index),
+    )
+    leaders: list[int] = []
+    index: dict[str, list[int]] = defaultdict(list)
+
+    def matches(i: int, lead: int) -> float:
+        sig, lsig = items[i][2], items[lead][2]
+        shared = sig & lsig
+        if len([f for f in shared if not f.startswith("t:")]) < MIN_SPECIFIC:
+            return 0.0
+        if not (sig & lsig & {f for f in lsig if f.startswith("t:")}):
+            return 0.0
+        ws = _w(shared, weights)
+        lead_cover = ws / (_w(lsig, weights) or 1)
+        back_cover = ws / (_w(sig, weights) or 1)
+        if lead_cover < LEADER_THRESHOLD or back_cover < BACK_THRESHOLD:
+            return 0.0
+        return lead_cover + back_cover
+
+    def candidates(i: int) -> set[int]:
+        out: set[int] = set()
+        for f in items[i][2]:
+            if f in blockable and len(index[f]) < BLOCK_CAP:
+                out.update(index[f])
+        return out
+
+    for i in ranked:
+        if not any(matches(i, lead) for lead in candidates(i)):
+            leaders.append(i)
+            for f in items[i][2]:
+                if f in blockable:
+                    index[f].append(i)
+
+    # Pass 2: every sentence joins every leader it covers.
+    members: dict[int, dict[str, tuple[float, int]]] = {lead: {} for lead in leaders}
+    for i in range(len(items)):
+        src = items[i][0]
+        for lead in candidates(i) | ({i} if i in members else set()):
+            score = 3.0 if lead == i else matches(i, lead)
+            if score and (src not in members[lead] or score > members[lead][src][0]):
+                members[lead][src] = (score, i)
+    claims = []
+    for lead in leaders:
+        group = members[lead]
+        if items[lead][0] not in group or group[items[lead][0]][1] != lead:
+            continue  # the leader's own source cites a better sentence elsewhere
+        chosen = sorted((order[src], i) for src, (_, i) in group.items())
+        cites = tuple(_citation(by_id[items[i][0]], items[i][1]) for _, i in chosen)
+        sents = [items[i][1] for _, i in chosen]
+        topics = sorted(set(items[lead][1].topics) & {t.slug for t in config.topics})
+        text_i = next((i for _, i in chosen if by_id[items[i][0]].language == config.language), lead)
+        claims.append(
+            Claim(
+                id=_claim_id(items[lead][0], items[lead][1]),
+                topics=tuple(topics),
+                text=items[text_i][1].text,
+                citations=cites,
+                entities=tuple(sorted({e for s in sents for e in s.entities})),
+                concepts=tuple(sorted({c for s in sents for c in s.concepts})),
+            )
+        )
+    claims.sort(key=lambda c: (-c.corroboration, order[c.citations[0].source], c.citations[0].start, c.id))
+    return tuple(claims)
+
+
+# ---------------------------------------------------------------- stories
+
+STORY_WINDOW_DAYS = 7
+STORY_MIN_SHARED = 2
+
+
+def _day(value: str | None) -> date | None:
+    if not value or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def build_stories(articles: tuple[Article, ...], claims: tuple[Claim, ...]) -> tuple[Story, ...]:
+    """Group articles that share claims and were published close together."""
+    ids = [a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for c in claims:
+        srcs = sorted({x.source for x in c.citations})
+        if len(srcs) > 50:  # a boilerplate-like claim says nothing about events
+            continue
+        for i, a in enumerate(srcs):
+            for b in srcs[i + 1 :]:
+                shared[(a, b)] += 1
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def close(a: str, b: str) -> bool:
+        da, db = _day(by_id[a].published), _day(by_id[b].published)
+        return da is None or db is None or abs((da - db).days) <= STORY_WINDOW_DAYS
+
+    for (a, b), n in sorted(shared.items()):
+        if n >= STORY_MIN_SHARED and close(a, b):
+            parent[find(b)] = find(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        groups[find(i)].append(i)
+    stories = []
+    for members in groups.values():
+        arts = [by_id[m] for m in members]
+        dated = sorted(a.published for a in arts if a.published)
+        titled = sorted(arts, key=lambda a: (a.published is None, a.published or "", a.id))
+        story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
+        stories.append(Story(story_id, titled[0].title, tuple(members), dated[0] if dated else None))
+    stories.sort(key=lambda s: (s.date or "9999", s.id))
+    return tuple(stories)
+
+
+# ---------------------------------------------------------------- inferred dates
+
+
+def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> dict[str, tuple[str, str, str]]:
+    """Return {source id: (date, precision, reason)} for undated tellings of dated stories.
+
+    A weekday the article names ("в пятницу", "on Friday") that falls on a
+    sibling's publication date pins that day; otherwise the story's dates
+    give the month.
+    """
+    from builder import dates as dates_mod
+
+    by_id = {a.id: a for a in articles}
+    out: dict[str, tuple[str, str, str]] = {}
+    for story in stories:
+        dated = sorted({by_id[s].published for s in story.sources if by_id[s].published})
+        days = [d for d in dated if _day(d)]
+        for sid in story.sources:
+            art = by_id[sid]
+            if art.published or not dated:
+                continue
+            reason = None
+            for day in days:
+                for p in art.paragraphs:
+                    for m in dates_mod.find_dates(p.text, art.language, anchor=day, paragraph=p.id):
+                        if m.relative and m.precision == "day" and m.value == day:
+                            reason = (
+                                f"'{m.text}' in {p.id} names the weekday of {day}, the publication "
+                                f"date of another telling of the same story"
+                            )
+                            out[sid] = (day, "day", reason)
+                            break
+                    if reason:
+                        break
+                if reason:
+                    break
+            if reason:
+                continue
+            months = sorted({d[:7] for d in dated})
+            if len(months) == 1:
+                out[sid] = (
+                    months[0],
+                    "month",
+                    f"no date in the article; the other tellings of its story are dated {', '.join(dated)}",
+                )
+    return out
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def _contains(outer: str, inner: str) -> bool:
+    return inner.startswith(outer) or outer.startswith(inner)
+
+
+def build_timeline(
+    articles: tuple[Article, ...],
+    annotations: dict[str, Annotations],
+    claims: tuple[Claim, ...],
+    stories: tuple[Story, ...],
+) -> tuple[Event, ...]:
+    """Return dated events: the dates that claims state, and each dated story.
+
+    The same claim dated by several sources at different precisions ("last
+    year", "5 November 2024") becomes one event at the finest precision.
+    """
+    by_id = {a.id: a for a in articles}
+    sentence_at: dict[tuple[str, str, int], Sentence] = {}
+    for sid, ann in annotations.items():
+        for s in ann.sentences:
+            sentence_at[(sid, s.paragraph, s.start)] = s
+    events: list[Event] = []
+    rank = {"day": 0, "month": 1, "year": 2}
+    for claim in claims:
+        found: list[tuple[DateMention, Citation]] = []
+        for cite in claim.citations:
+            s = sentence_at.get((cite.source, cite.paragraph, cite.start))
+            for d in s.dates if s else ():
+                if by_id[cite.source].published and d.value == by_id[cite.source].published:
+                    continue  # the reporting date, not an event date
+                found.append((d, cite))
+        groups: list[list[tuple[DateMention, Citation]]] = []
+        for d, cite in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value)):
+            for g in groups:
+                if _contains(g[0][0].value, d.value) and g[0][0].kind == d.kind:
+                    g.append((d, cite))
+                    break
+            else:
+                groups.append([(d, cite)])
+        for g in groups:
+            best = g[0][0]
+            cites = []
+            for _, c in g:
+                if c not in cites:
+                    cites.append(c)
+            events.append(
+                Event(best.value, best.precision, claim.text, claim.topics, tuple(cites), best.kind)
+            )
+    for story in stories:
+        if not story.date:
+            continue
+        cites = []
+        topics: set[str] = set()
+        for sid in story.sources:
+            ann = annotations.get(sid)
+            if ann and ann.sentences:
+                first = ann.sentences[0]
+                cites.append(_citation(by_id[sid], first))
+                topics.update(s for sent in ann.sentences for s in sent.topics)
+        if cites:
+            events.append(
+                Event(story.date, "day", story.title, tuple(sorted(topics)), tuple(cites), "report")
+            )
+    events.sort(key=lambda e: (e.date, rank.get(e.precision, 3), e.text))
+    return tuple(events)
+
+
+# ---------------------------------------------------------------- discrepancies
+
+
+def _holder_on(role: Role, day: str) -> str | None:
+    for h in role.holders:
+        if (h.start is None or h.start <= day) and (h.end is None or day <= h.end):
+            return h.entity
+    return None
+
+
+def build_discrepancies(
+    articles: tuple[Article, ...],
+    annotations: dict[str, Annotations],
+    stories: tuple[Story, ...],
+    config: Config,
+    published: dict[str, str | None],
+) -> tuple[Discrepancy, ...]:
+    """Find sources of one story that disagree on who holds a role, and tenure conflicts."""
+    by_id = {a.id: a for a in articles}
+    persons = {e.id for e in config.entities if e.type == "person"}
+    out: list[Discrepancy] = []
+    for story in stories:
+        for role in config.roles:
+            said: dict[str, list[Citation]] = defaultdict(list)
+            for sid in story.sources:
+                ann = annotations.get(sid)
+                if not ann:
+                    continue
+                for s in ann.sentences:
+                    if role.id not in s.entities:
+                        continue
+                    person = _person_for_role(ann, s, role.id, persons)
+                    if person:
+                        cite = _citation(by_id[sid], s)
+                        if cite not in said[person]:
+                            said[person].append(cite)
+            if not said:
+                continue
+            day = story.date or next((published[s] for s in story.sources if published.get(s)), None)
+            holder = _holder_on(role, day) if day and len(day) == 10 else None
+            wrong = sorted(p for p in said if holder and p != holder and _knows_tenure(role, p))
+            if len(said) < 2 and not wrong:
+                continue
+            names = {e.id: e.name for e in config.entities}
+            notes = []
+            if len(said) >= 2:
+                notes.append(
+                    f"Sources on this story name different people as {role.title}: "
+                    + ", ".join(names.get(p, p) for p in sorted(said))
+                    + "."
+                )
+            for p in wrong:
+                h = next(h for h in role.holders if h.entity == p)
+                span = f"{h.start or '…'} – {h.end or 'present'}"
+                notes.append(
+                    f"{names.get(p, p)} held the post {span}; on {day} it was held by "
+                    f"{names.get(holder, holder)} (research.yml)."
+                )
+            values = tuple(
+                Version(names.get(p, p), tuple(said[p]))
+                for p in sorted(said, key=lambda p: (-len(said[p]), names.get(p, p)))
+            )
+            did = "d-" + hashlib.sha1(f"{story.id}/{role.id}".encode()).hexdigest()[:8]
+            topics = sorted(
+                {
+                    t
+                    for v in values
+                    for c in v.citations
+                    for s in annotations[c.source].sentences
+                    if s.paragraph == c.paragraph and s.start == c.start
+                    for t in s.topics
+                }
+            )
+            out.append(Discrepancy(did, role.title, values, " ".join(notes), tuple(topics), story.id))
+    out.sort(key=lambda d: (d.subject, d.id))
+    return tuple(out)
+
+
+def _knows_tenure(role: Role, person: str) -> bool:
+    return any(h.entity == person and (h.start or h.end) for h in role.holders)
+
+
+def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[str]) -> str | None:
+    """Return the person named nearest after (or else before) the role in the sentence."""
+    in_sent = [
+        m for m in ann.mentions if m.paragraph == s.paragraph and s.start <= m.start and m.end <= s.end
+    ]
+    roles = [m for m in in_sent if m.entity == role_id]
+    people = [m for m in in_sent if m.entity in persons]
+    if not people:
+        return None
+    if not roles:
+        return people[0].entity if len({p.entity for p in people}) == 1 else None
+    r = roles[0]
+    after = [p for p in people if p.start >= r.end]
+    if after:
+        nearest = min(after, key=lambda p: p.start - r.end)
+        if nearest.start - r.end <= 40:
+            return nearest.entity
+    before = [p for p in people if p.end <= r.start]
+    if before:
+        nearest = max(before, key=lambda p: p.end)
+        if r.start - nearest.end <= 40:
+            return nearest.entity
+    return None

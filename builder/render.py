@@ -1,0 +1,440 @@
+"""Render the corpus into Markdown pages: {relative path: text}.
+
+Templates live in builder/templates/. Every value a template prints is
+escaped by ``markup.md`` unless the renderer built it as Markup from
+escaped parts, so article text can never become Markdown, HTML or Jinja.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from builder.config import Config, Entity, Topic
+from builder.markup import md, safe_url, visible
+from builder.records import Article, Citation, Claim, Corpus, Event
+
+TEMPLATES = Path(__file__).parent / "templates"
+LATEST_EVENTS = 10
+MAX_CITATIONS_SHOWN = 12
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def meta(value: object) -> Markup:
+    """Return a front-matter value: a JSON string with nothing HTML could parse."""
+    s = " ".join(visible(str(value)).split())
+    for a, b in (("<", "‹"), (">", "›"), ("&", "＆"), ('"', "＂"), ("'", "’"), ("`", "ˋ")):
+        s = s.replace(a, b)
+    return Markup(json.dumps(s[:300], ensure_ascii=False))
+
+
+_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def ident(value: object) -> Markup:
+    """Return a slug or anchor id the builder made; refuse anything else."""
+    s = str(value)
+    if not _ID.fullmatch(s):
+        raise ValueError(f"not a safe id: {s!r}")
+    return Markup(s)
+
+
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,
+        finalize=md,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["meta"] = meta
+    env.filters["id"] = ident
+    return env
+
+
+def date_label(value: str | None, precision: str | None = None) -> str:
+    """Return '18 April 2025', 'April 2025' or '2025' for an ISO date of that precision."""
+    if not value:
+        return "undated"
+    parts = value.split("-")
+    try:
+        if len(parts) == 3 and precision in (None, "day"):
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) >= 2 and precision in (None, "day", "month"):
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        return value
+    return parts[0]
+
+
+def rel(src: str, dest: str) -> str:
+    """Return the relative link from page src to page dest (both docs-relative)."""
+    href = dest.split("#", 1)
+    path = posixpath.relpath(href[0], posixpath.dirname(src) or ".")
+    return path + ("#" + href[1] if len(href) > 1 else "")
+
+
+@dataclass
+class Site:
+    """Lookups over the corpus shared by all page renderers."""
+
+    corpus: Corpus
+    config: Config
+    env: jinja2.Environment = field(default_factory=_env)
+
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        return {a.id: a for a in self.corpus.articles}
+
+    def published(self, sid: str) -> tuple[str | None, str | None, str | None]:
+        """Return (date, precision, inferred reason) for a source."""
+        art = self.articles[sid]
+        if art.published:
+            return art.published, art.published_precision, None
+        if sid in self.corpus.inferred:
+            return self.corpus.inferred[sid]
+        return None, None, None
+
+    @cached_property
+    def story_of(self) -> dict[str, str]:
+        return {s: st.id for st in self.corpus.stories for s in st.sources}
+
+    @cached_property
+    def claims_by_topic(self) -> dict[str, list[Claim]]:
+        out: dict[str, list[Claim]] = defaultdict(list)
+        for c in self.corpus.claims:
+            for t in c.topics:
+                out[t].append(c)
+        return out
+
+    @cached_property
+    def source_topics(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for sid, ann in self.corpus.annotations.items():
+            for s in ann.sentences:
+                out[sid].update(s.topics)
+        order = [t.slug for t in self.config.topics]
+        return {k: tuple(t for t in order if t in v) for k, v in out.items()}
+
+    @cached_property
+    def cited_by(self) -> dict[tuple[str, str], list[tuple[Claim, str]]]:
+        """Return {(source, paragraph): [(claim, topic)]} for backlinks."""
+        out: dict[tuple[str, str], list[tuple[Claim, str]]] = defaultdict(list)
+        for c in self.corpus.claims:
+            if not c.topics:
+                continue
+            for cite in c.citations:
+                out[(cite.source, cite.paragraph)].append((c, c.topics[0]))
+        return out
+
+    @cached_property
+    def mentions_by_entity(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Return {entity id: [(source, paragraph, sentence text)]}, one per sentence."""
+        known = {e.id for e in self.config.entities}
+        out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for art in self.corpus.articles:
+            ann = self.corpus.annotations.get(art.id)
+            if not ann:
+                continue
+            for s in ann.sentences:
+                for e in s.entities:
+                    if e in known:
+                        out[e].append((art.id, s.paragraph, s.text))
+        return out
+
+    @cached_property
+    def entity_by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.config.entities}
+
+    # ------------------------------------------------------------ pieces
+
+    def cite_note(self, page: str, cite: Citation) -> Markup:
+        """Return a footnote body: outlet, date, language, verbatim quote, paragraph link."""
+        art = self.articles[cite.source]
+        day, precision, _ = self.published(cite.source)
+        n = cite.paragraph.lstrip("p")
+        href = rel(page, f"sources/{cite.source}.md#{cite.paragraph}")
+        return (
+            md(art.outlet or art.title)
+            + Markup(" · ")
+            + md(date_label(day, precision))
+            + Markup(" · ")
+            + md(cite.language)
+            + Markup(" — «")
+            + md(cite.quote)
+            + Markup(f"» [source ¶{n}]({href})")
+        )
+
+    def langs(self, claim: Claim) -> str:
+        return ", ".join(sorted({c.language for c in claim.citations}))
+
+
+class Footnotes:
+    """Number footnotes on one page."""
+
+    def __init__(self, site: Site, page: str):
+        self.site, self.page, self.items = site, page, []
+
+    def add(self, cites: tuple[Citation, ...], limit: int = MAX_CITATIONS_SHOWN) -> tuple[list[int], int]:
+        nums = []
+        for cite in cites[:limit]:
+            self.items.append((len(self.items) + 1, self.site.cite_note(self.page, cite)))
+            nums.append(len(self.items))
+        return nums, max(0, len(cites) - limit)
+
+
+def _event_rows(site: Site, fn: Footnotes, events: list[Event]) -> list[dict]:
+    rows = []
+    for ev in events:
+        notes, _ = fn.add(ev.citations, 5)
+        label = date_label(ev.date, ev.precision)
+        if ev.kind == "since":
+            label = f"since {label}"
+        rows.append({"event": ev, "label": label, "notes": notes})
+    return rows
+
+
+def render_topic(site: Site, topic: Topic) -> str:
+    page = f"topics/{topic.slug}.md"
+    claims = site.claims_by_topic.get(topic.slug, [])
+    fn = Footnotes(site, page)
+    sources = sorted({c.source for cl in claims for c in cl.citations})
+    groups: dict[str, dict] = {}
+    stories = {st.id: st for st in site.corpus.stories}
+    for cl in claims:
+        counts: dict[str, int] = defaultdict(int)
+        for c in cl.citations:
+            counts[site.story_of.get(c.source, "")] += 1
+        sid = sorted(counts, key=lambda k: (-counts[k], k))[0]
+        st = stories.get(sid)
+        if sid not in groups:
+            groups[sid] = {
+                "title": st.title if st else "Other sources",
+                "date": date_label(st.date) if st and st.date else None,
+                "anchor": sid or "other",
+                "claims": [],
+                "sort": (st.date or "0000") if st else "0000",
+            }
+        notes, more = fn.add(cl.citations)
+        ents = [site.entity_by_id[e] for e in cl.entities if e in site.entity_by_id]
+        groups[sid]["claims"].append({"claim": cl, "notes": notes, "more": more, "entities": ents})
+    ordered = sorted(groups.values(), key=lambda g: (g["sort"], g["anchor"]), reverse=True)
+    events = [e for e in site.corpus.events if topic.slug in e.topics]
+    event_rows = _event_rows(site, fn, events)
+    ent_counts: dict[str, int] = defaultdict(int)
+    for cl in claims:
+        for e in cl.entities:
+            if e in site.entity_by_id:
+                ent_counts[e] += 1
+    entities = sorted(
+        ((site.entity_by_id[e], n) for e, n in ent_counts.items()), key=lambda x: (-x[1], x[0].id)
+    )
+    dates = [site.published(s)[0] for s in sources]
+    tmpl = site.env.get_template("topic.md.j2")
+    return tmpl.render(
+        topic=topic,
+        claims=claims,
+        sources=sources,
+        langs=sorted({c.language for cl in claims for c in cl.citations}),
+        newest=date_label(max((d for d in dates if d), default=None)) if any(dates) else None,
+        related=[t for t in site.config.topics if t.slug != topic.slug],
+        entities=entities[:30],
+        discrepancies=[d for d in site.corpus.discrepancies if topic.slug in d.topics],
+        groups=ordered,
+        events=event_rows,
+        footnotes=fn.items,
+        badge=lambda c: Markup(
+            f'<span class="rs-badge">{c.corroboration} source{"s" if c.corroboration != 1 else ""}'
+            f" · {md(site.langs(c))}</span>"
+        ),
+    )
+
+
+def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
+    page = f"sources/{art.id}.md"
+    day, precision, inferred = site.published(art.id)
+    published = date_label(day, precision) if day else "unknown"
+    if inferred:
+        published += f" (inferred: {inferred})"
+    topics = [site.config.topic(t) for t in site.source_topics.get(art.id, ())]
+    story = next((st for st in site.corpus.stories if art.id in st.sources), None)
+    siblings = [site.articles[s] for s in story.sources if s != art.id] if story else []
+    paragraphs = []
+    topic_titles = {t.slug: t.title for t in site.config.topics}
+    for p in art.paragraphs:
+        cited = []
+        for claim, topic in site.cited_by.get((art.id, p.id), []):
+            label = (
+                f"{topic_titles.get(topic, topic)}: {claim.text[:80]}{'…' if len(claim.text) > 80 else ''}"
+            )
+            cited.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim.id}"))})
+        paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": cited})
+    url = safe_url(art.url)
+    return site.env.get_template("source.md.j2").render(
+        art=art,
+        description=f"{art.outlet or 'Unknown outlet'}, {published}: {art.paragraphs[0].text[:200]}"
+        if art.paragraphs
+        else art.title,
+        published=published,
+        topics=[t for t in topics if t],
+        siblings=siblings,
+        url=url,
+        url_href=Markup(url.replace("(", "%28").replace(")", "%29")) if url else None,
+        duplicates=duplicates,
+        discrepancies=[
+            d
+            for d in site.corpus.discrepancies
+            if any(c.source == art.id for v in d.values for c in v.citations)
+        ],
+        paragraphs=paragraphs,
+    )
+
+
+def render_pages(corpus: Corpus, config: Config) -> dict[str, str]:
+    """Return every generated Markdown page, keyed by docs-relative path."""
+    site = Site(corpus, config)
+    pages: dict[str, str] = {}
+    for topic in config.topics:
+        pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
+    dupes: dict[str, list[str]] = defaultdict(list)
+    for r in corpus.report:
+        if r.status == "duplicate" and r.duplicate_of:
+            dupes[r.duplicate_of].append(r.file)
+    for art in corpus.articles:
+        pages[f"sources/{art.id}.md"] = render_source(site, art, dupes.get(art.id, []))
+    pages["sources/index.md"] = render_sources_index(site)
+    pages["entities/index.md"] = render_entities_index(site)
+    for e in config.entities:
+        if site.mentions_by_entity.get(e.id):
+            pages[f"entities/{e.id}.md"] = render_entity(site, e)
+    pages["timeline.md"] = render_timeline(site)
+    pages["discrepancies.md"] = render_discrepancies(site)
+    pages["about.md"] = render_about(site)
+    pages["index.md"] = render_index(site)
+    return pages
+
+
+def render_index(site: Site) -> str:
+    fn = Footnotes(site, "index.md")
+    rows = []
+    for t in site.config.topics:
+        claims = site.claims_by_topic.get(t.slug, [])
+        srcs = [s for s, ts in site.source_topics.items() if t.slug in ts]
+        langs = sorted({site.articles[s].language for s in srcs})
+        rows.append({"topic": t, "claims": len(claims), "sources": len(srcs), "langs": ", ".join(langs)})
+    latest = sorted(site.corpus.events, key=lambda e: e.date, reverse=True)[:LATEST_EVENTS]
+    dates = [site.published(a.id)[0] for a in site.corpus.articles]
+    return site.env.get_template("index.md.j2").render(
+        title=site.config.title,
+        description=site.config.description,
+        topics=rows,
+        n_sources=len(site.corpus.articles),
+        newest=date_label(max((d for d in dates if d), default=None)) if any(dates) else None,
+        n_discrepancies=len(site.corpus.discrepancies),
+        events=_event_rows(site, fn, latest),
+        footnotes=fn.items,
+    )
+
+
+def render_timeline(site: Site) -> str:
+    fn = Footnotes(site, "timeline.md")
+    years: dict[str, list] = defaultdict(list)
+    topics = {t.slug: t for t in site.config.topics}
+    for row in _event_rows(site, fn, list(site.corpus.events)):
+        row["topics"] = [topics[t] for t in row["event"].topics if t in topics]
+        years[row["event"].date[:4]].append(row)
+    return site.env.get_template("timeline.md.j2").render(years=sorted(years.items()), footnotes=fn.items)
+
+
+def render_discrepancies(site: Site) -> str:
+    fn = Footnotes(site, "discrepancies.md")
+    stories = {s.id: s for s in site.corpus.stories}
+    items = []
+    for d in site.corpus.discrepancies:
+        values = []
+        for v in d.values:
+            notes, _ = fn.add(v.citations)
+            values.append({"value": v.value, "count": len({c.source for c in v.citations}), "notes": notes})
+        st = stories.get(d.story or "")
+        items.append({"item": d, "story": st.title if st else None, "versions": values})
+    return site.env.get_template("discrepancies.md.j2").render(items=items, footnotes=fn.items)
+
+
+MAX_MENTIONS = 200
+
+
+def render_entity(site: Site, e: Entity) -> str:
+    mentions = site.mentions_by_entity.get(e.id, [])
+    rows = [
+        {"title": site.articles[s].title, "source": s, "paragraph": p, "n": p.lstrip("p"), "text": text}
+        for s, p, text in mentions[:MAX_MENTIONS]
+    ]
+    srcs = sorted({s for s, _, _ in mentions})
+    topics = [t for t in site.config.topics if any(t.slug in site.source_topics.get(s, ()) for s in srcs)]
+    return site.env.get_template("entity.md.j2").render(
+        e=e,
+        description=f"{e.name} ({e.type}): {len(srcs)} sources mention it.",
+        aliases=sorted(e.aliases.items()),
+        n_sources=len(srcs),
+        topics=topics,
+        mentions=rows,
+        more=max(0, len(mentions) - MAX_MENTIONS),
+    )
+
+
+def render_entities_index(site: Site) -> str:
+    rows = []
+    for e in site.config.entities:
+        srcs = {s for s, _, _ in site.mentions_by_entity.get(e.id, [])}
+        if srcs:
+            rows.append((e, len(srcs)))
+    rows.sort(key=lambda r: (-r[1], r[0].name))
+    return site.env.get_template("entities_index.md.j2").render(rows=rows)
+
+
+def render_sources_index(site: Site) -> str:
+    titles = {t.slug: t.title for t in site.config.topics}
+    rows = []
+    for a in site.corpus.articles:
+        day, precision, inferred = site.published(a.id)
+        label = date_label(day, precision) + (" (inferred)" if inferred else "") if day else "undated"
+        rows.append(
+            {
+                "art": a,
+                "date": label,
+                "sort": day or "",
+                "topics": [titles[t] for t in site.source_topics.get(a.id, ())],
+            }
+        )
+    rows.sort(key=lambda r: (r["sort"], r["art"].id), reverse=True)
+    return site.env.get_template("sources_index.md.j2").render(rows=rows)
+
+
+def render_about(site: Site) -> str:
+    report = site.corpus.report
+    counts = {k: sum(1 for r in report if r.status == k) for k in ("rendered", "duplicate", "rejected")}
+    counts["warnings"] = sum(1 for r in report if r.warnings)
+    return site.env.get_template("about.md.j2").render(report=report, counts=counts)
