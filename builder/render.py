@@ -8,8 +8,8 @@ escaped parts, so article text can never become Markdown, HTML or Jinja.
 from __future__ import annotations
 
 import json
-import re
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
