@@ -1,0 +1,639 @@
+"""Turn the bytes of one seed file into an Article, or a Rejected saying why not.
+
+Decode (UTF-8, BOM, legacy encodings), normalise, read optional YAML front
+matter, extract title, outlet, author, date and language, strip boilerplate,
+and number the remaining paragraphs. Pure over (bytes, file name, config);
+never raises. Patterns live in ``tables/boilerplate.yml`` and
+``tables/bylines.yml``; languages in ``tables/languages.yml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from builder.config import Config
+from builder.dates import find_dates, month_number
+from builder.records import Article, Paragraph, Rejected
+from builder.translit import transliterate
+
+TABLES = Path(__file__).parent / "tables"
+FRONT_MATTER_KEYS = (
+    "title",
+    "date",
+    "published",
+    "outlet",
+    "author",
+    "language",
+    "lang",
+    "url",
+    "id",
+    "slug",
+)
+UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐÀ-ÖØ-Þ"
+LOWER = "a-zа-яёәғқңөұүһіїєґß-öø-ÿ"
+NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)?"
+PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
+DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
+SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[{0}0-9])".format(UPPER))
+
+
+def _alt(words) -> str:
+    """Return a regex alternation of literal words, longest first, spaces as \\s+."""
+    uniq = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq)
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load((TABLES / name).read_text("utf-8")) or {}
+
+
+@dataclass(frozen=True)
+class _Rules:
+    share: re.Pattern
+    promo: re.Pattern
+    list_header: re.Pattern
+    list_inline: re.Pattern
+    caption: re.Pattern
+    caption_in: re.Pattern
+    category: re.Pattern
+    bullet: re.Pattern
+    author_line: re.Pattern
+    byline_word: re.Pattern
+    cue: re.Pattern
+    published_label: re.Pattern
+    not_outlets: frozenset[str]
+    patterns: tuple[str, ...]
+    kazakh: frozenset[str]
+    ukrainian: frozenset[str]
+    stopwords: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    bp, bl, lg = _read("boilerplate.yml"), _read("bylines.yml"), _read("languages.yml")
+    i = re.IGNORECASE
+    share = _alt(bp["share_words"])
+    return _Rules(
+        share=re.compile(rf"(?:(?:{share})(?:[\s|•·/,]+|$))+", i),
+        promo=re.compile(rf"(?:{_alt(bp['promo_starts'])})\b.{{0,200}}", i),
+        list_header=re.compile(rf"(?:{_alt(bp['list_headers'])})\s*[:.]?", i),
+        list_inline=re.compile(rf"(?:{_alt(bp['list_headers'])})\s*:\s*\S.{{0,250}}", i),
+        caption=re.compile(rf"(?:{_alt(bp['caption_starts'])})\s*[:–—-]\s*.{{0,200}}", i),
+        caption_in=re.compile(rf".{{0,250}}\b(?:{_alt(bp['caption_words'])})\s*[:–—-]\s*\S.{{0,100}}", i),
+        category=re.compile(rf"#\w.{{0,60}}|(?:{_alt(bp['category_labels'])})|[\w-]{{2,30}}", i),
+        bullet=re.compile(rf"^\s*(?:{'|'.join(re.escape(b) for b in bp['bullets'])})\s+"),
+        author_line=re.compile(rf"(?:{_alt(bl['author_prefixes'])})\s*:\s*(?P<name>\S.{{0,100}})", i),
+        byline_word=re.compile(rf"(?<!\w)(?:{_alt(bl['byline_words'])})(?!\w)", i),
+        cue=re.compile(rf"(?<!\w)(?:{_alt(bl['published_cues'])})(?!\w)", i),
+        published_label=re.compile(rf"(?:{_alt(bl['published_labels'])})\s*[:\-–—]?\s*", i),
+        not_outlets=frozenset(str(w).lower() for w in bl["not_outlets"]),
+        patterns=tuple(bl["outlet_patterns"]),
+        kazakh=frozenset(lg["kazakh_letters"]),
+        ukrainian=frozenset(lg["ukrainian_letters"]),
+        stopwords={k: frozenset(v) for k, v in lg["stopwords"].items()},
+    )
+
+
+@lru_cache(maxsize=16)
+def _outlet_rules(outlets: tuple[tuple[str, tuple[str, ...]], ...]):
+    """Return (alias -> name, compiled byline patterns, known-alias pattern) for these outlets."""
+    alias_of: dict[str, str] = {}
+    for name, aliases in outlets:
+        for a in (name, *aliases):
+            alias_of[a.lower()] = name
+    known = _alt(alias_of) if alias_of else r"(?!x)x"
+    generic = (
+        rf"[A-Za-z0-9][\w-]*(?:\.[a-z]{{2,6}})+"  # a domain: Inform.kz, tengrinews.kz
+        rf"|[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*){{0,2}}"  # up to three capitalised words
+    )
+    outlet = rf"(?<![\w.])(?P<outlet>{known}|{generic})"
+    pats = tuple(
+        re.compile(rf"(?:^|(?<=[\s,.;:—–(«\"]))(?:{p.replace('{outlet}', outlet)})(?=\s*(?:[.,;:!»\")]|$))")
+        for p in _rules().patterns
+    )
+    known_re = re.compile(rf"(?<![\w.])(?:{known})(?![\w])", re.IGNORECASE)
+    return alias_of, pats, known_re
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _decode(data: bytes) -> tuple[str | None, str, str | None]:
+    """Return (text, encoding, problem): UTF-8 first, then the best legacy guess."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError:
+            return None, "", "not valid UTF-16 despite its byte-order mark"
+    try:
+        return data.decode("utf-8-sig"), "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    candidates: list[str] = []
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is not None:
+            candidates.append(best.encoding)
+    except Exception:  # noqa: BLE001 - detection is best effort
+        pass
+    candidates += ["cp1251", "koi8_r", "cp1252"]
+    best_text, best_enc, best_score = None, "", -1.0
+    for enc in dict.fromkeys(candidates):
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        score = _plausibility(text)
+        if score > best_score:
+            best_text, best_enc, best_score = text, enc, score
+    if best_text is None or best_score < 0.5:
+        return None, "", "cannot decode: not UTF-8, and no legacy encoding gives readable text"
+    return best_text, best_enc.lower().replace("_", "-").replace("windows-", "cp"), None
+
+
+def _plausibility(text: str) -> float:
+    """Score how readable a decoding is: letters mostly lowercase, few symbols and controls."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    lower = sum(c.islower() for c in letters) / len(letters)
+    odd = sum(
+        1 for c in text if not (c.isalnum() or c.isspace() or c in ".,;:!?-–—\"'«»()%/№+&@#*’“”…")
+    ) / len(text)
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t") / len(text)
+    scripts = {("cyr" if "\u0400" <= c <= "\u04ff" else "lat" if c < "\u0250" else "other") for c in letters}
+    return lower - 2 * odd - 5 * controls - 0.2 * (len(scripts) - 1)
+
+
+def _is_binary(data: bytes) -> bool:
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:4096]
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return ctrl > max(2, len(head) // 20)
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return CONTROL.sub("", text.replace("\u00a0", " "))
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def _front_matter(text: str) -> tuple[dict | None, str, int, str | None]:
+    """Return (meta, body, lines used, problem) for text that may start with YAML front matter."""
+    if not text.startswith("---\n"):
+        return None, text, 0, None
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        return None, text, 0, "broken front matter at line 1: no closing '---' line"
+    block = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, text, 0, f"broken front matter at line {line}: {problem}"
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return (
+            None,
+            text,
+            0,
+            "broken front matter at line 2: expected 'key: value' lines, not a list or a value",
+        )
+    return meta, "\n".join(lines[end + 1 :]), end + 1, None
+
+
+def _iso(value: object) -> tuple[str, str] | None:
+    """Return (ISO date, precision) for a front-matter date, or None."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat(), "day"
+    if isinstance(value, int) and 1900 <= value <= 2100:
+        return f"{value:04d}", "year"
+    s = str(value).strip()
+    for fmt, precision, n in (("%Y-%m-%d", "day", 10), ("%Y-%m", "month", 7), ("%Y", "year", 4)):
+        try:
+            d = dt.datetime.strptime(s[:n], fmt)
+        except ValueError:
+            continue
+        if n == 10 and len(s) > 10 and s[10] not in "T ":
+            continue
+        if n < 10 and len(s) != n:
+            continue
+        if 1900 <= d.year <= 2100:
+            return d.strftime(fmt), precision
+    found = [m for m in find_dates(s, "en") + find_dates(s, "ru") if not m.relative]
+    if found:
+        return found[0].value, found[0].precision
+    return None
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def _collapse(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _full(pattern: re.Pattern, line: str) -> re.Match | None:
+    return pattern.fullmatch(line.strip())
+
+
+def _is_headline(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and len(s) <= 200 and (bool(_rules().bullet.match(line)) or s[-1] not in '.!?…:;»"”')
+
+
+@dataclass
+class _Found:
+    """What cleaning noticed on the way: hints for the metadata."""
+
+    author: str | None = None
+    outlet: str | None = None
+    captions: tuple[str, ...] = ()
+    prefix_date: str | None = None
+    labels: tuple[str, ...] = ()
+
+
+def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[str]:
+    """Drop boilerplate lines; return the remaining lines with bullets stripped, not yet collapsed."""
+    r = _rules()
+    out: list[str] = []
+    captions: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        s = line.strip()
+        i += 1
+        if not s:
+            out.append("")
+            continue
+        if _full(r.share, s) or _full(r.promo, s) or _full(r.list_inline, s):
+            continue
+        m = _full(r.author_line, s)
+        if m:
+            name = _collapse(m.group("name")).rstrip(".")
+            if name and found.author is None:
+                found.author = name
+            continue
+        if _full(r.caption, s) or (_full(r.caption_in, s) and s[-1] not in ".!?"):
+            captions.append(s)
+            continue
+        if _full(r.list_header, s):
+            # the header and the headline list after it
+            while i < len(lines) and (not lines[i].strip() or _is_headline(lines[i])):
+                i += 1
+            continue
+        out.append(line)
+    found.captions = tuple(captions)
+    return out
+
+
+def _trailing(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[str]:
+    """Remove a trailing lone outlet line and a trailing author-name line."""
+    lines = list(lines)
+    changed = True
+    while changed:
+        changed = False
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if len(lines) < 2:
+            break
+        last = _collapse(lines[-1]).strip(" .")
+        if last.lower() in alias_of:
+            found.outlet = found.outlet or alias_of[last.lower()]
+            lines.pop()
+            changed = True
+        elif PERSON.fullmatch(last) and last.lower() not in _rules().not_outlets:
+            if found.author is None:
+                found.author = last
+            lines.pop()
+            changed = True
+    return lines
+
+
+def _top(lines: list[str], found: _Found) -> list[str]:
+    """Remove category labels above the title: hashtag lines and single-word rubric lines."""
+    r = _rules()
+    lines = list(lines)
+    labels = []
+    while True:
+        idx = [k for k, x in enumerate(lines) if x.strip()]
+        if len(idx) < 2:
+            break
+        first = lines[idx[0]].strip()
+        if (
+            first.startswith("#")
+            and not first.startswith("# ")
+            or (_full(r.category, first) and not first.startswith("# "))
+        ):
+            labels.append(first)
+            lines[idx[0]] = ""
+            continue
+        break
+    found.labels = tuple(labels)
+    return lines
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _detect_language(text: str, default: str = "en") -> str:
+    """Return the ISO 639-1 code of the text from its script and stop words."""
+    r = _rules()
+    letters = [c.lower() for c in text if c.isalpha()]
+    if not letters:
+        return default
+    cyr = [c for c in letters if "\u0400" <= c <= "\u04ff"]
+    lat = [c for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f"]
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(cyr) >= len(lat):
+        kk = sum(c in r.kazakh for c in cyr)
+        if kk >= 3 and kk / len(cyr) > 0.01:
+            return "kk"
+        uk_letters = sum(c in r.ukrainian for c in cyr)
+        uk = sum(w in r.stopwords["uk"] for w in words) + 3 * uk_letters
+        ru = sum(w in r.stopwords["ru"] for w in words)
+        if "і" in cyr and uk > ru:
+            return "uk"
+        return "ru"
+    counts = {lang: sum(w in r.stopwords[lang] for w in words) for lang in ("en", "de", "fr")}
+    best = max(counts, key=lambda k: (counts[k], k == "en"))
+    return best if counts[best] else default
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def _find_outlet(paragraphs: list[str], found: _Found, outlets) -> str | None:
+    alias_of, pats, known_re = _outlet_rules(outlets)
+    r = _rules()
+    region = paragraphs[:5] + paragraphs[-5:]
+    for para in region:
+        for sent in _sentences(para):
+            for pat in pats:
+                for m in pat.finditer(sent):
+                    name = m.group("outlet").strip()
+                    canon = alias_of.get(name.lower())
+                    if canon:
+                        return canon
+                    if name.lower() in r.not_outlets or name.split()[0].lower() in r.not_outlets:
+                        continue
+                    return name
+    for para in region:
+        for sent in _sentences(para):
+            if r.byline_word.search(sent):
+                m = known_re.search(sent)
+                if m:
+                    return alias_of[m.group(0).lower()]
+    if found.outlet:
+        return found.outlet
+    for cap in found.captions:
+        m = known_re.search(cap)
+        if m:
+            return alias_of[m.group(0).lower()]
+    return None
+
+
+DATELINE_RE = re.compile(
+    rf"^[{UPPER}][{UPPER}\w .'-]{{1,40}}(?:,\s*[\w .'-]{{2,40}})?,\s*"
+    r"(?P<md>(?P<m1>[^\W\d_]+)\.?\s+\d{1,2}|\d{1,2}\.?\s+(?P<m2>[^\W\d_]+))[.,:]?\s"
+)
+
+
+def _dateline(text: str) -> re.Match | None:
+    """Return the match of a "CITY, Country, April 19." dateline at the start of text, or None."""
+    m = DATELINE_RE.match(text)
+    return m if m and month_number(m.group("m1") or m.group("m2")) else None
+
+
+def _find_published(
+    paragraphs: list[str], title: str, found: _Found, language: str
+) -> tuple[str | None, str | None, str | None]:
+    """Return (published, precision, how) from the text, or (None, None, None)."""
+    if found.prefix_date:
+        iso = _iso(found.prefix_date)
+        if iso:
+            return iso[0], iso[1], "date prefix"
+    r = _rules()
+    absolute = [d for p in paragraphs for d in find_dates(p, language) if not d.relative]
+    years = [int(d.value[:4]) for d in absolute]
+    if paragraphs and years:
+        m = _dateline(paragraphs[0])
+        if m:
+            for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31"):
+                if d.precision == "day":
+                    return d.value, "day", "dateline"
+    for para in paragraphs[:3] + paragraphs[-3:]:
+        m = r.published_label.match(para)
+        if m and m.group(0).strip():
+            ds = [d for d in find_dates(para[m.end() :], language) if not d.relative]
+            if ds and ds[0].start < 5:
+                return ds[0].value, ds[0].precision, "label"
+    for cap in found.captions:
+        ds = [d for d in find_dates(cap, language) if d.precision == "day" and not d.relative]
+        if ds:
+            return ds[0].value, "day", "caption"
+    for para in paragraphs[:4]:
+        for sent in _sentences(para):
+            if r.cue.search(sent):
+                ds = [d for d in find_dates(sent, language) if d.precision == "day" and not d.relative]
+                if ds:
+                    return ds[0].value, "day", "reported date"
+    return None, None, None
+
+
+def _slug(stem: str, data: bytes) -> str:
+    s = unicodedata.normalize("NFKD", transliterate(stem)).encode("ascii", "ignore").decode("ascii").lower()
+    s = re.sub(r"[^a-z0-9_-]+", "-", s).strip("-_")
+    s = re.sub(r"-{2,}", "-", s)[:80].strip("-_")
+    return s or "source-" + hashlib.sha256(data).hexdigest()[:8]
+
+
+def _title_from(line: str) -> str:
+    """Return a title made from a long first line: its first sentence, shortened."""
+    text = _collapse(line)
+    m = _dateline(text)
+    if m:
+        text = text[m.end() :]
+    first = _sentences(text)[0] if _sentences(text) else text
+    if len(first) > 150:
+        cut = first[:150].rsplit(" ", 1)[0].rstrip(",;:—– ")
+        first = cut + "…"
+    return first
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def load_file(path: Path, file: str, config: Config) -> Article | Rejected:
+    """Read one seed file and return its Article, or Rejected with the reason."""
+    try:
+        size = path.stat().st_size
+        limit = config.limits.max_file_bytes
+        if size > limit:
+            return Rejected(file, f"file is {size} bytes, over the limit of {limit}")
+        data = path.read_bytes()
+    except OSError as exc:
+        return Rejected(file, f"cannot read file: {exc.strerror or exc}")
+    return load_bytes(data, file, config)
+
+
+def load_bytes(data: bytes, file: str, config: Config) -> Article | Rejected:
+    """Return the Article in these bytes, or Rejected with the reason; never raise."""
+    try:
+        return _load(data, file, config)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
+        return Rejected(file, f"could not be loaded ({type(exc).__name__}: {exc})")
+
+
+def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
+    limit = config.limits.max_file_bytes
+    if len(data) > limit:
+        return Rejected(file, f"file is {len(data)} bytes, over the limit of {limit}")
+    if not data.strip(b" \t\r\n\x0b\x0c\xef\xbb\xbf"):
+        return Rejected(file, "empty file")
+    if _is_binary(data):
+        return Rejected(file, "binary file (not text)")
+    raw, encoding, problem = _decode(data)
+    if raw is None:
+        return Rejected(file, problem or "cannot decode")
+    warnings: list[str] = []
+    if encoding not in ("utf-8", "ascii"):
+        warnings.append(f"decoded as {encoding}")
+    text = _normalise(raw)
+    if not text.strip():
+        return Rejected(file, "empty file")
+
+    meta, body, _, problem = _front_matter(text)
+    if problem:
+        return Rejected(file, problem)
+    meta = meta or {}
+    for key in sorted(meta, key=str):
+        if key not in FRONT_MATTER_KEYS:
+            warnings.append(f"unknown front matter key '{key}' ignored")
+
+    outlets = tuple((o.name, tuple(o.aliases)) for o in config.outlets)
+    alias_of, _, _ = _outlet_rules(outlets)
+    found = _Found()
+    lines = body.split("\n")
+    first = next((k for k, x in enumerate(lines) if x.strip()), None)
+    if first is not None:
+        m = DATE_PREFIX.match(lines[first])
+        if m:
+            found.prefix_date = m.group(1)
+            lines[first] = lines[first][m.end() :]
+    lines = _clean(lines, alias_of, found)
+    lines = _top(lines, found)
+    lines = _trailing(lines, alias_of, found)
+    r = _rules()
+    items = []
+    for line in lines:
+        if not line.strip():
+            continue
+        s = r.bullet.sub("", line, count=1)
+        s = re.sub(r"^#{1,6}\s+", "", s.strip())
+        s = _collapse(s)
+        if s:
+            items.append(s)
+
+    title = _collapse(str(meta["title"])) if meta.get("title") not in (None, "") else ""
+    if not title and items:
+        head = items[0]
+        if len(head) <= 200 and not _dateline(head):
+            title = head.rstrip()
+            items = items[1:]
+        else:
+            title = _title_from(head)
+            warnings.append("no title line; title taken from the first sentence")
+    if not items:
+        return Rejected(file, "no article text after removing boilerplate")
+    if not title:
+        title = PurePosixPath(file).stem
+
+    max_p = config.limits.max_paragraphs
+    if len(items) > max_p:
+        warnings.append(f"{len(items)} paragraphs, kept the first {max_p}")
+        items = items[:max_p]
+    paragraphs = tuple(Paragraph(f"p{k}", t) for k, t in enumerate(items, 1))
+
+    language = None
+    if meta.get("language") or meta.get("lang"):
+        lv = str(meta.get("language") or meta.get("lang")).strip().lower()
+        if re.fullmatch(r"[a-z]{2}", lv):
+            language = lv
+        else:
+            warnings.append(f"front matter language '{lv}' is not an ISO 639-1 code; detected instead")
+    if language is None:
+        language = _detect_language(title + "\n" + "\n".join(items[:50]), config.language)
+
+    outlet = _collapse(str(meta.get("outlet"))) if meta.get("outlet") not in (None, "") else None
+    if outlet is None:
+        outlet = _find_outlet(items, found, outlets)
+    else:
+        outlet = alias_of.get(outlet.lower(), outlet)
+    author = _collapse(str(meta["author"])) if meta.get("author") not in (None, "") else found.author
+
+    published = precision = None
+    raw_date = meta.get("date", meta.get("published"))
+    if raw_date not in (None, ""):
+        iso = _iso(raw_date)
+        if iso:
+            published, precision = iso
+        else:
+            warnings.append(f"front matter date '{raw_date}' is not a date; ignored")
+    if published is None:
+        published, precision, _ = _find_published(items, title, found, language)
+
+    url = None
+    if meta.get("url") not in (None, ""):
+        u = str(meta["url"]).strip()
+        if re.match(r"https?://[^\s<>\"'`]+$", u, re.IGNORECASE):
+            url = u
+        else:
+            warnings.append(f"front matter url '{u[:80]}' is not an http(s) address; dropped")
+
+    sid = _slug(PurePosixPath(file).stem, data)
+    want = meta.get("id", meta.get("slug"))
+    if want not in (None, ""):
+        w = str(want).strip()
+        if SAFE_SLUG.fullmatch(w):
+            sid = w
+        else:
+            warnings.append(f"front matter id '{w[:80]}' is not a safe slug ([a-z0-9_-]); ignored")
+
+    return Article(
+        id=sid,
+        file=file,
+        sha256=hashlib.sha256(data).hexdigest(),
+        title=title,
+        language=language,
+        paragraphs=paragraphs,
+        outlet=outlet,
+        author=author,
+        published=published,
+        published_precision=precision,
+        url=url,
+        encoding=encoding,
+        warnings=tuple(warnings),
+    )
