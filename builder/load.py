@@ -44,7 +44,7 @@ PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
-SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"«“(]?[{0}0-9])".format(UPPER))
+SENTENCE_END = re.compile(rf"(?<=[.!?…])\s+(?=[\"«“(]?[{UPPER}0-9])")
 
 
 def _alt(words) -> str:
@@ -588,10 +588,7 @@ def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
         language = _detect_language(title + "\n" + "\n".join(items[:50]), config.language)
 
     outlet = _collapse(str(meta.get("outlet"))) if meta.get("outlet") not in (None, "") else None
-    if outlet is None:
-        outlet = _find_outlet(items, found, outlets)
-    else:
-        outlet = alias_of.get(outlet.lower(), outlet)
+    outlet = _find_outlet(items, found, outlets) if outlet is None else alias_of.get(outlet.lower(), outlet)
     author = _collapse(str(meta["author"])) if meta.get("author") not in (None, "") else found.author
 
     published = precision = None
