@@ -20,6 +20,7 @@ LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
 
 # Languages whose Cyrillic words pymorphy3 analyses in full (guesses included).
 PYMORPHY_FULL = frozenset({"ru"})
+WORD_MAX = 60  # longer "words" (garbage, URLs without spaces) are not analysed
 # Share of the best parse's score a parse of a known word needs to count.
 KNOWN_SCORE_SHARE = 0.3
 
@@ -81,6 +82,8 @@ def keys(word: str, language: str) -> frozenset[str]:
     surface = fold(word)
     if not surface:
         return frozenset()
+    if len(surface) > WORD_MAX:
+        return frozenset({surface})
     try:
         if CYRILLIC.search(surface):
             if language in PYMORPHY_FULL or language not in ("kk", "uk", "be", "bg", "sr", "mk", "ky", "tt"):

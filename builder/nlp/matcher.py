@@ -24,6 +24,10 @@ SUFFIXING = {"kk": None, "ky": None, "uz": None, "tr": None, "tt": None, "az": N
 # Languages that also use the terms of another language (Kazakh news borrow Russian words).
 ALSO = {"kk": ("ru",), "ky": ("ru",), "tt": ("ru",), "be": ("ru",), "uk": ("ru",)}
 STEM_MIN = 4  # a term word needs this many letters to take suffixes
+# Verb endings of the dictionary form that inflected forms drop (Kazakh "кездесу" -> "кездесті",
+# "кездесіп"); the stem left must be at least VERB_STEM_MIN letters long.
+VERB_ENDINGS = {"kk": ("у", "ю")}
+VERB_STEM_MIN = 6
 CAPS_MAX = 4  # all-caps term words up to this length match case-sensitively
 PREFIX_MAX = 40  # longest text word prefix looked up
 
@@ -116,7 +120,11 @@ class Index:
                 forms = forms | keys(tok.surface, lang)
             stems = ()
             if self.suffix_max != -1:
-                stems = tuple(sorted({k for k in forms if len(k) >= STEM_MIN}))
+                found = {k for k in forms if len(k) >= STEM_MIN}
+                for end in VERB_ENDINGS.get(self.language, ()):
+                    if tok.fold.endswith(end) and len(tok.fold) - len(end) >= VERB_STEM_MIN:
+                        found.add(tok.fold[: -len(end)])
+                stems = tuple(sorted(found))
             words.append(TermWord(forms, None, stems))
         return tuple(words)
 
@@ -156,18 +164,22 @@ class Index:
                 if all(self._word(words[j], tokens[i + j]) for j in range(n)):
                     for target in self.terms[words]:
                         raw.append(Match(i, i + n, target))
-        keep = []
-        for m in raw:
-            inside = any(
-                o.target == m.target
-                and o.first <= m.first
-                and m.last <= o.last
-                and (o.last - o.first) > (m.last - m.first)
-                for o in raw
-            )
-            if not inside:
+        return _outermost(raw)
+
+
+def _outermost(raw: list[Match]) -> list[Match]:
+    """Return the matches not inside a longer match for the same target, in text order."""
+    keep = []
+    by_target: dict[Target, list[Match]] = {}
+    for m in set(raw):
+        by_target.setdefault(m.target, []).append(m)
+    for matches in by_target.values():
+        reach = -1
+        for m in sorted(matches, key=lambda m: (m.first, -m.last)):
+            if m.last > reach:
                 keep.append(m)
-        return sorted(set(keep), key=lambda m: (m.first, -m.last, m.target.kind, m.target.id))
+                reach = m.last
+    return sorted(keep, key=lambda m: (m.first, -m.last, m.target.kind, m.target.id))
 
 
 class Matcher:

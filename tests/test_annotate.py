@@ -1,0 +1,277 @@
+"""Behaviour of builder.annotate on the seeds and on small fixture articles in four languages."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder import annotate as stage
+from builder.annotate import annotate, annotate_all, annotate_cached, cache_key
+from builder.config import load_config
+from builder.nlp.sentences import split
+from builder.records import Annotations, Article, Paragraph
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = load_config(ROOT / "research.yml")
+FIXTURES = ROOT / "tests" / "fixtures" / "annotate"
+TOPICS = {"visas", "readmission", "interpol", "europol"}
+
+
+def seed(prefix: str, language: str) -> Article:
+    """Return a seed as an article: every non-empty line is a paragraph."""
+    folder = ROOT / "seeds" if (ROOT / "seeds").is_dir() else ROOT.parent / "shared" / "seeds"
+    path = next(folder.glob(f"{prefix}_*"))
+    lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return Article(
+        id=path.stem,
+        file=path.name,
+        sha256="",
+        title=lines[0],
+        language=language,
+        paragraphs=tuple(Paragraph(f"p{i}", text) for i, text in enumerate(lines, 1)),
+    )
+
+
+def fixture(path: Path) -> tuple[Article, dict]:
+    raw = yaml.safe_load(path.read_text("utf-8"))
+    article = Article(
+        id=raw["id"],
+        file=path.name,
+        sha256="",
+        title=raw["paragraphs"][0],
+        language=raw["language"],
+        published=raw.get("published"),
+        paragraphs=tuple(Paragraph(f"p{i}", text) for i, text in enumerate(raw["paragraphs"], 1)),
+    )
+    return article, raw
+
+
+def union(a: Annotations, attr: str) -> set[str]:
+    return {x for s in a.sentences for x in getattr(s, attr)}
+
+
+SEEDS = [
+    # (seed, language, topics with evidence)
+    ("000", "ru", TOPICS),
+    ("001", "ru", TOPICS),
+    ("002", "en", TOPICS),
+    ("003", "en", TOPICS),
+    ("004", "ru", {"readmission"}),  # "официального визита" is not visas
+]
+
+
+@pytest.mark.parametrize(("prefix", "language", "topics"), SEEDS)
+def test_seed_topics(prefix, language, topics):
+    assert union(annotate(seed(prefix, language), CONFIG), "topics") == topics
+
+
+SEED_SENTENCES = [
+    # (seed, language, a sentence start, entities, topics, concepts it must have)
+    (
+        "000",
+        "ru",
+        "В рамках визита в город Лион",
+        {"interpol", "interpol-secretary-general", "lyon", "valdecy-urquiza"},
+        {"interpol"},
+        {"meet"},
+    ),
+    ("000", "ru", "Подтверждена взаимная готовность", set(), {"readmission"}, {"agreement", "sign"}),
+    (
+        "000",
+        "ru",
+        "Французская сторона выразила",
+        {"european-union", "france", "kazakhstan"},
+        {"visas"},
+        {"simplify", "support"},
+    ),
+    (
+        "002",
+        "en",
+        "The French side also expressed",
+        {"european-union", "france", "kazakhstan"},
+        {"visas"},
+        {"simplify", "support"},
+    ),
+    (
+        "003",
+        "en",
+        "Earlier, the European Union",
+        {"european-union", "kassym-jomart-tokayev", "kaja-kallas", "almaty"},
+        {"visas"},
+        {"simplify"},
+    ),
+    ("004", "ru", "Соглашение было подписано", {"france", "president-kazakhstan"}, set(), {"sign"}),
+]
+
+
+@pytest.mark.parametrize(("prefix", "language", "start", "entities", "topics", "concepts"), SEED_SENTENCES)
+def test_seed_sentence(prefix, language, start, entities, topics, concepts):
+    found = [s for s in annotate(seed(prefix, language), CONFIG).sentences if s.text.startswith(start)]
+    assert len(found) == 1, start
+    s = found[0]
+    assert entities <= set(s.entities), s.entities
+    assert set(s.topics) == topics, s.topics
+    assert concepts <= set(s.concepts), s.concepts
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.yml")), ids=lambda p: p.stem)
+def test_fixture(path):
+    article, expected = fixture(path)
+    a = annotate(article, CONFIG)
+    assert sorted(union(a, "topics")) == sorted(expected["topics"])
+    assert sorted(union(a, "entities")) == sorted(expected["entities"])
+    assert sorted(union(a, "concepts")) == sorted(expected["concepts"])
+    assert sorted(union(a, "numbers")) == sorted(expected.get("numbers", []))
+
+
+def all_articles() -> list[Article]:
+    return [seed(p, lang) for p, lang, _ in SEEDS] + [fixture(p)[0] for p in sorted(FIXTURES.glob("*.yml"))]
+
+
+@pytest.mark.parametrize("article", all_articles(), ids=lambda a: a.id)
+def test_offsets_point_into_paragraphs(article):
+    a = annotate(article, CONFIG)
+    assert a.source == article.id
+    assert [s.index for s in a.sentences] == list(range(len(a.sentences)))
+    for s in a.sentences:
+        text = article.paragraph(s.paragraph).text
+        assert text[s.start : s.end] == s.text
+        assert s.text == s.text.strip() and s.text
+        assert list(s.entities) == sorted(set(s.entities))
+        for d in s.dates:
+            assert d.paragraph == s.paragraph and s.start <= d.start < s.end
+            assert text[d.start : d.end] == d.text
+    for m in a.mentions:
+        assert article.paragraph(m.paragraph).text[m.start : m.end] == m.text
+        assert CONFIG.entity(m.entity) is not None
+
+
+def test_mentions_of_one_seed():
+    a = annotate(seed("000", "ru"), CONFIG)
+    found = {(m.entity, m.text) for m in a.mentions}
+    assert ("valdecy-urquiza", "Вальдесом Уркизой") in found
+    assert ("andrei-linta", "Андреем Линтой") in found
+    assert ("europol", "Европолом") in found
+    assert ("european-union", "Европейского союза") in found
+    assert ("france", "Францию") in found
+
+
+SENTENCES = [
+    # (paragraph text, the sentences it splits into)
+    (
+        "«Министр посетил Францию. В г. Париже глава МВД провел переговоры», – сообщили в МВД.",
+        ["«Министр посетил Францию.", "В г. Париже глава МВД провел переговоры», – сообщили в МВД."],
+    ),
+    (
+        '"Special attention was given. Both parties confirmed," the press service stated.',
+        ['"Special attention was given.', 'Both parties confirmed," the press service stated.'],
+    ),
+    ("  Одно предложение – с тире.  ", ["Одно предложение – с тире."]),
+    ("Первая строка\nвторая строка", ["Первая строка", "вторая строка"]),
+    ("Тоқаев Парижге барды. Ол Макронмен кездесті.", ["Тоқаев Парижге барды.", "Ол Макронмен кездесті."]),
+    ("", []),
+    ("   \n  ", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES)
+def test_sentence_split(text, expected):
+    assert [text[s:e] for s, e in split(text)] == expected
+
+
+HOSTILE = [
+    "",
+    "   ",
+    "\x00\x01\x02 binary \ufffd\ufffd",
+    "<script>alert('Интерпол')</script> [x](javascript:alert(1)) {{ config }}",
+    "а" * 10_000,
+    "Интерпол " * 5_000,
+    "1" * 5_000 + " 2,3,4,5,6,7,8,9 1.2.3.4 ,,, ...",
+    "\u200f\u202eEuropol\u202c ‏عربى 😀 ЕС",
+    "е\u0301сли ЕС визит\u0301ом",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_never_raises(text):
+    article = Article(
+        id="x", file="x.txt", sha256="", title="", language="ru", paragraphs=(Paragraph("p1", text),)
+    )
+    a = annotate(article, CONFIG)
+    for s in a.sentences:
+        assert text[s.start : s.end] == s.text
+
+
+@pytest.mark.parametrize("language", ["", "xx", "kk", "uk", "fr", "zh"])
+def test_any_language(language):
+    article = dataclasses.replace(seed("002", "en"), language=language)
+    assert union(annotate(article, CONFIG), "entities") >= {"interpol", "europol"}
+
+
+# ---------------------------------------------------------------- cache
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    calls = []
+    real = stage.annotate
+
+    def counting(article, config):
+        calls.append(article.id)
+        return real(article, config)
+
+    monkeypatch.setattr(stage, "annotate", counting)
+    return calls
+
+
+def test_cache_hit(tmp_path, counted):
+    article = seed("000", "ru")
+    first = annotate_cached(article, CONFIG, tmp_path)
+    second = annotate_cached(article, CONFIG, tmp_path)
+    assert counted == [article.id]
+    assert first == second == annotate(article, CONFIG)
+
+
+def test_cache_misses_on_new_config(tmp_path, counted):
+    article = seed("000", "ru")
+    annotate_cached(article, CONFIG, tmp_path)
+    annotate_cached(article, dataclasses.replace(CONFIG, digest="changed"), tmp_path)
+    assert counted == [article.id, article.id]
+
+
+def test_cache_misses_on_new_text(tmp_path, counted):
+    article = seed("000", "ru")
+    annotate_cached(article, CONFIG, tmp_path)
+    edited = dataclasses.replace(article, paragraphs=(*article.paragraphs[:-1], Paragraph("p99", "Европол.")))
+    assert cache_key(edited, CONFIG) != cache_key(article, CONFIG)
+    annotate_cached(edited, CONFIG, tmp_path)
+    assert counted == [article.id, article.id]
+
+
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"source": "other"}', b"\xff\xfe\x00", b"[]"])
+def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
+    article = seed("004", "ru")
+    expected = annotate_cached(article, CONFIG, tmp_path)
+    key = cache_key(article, CONFIG)
+    entry = tmp_path / "annotate" / key[:2] / key
+    entry.write_bytes(garbage)
+    assert annotate_cached(article, CONFIG, tmp_path) == expected
+    assert counted == [article.id, article.id]
+    assert annotate_cached(article, CONFIG, tmp_path) == expected  # rewritten, hit again
+    assert len(counted) == 2
+
+
+def test_cache_none_and_unwritable(tmp_path, counted):
+    article = seed("004", "ru")
+    assert annotate_cached(article, CONFIG, None) == annotate(article, CONFIG)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert annotate_cached(article, CONFIG, blocked) == annotate(article, CONFIG)
+
+
+def test_annotate_all_in_parallel_matches_serial():
+    articles = [seed(p, lang) for p, lang, _ in SEEDS]
+    assert annotate_all(articles, CONFIG, jobs=2) == annotate_all(articles, CONFIG, jobs=1)
