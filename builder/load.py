@@ -90,7 +90,7 @@ def _rules() -> _Rules:
         list_inline=re.compile(rf"(?:{_alt(bp['list_headers'])})\s*:\s*\S.{{0,250}}", i),
         caption=re.compile(rf"(?:{_alt(bp['caption_starts'])})\s*[:–—-]\s*.{{0,200}}", i),
         caption_in=re.compile(rf".{{0,250}}\b(?:{_alt(bp['caption_words'])})\s*[:–—-]\s*\S.{{0,100}}", i),
-        category=re.compile(rf"#\w.{{0,60}}|(?:{_alt(bp['category_labels'])})|[\w-]{{2,30}}", i),
+        category=re.compile(rf"(?:{_alt(bp['category_labels'])})", i),
         bullet=re.compile(rf"^\s*(?:{'|'.join(re.escape(b) for b in bp['bullets'])})\s+"),
         author_line=re.compile(rf"(?:{_alt(bl['author_prefixes'])})\s*:\s*(?P<name>\S.{{0,100}})", i),
         byline_word=re.compile(rf"(?<!\w)(?:{_alt(bl['byline_words'])})(?!\w)", i),
@@ -173,12 +173,15 @@ def _plausibility(text: str) -> float:
         1 for c in text if not (c.isalnum() or c.isspace() or c in ".,;:!?-–—\"'«»()%/№+&@#*’“”…")
     ) / len(text)
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t") / len(text)
+    accented = sum(1 for c in letters if "\u00c0" <= c <= "\u00ff") / len(letters)
     scripts = {("cyr" if "\u0400" <= c <= "\u04ff" else "lat" if c < "\u0250" else "other") for c in letters}
-    return lower - 2 * odd - 5 * controls - 0.2 * (len(scripts) - 1)
+    return lower - 2 * odd - 5 * controls - accented - 0.2 * (len(scripts) - 1)
 
 
 def _is_binary(data: bytes) -> bool:
-    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 with a byte-order mark
+    if b"\x00" in data[:65536]:
         return True
     head = data[:4096]
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
@@ -272,6 +275,7 @@ class _Found:
     captions: tuple[str, ...] = ()
     prefix_date: str | None = None
     labels: tuple[str, ...] = ()
+    label_date: tuple[str, str] | None = None
 
 
 def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[str]:
@@ -298,6 +302,13 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
         if _full(r.caption, s) or (_full(r.caption_in, s) and s[-1] not in ".!?"):
             captions.append(s)
             continue
+        label = r.published_label.match(s)
+        if label and label.group(0).strip() and not found.label_date:
+            dates = [d for d in find_dates(s[label.end() :], "") if not d.relative]
+            rest = s[label.end() :]
+            if dates and not re.sub(r"[\s,.:\d]", "", rest.replace(dates[0].text, "", 1)):
+                found.label_date = (dates[0].value, dates[0].precision)
+                continue
         if _full(r.list_header, s):
             # the header and the headline list after it
             while i < len(lines) and (not lines[i].strip() or _is_headline(lines[i])):
@@ -332,20 +343,22 @@ def _trailing(lines: list[str], alias_of: dict[str, str], found: _Found) -> list
 
 
 def _top(lines: list[str], found: _Found) -> list[str]:
-    """Remove category labels above the title: hashtag lines and single-word rubric lines."""
+    """Remove category labels above the title: hashtag lines, known rubrics, single-word lines.
+
+    A label is removed only when a title and a paragraph still follow it, and a
+    single unknown word only when the next line looks like a title.
+    """
     r = _rules()
     lines = list(lines)
     labels = []
     while True:
         idx = [k for k, x in enumerate(lines) if x.strip()]
-        if len(idx) < 2:
+        if len(idx) < 3:
             break
-        first = lines[idx[0]].strip()
-        if (
-            first.startswith("#")
-            and not first.startswith("# ")
-            or (_full(r.category, first) and not first.startswith("# "))
-        ):
+        first, nxt = lines[idx[0]].strip(), lines[idx[1]].strip()
+        hashtag = first.startswith("#") and not first.startswith("# ")
+        title_like = len(nxt) <= 200 and nxt[-1] not in ".!?…;:"
+        if hashtag or _full(r.category, first) or (re.fullmatch(r"[\w-]{2,30}", first) and title_like):
             labels.append(first)
             lines[idx[0]] = ""
             continue
@@ -435,6 +448,8 @@ def _find_published(
         iso = _iso(found.prefix_date)
         if iso:
             return iso[0], iso[1], "date prefix"
+    if found.label_date:
+        return found.label_date[0], found.label_date[1], "label"
     r = _rules()
     absolute = [d for p in paragraphs for d in find_dates(p, language) if not d.relative]
     years = [int(d.value[:4]) for d in absolute]
@@ -558,6 +573,8 @@ def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
             items.append(s)
 
     title = _collapse(str(meta["title"])) if meta.get("title") not in (None, "") else ""
+    if title and items and items[0].casefold() == title.casefold():
+        items = items[1:]
     if not title and items:
         head = items[0]
         if len(head) <= 200 and not _dateline(head):
