@@ -16,6 +16,7 @@ from pathlib import Path
 
 from builder import link
 from builder.annotate import annotate_cached
+from builder.citation import render_citations
 from builder.config import Config
 from builder.errors import CheckError
 from builder.export import render_data
@@ -142,7 +143,7 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
             annotations[sid] = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
         claims = link.build_claims(kept, annotations, config)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
-    events = link.build_timeline(kept, annotations, claims, stories)
+    events = link.build_timeline(kept, annotations, claims, stories, published)
     discrepancies = link.build_discrepancies(kept, annotations, stories, config, published)
     return Corpus(
         articles=kept,
@@ -174,6 +175,11 @@ def generate(corpus: Corpus, config: Config) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports."""
     files = render_pages(corpus, config)
     files.update(render_data(corpus, config, Site(corpus, config).source_topics))
+    files.update(
+        render_citations(
+            files["data/sources.json"], config.title, config.description, os.environ.get("SITE_URL", "")
+        )
+    )
     return dict(sorted(files.items()))
 
 

@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from builder.config import Config, Role
@@ -84,18 +85,21 @@ def find_duplicates(articles: Iterable[Article]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- signatures
 
-# Features that say little about which event a sentence reports.
-LEADER_THRESHOLD = 0.5  # cover of a leader by a sentence to join its claim
-BACK_THRESHOLD = 0.25  # cover of the sentence by the leader (keeps long sentences out)
-MIN_SPECIFIC = 2  # shared features beyond topics needed to join a claim
+SAME_THRESHOLD = 0.5  # weighted Jaccard of two signatures that state the same thing
+LINK_THRESHOLD = 0.3  # least similarity to every representative of the claim joined
+COVER_THRESHOLD = 0.65  # share of a claim's signature a compound sentence must cover
+MIN_SHARED_WEIGHT = 2.0  # shared non-topic features must carry this much information
+INFORMATIVE = 2.0  # weight of a feature found in fewer than ~15% of sentences
+COVER_INFORMATIVE = 2  # informative features a compound sentence must share with a claim
+REPRESENTATIVES = 5  # members of a claim a newcomer is compared with
 BLOCK_CAP = 5000  # features in more sentences than this are not used for blocking
 
 
-def features(s: Sentence) -> frozenset[str]:
+def features(s: Sentence, topics: tuple[str, ...] | None = None) -> frozenset[str]:
     """Return a sentence's language-independent signature."""
     f = {f"e:{e}" for e in s.entities}
     f |= {f"c:{c}" for c in s.concepts}
-    f |= {f"t:{t}" for t in s.topics}
+    f |= {f"t:{t}" for t in (s.topics if topics is None else topics)}
     for d in s.dates:
         f.add(f"d:{d.value}")
         f.add(f"y:{d.value[:4]}")
@@ -117,6 +121,18 @@ def _w(fs: Iterable[str], weights: dict[str, float]) -> float:
     return sum(weights.get(f, 0.0) for f in fs)
 
 
+def effective_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
+    """Return a sentence's topics; in a one-topic article every sentence inherits it."""
+    if s.topics:
+        return s.topics
+    return art_topics if len(art_topics) == 1 else ()
+
+
+def is_reporting(s: Sentence, published: str | None) -> bool:
+    """Return True for a line that only says when the news was reported."""
+    return bool(published) and not s.topics and not s.concepts and all(d.value == published for d in s.dates)
+
+
 # ---------------------------------------------------------------- claims
 
 
@@ -128,93 +144,140 @@ def _claim_id(source: str, s: Sentence) -> str:
     return "c-" + hashlib.sha1(f"{source}/{s.paragraph}/{s.start}".encode()).hexdigest()[:10]
 
 
-def build_claims(
-    articles: tuple[Article, ...], annotations: dict[str, Annotations], config: Config
-) -> tuple[Claim, ...]:
-    """Group topical sentences from different sources that state the same thing.
+@dataclass
+class _Item:
+    source: str
+    sentence: Sentence
+    sig: frozenset[str]
+    topics: tuple[str, ...]
 
-    Short, specific sentences become claim leaders; a sentence joins every
-    leader whose signature it covers, at most one sentence per source per
-    claim (the best-covering one), so a sentence reporting two meetings is
-    cited by both.
-    """
-    by_id = {a.id: a for a in articles}
-    order = {a.id: i for i, a in enumerate(articles)}
-    items: list[tuple[str, Sentence, frozenset[str]]] = []
+
+def _items(articles: tuple[Article, ...], annotations: dict[str, Annotations]) -> list[_Item]:
+    """Return the sentences that can make claims: on a topic, or dated."""
+    out = []
     for art in articles:
         ann = annotations.get(art.id)
         if not ann:
             continue
+        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
+        if not art_topics:
+            continue
         for s in ann.sentences:
-            if s.topics:
-                items.append((art.id, s, features(s)))
+            topics = effective_topics(art_topics, s)
+            dated = s.dates and not is_reporting(s, art.published)
+            if topics or dated:
+                out.append(_Item(art.id, s, features(s, topics), topics))
+    return out
+
+
+def build_claims(
+    articles: tuple[Article, ...], annotations: dict[str, Annotations], config: Config
+) -> tuple[Claim, ...]:
+    """Group sentences from different sources that state the same thing.
+
+    Pairs of sentences sharing a rare feature are scored by the weighted
+    Jaccard similarity of their signatures and merged greedily, best first,
+    at most one sentence per source per claim. A compound sentence that
+    reports two things ("met X in Lyon and Y in The Hague") then joins every
+    claim whose signature it covers, so both claims cite it.
+    """
+    by_id = {a.id: a for a in articles}
+    order = {a.id: i for i, a in enumerate(articles)}
+    items = _items(articles, annotations)
     if not items:
         return ()
-    weights = _weights(sig for _, _, sig in items)
-    blockable = {f for f in weights if not f.startswith("t:")}
-
-    # Pass 1: leaders, the most specific sentences first.
-    ranked = sorted(
-        range(len(items)),
-        key=lambda i: (_w(items[i][2], weights), order[items[i][0]], items[i][1].index),
-    )
-    leaders: list[int] = []
+    weights = _weights(it.sig for it in items)
     index: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        for f in it.sig:
+            if not f.startswith("t:"):
+                index[f].append(i)
 
-    def matches(i: int, lead: int) -> float:
-        sig, lsig = items[i][2], items[lead][2]
-        shared = sig & lsig
-        if len([f for f in shared if not f.startswith("t:")]) < MIN_SPECIFIC:
+    def shared_ok(a: frozenset[str], b: frozenset[str]) -> bool:
+        return _w((f for f in a & b if not f.startswith("t:")), weights) >= MIN_SHARED_WEIGHT
+
+    def sim(i: int, j: int) -> float:
+        a, b = items[i].sig, items[j].sig
+        if (
+            not shared_ok(a, b)
+            or (set(items[i].topics) ^ set(items[j].topics))
+            and not (set(items[i].topics) & set(items[j].topics))
+        ):
             return 0.0
-        if not (sig & lsig & {f for f in lsig if f.startswith("t:")}):
-            return 0.0
-        ws = _w(shared, weights)
-        lead_cover = ws / (_w(lsig, weights) or 1)
-        back_cover = ws / (_w(sig, weights) or 1)
-        if lead_cover < LEADER_THRESHOLD or back_cover < BACK_THRESHOLD:
-            return 0.0
-        return lead_cover + back_cover
+        return _w(a & b, weights) / (_w(a | b, weights) or 1.0)
 
-    def candidates(i: int) -> set[int]:
-        out: set[int] = set()
-        for f in items[i][2]:
-            if f in blockable and len(index[f]) < BLOCK_CAP:
-                out.update(index[f])
-        return out
+    pairs: list[tuple[float, int, int]] = []
+    for i, it in enumerate(items):
+        cands: set[int] = set()
+        for f in it.sig:
+            post = index.get(f, ())
+            if len(post) <= BLOCK_CAP:
+                cands.update(j for j in post if j > i)
+        for j in sorted(cands):
+            if items[j].source != it.source:
+                score = sim(i, j)
+                if score >= SAME_THRESHOLD:
+                    pairs.append((score, i, j))
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
 
-    for i in ranked:
-        if not any(matches(i, lead) for lead in candidates(i)):
-            leaders.append(i)
-            for f in items[i][2]:
-                if f in blockable:
-                    index[f].append(i)
+    cluster = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    sources: dict[int, set[str]] = {i: {items[i].source} for i in range(len(items))}
+    for _, i, j in pairs:
+        a, b = cluster[i], cluster[j]
+        if a == b or sources[a] & sources[b]:
+            continue
+        reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
+        if any(sim(x, y) < LINK_THRESHOLD for x in reps_a for y in reps_b):
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for m in members[b]:
+            cluster[m] = a
+        members[a].extend(members.pop(b))
+        sources[a] |= sources.pop(b)
 
-    # Pass 2: every sentence joins every leader it covers.
-    members: dict[int, dict[str, tuple[float, int]]] = {lead: {} for lead in leaders}
-    for i in range(len(items)):
-        src = items[i][0]
-        for lead in candidates(i) | ({i} if i in members else set()):
-            score = 3.0 if lead == i else matches(i, lead)
-            if score and (src not in members[lead] or score > members[lead][src][0]):
-                members[lead][src] = (score, i)
+    # Compound sentences: a singleton that covers other claims joins them instead.
+    for k in sorted(members):
+        if k not in members or len(members[k]) != 1:
+            continue
+        i = members[k][0]
+        joined = False
+        for c in sorted(members):
+            if c == k or items[i].source in sources[c] or len(members[c]) < 2:
+                continue
+            rep = items[members[c][0]].sig
+            shared = items[i].sig & rep
+            informative = [f for f in shared if not f.startswith("t:") and weights[f] >= INFORMATIVE]
+            if (
+                len(informative) >= COVER_INFORMATIVE
+                and set(items[i].topics) & set(items[members[c][0]].topics)
+                and _w(shared, weights) / (_w(rep, weights) or 1) >= COVER_THRESHOLD
+            ):
+                members[c].append(i)
+                sources[c].add(items[i].source)
+                joined = True
+        if joined:
+            del members[k]
+
+    topic_slugs = {t.slug for t in config.topics}
     claims = []
-    for lead in leaders:
-        group = members[lead]
-        if items[lead][0] not in group or group[items[lead][0]][1] != lead:
-            continue  # the leader's own source cites a better sentence elsewhere
-        chosen = sorted((order[src], i) for src, (_, i) in group.items())
-        cites = tuple(_citation(by_id[items[i][0]], items[i][1]) for _, i in chosen)
-        sents = [items[i][1] for _, i in chosen]
-        topics = sorted(set(items[lead][1].topics) & {t.slug for t in config.topics})
-        text_i = next((i for _, i in chosen if by_id[items[i][0]].language == config.language), lead)
+    for group in members.values():
+        group = sorted(group, key=lambda i: (order[items[i].source], items[i].sentence.index))
+        lead = group[0]
+        cites = tuple(_citation(by_id[items[i].source], items[i].sentence) for i in group)
+        topics = sorted(set.intersection(*(set(items[i].topics) for i in group)) & topic_slugs) or sorted(
+            set(items[lead].topics) & topic_slugs
+        )
+        text_i = next((i for i in group if by_id[items[i].source].language == config.language), lead)
         claims.append(
             Claim(
-                id=_claim_id(items[lead][0], items[lead][1]),
+                id=_claim_id(items[lead].source, items[lead].sentence),
                 topics=tuple(topics),
-                text=items[text_i][1].text,
+                text=items[text_i].sentence.text,
                 citations=cites,
-                entities=tuple(sorted({e for s in sents for e in s.entities})),
-                concepts=tuple(sorted({c for s in sents for c in s.concepts})),
+                entities=tuple(sorted({e for i in group for e in items[i].sentence.entities})),
+                concepts=tuple(sorted({c for i in group for c in items[i].sentence.concepts})),
             )
         )
     claims.sort(key=lambda c: (-c.corroboration, order[c.citations[0].source], c.citations[0].start, c.id))
@@ -337,13 +400,17 @@ def build_timeline(
     annotations: dict[str, Annotations],
     claims: tuple[Claim, ...],
     stories: tuple[Story, ...],
+    published: dict[str, str | None] | None = None,
 ) -> tuple[Event, ...]:
     """Return dated events: the dates that claims state, and each dated story.
 
     The same claim dated by several sources at different precisions ("last
-    year", "5 November 2024") becomes one event at the finest precision.
+    year", "5 November 2024") becomes one event at the finest precision. A
+    relative date that only restates the publication day ("on Friday") is
+    the reporting date, not an event.
     """
     by_id = {a.id: a for a in articles}
+    published = published or {a.id: a.published for a in articles}
     sentence_at: dict[tuple[str, str, int], Sentence] = {}
     for sid, ann in annotations.items():
         for s in ann.sentences:
@@ -354,38 +421,39 @@ def build_timeline(
         found: list[tuple[DateMention, Citation]] = []
         for cite in claim.citations:
             s = sentence_at.get((cite.source, cite.paragraph, cite.start))
-            for d in s.dates if s else ():
-                if by_id[cite.source].published and d.value == by_id[cite.source].published:
-                    continue  # the reporting date, not an event date
+            if s is None or is_reporting(s, published.get(cite.source)):
+                continue
+            for d in s.dates:
+                if d.relative and d.value == published.get(cite.source):
+                    continue
                 found.append((d, cite))
         groups: list[list[tuple[DateMention, Citation]]] = []
         for d, cite in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value)):
             for g in groups:
-                if _contains(g[0][0].value, d.value) and g[0][0].kind == d.kind:
+                if _contains(g[0][0].value, d.value):
                     g.append((d, cite))
                     break
             else:
                 groups.append([(d, cite)])
         for g in groups:
             best = g[0][0]
-            cites = []
+            cites: list[Citation] = []
             for _, c in g:
                 if c not in cites:
                     cites.append(c)
-            events.append(
-                Event(best.value, best.precision, claim.text, claim.topics, tuple(cites), best.kind)
-            )
+            kind = "since" if any(d.kind == "since" for d, _ in g) else best.kind
+            events.append(Event(best.value, best.precision, claim.text, claim.topics, tuple(cites), kind))
+    dated_sources = {(e.date, c.source) for e in events for c in e.citations}
     for story in stories:
-        if not story.date:
+        if not story.date or all((story.date, s) in dated_sources for s in story.sources):
             continue
         cites = []
         topics: set[str] = set()
         for sid in story.sources:
             ann = annotations.get(sid)
             if ann and ann.sentences:
-                first = ann.sentences[0]
-                cites.append(_citation(by_id[sid], first))
-                topics.update(s for sent in ann.sentences for s in sent.topics)
+                cites.append(_citation(by_id[sid], ann.sentences[0]))
+                topics.update(t for sent in ann.sentences for t in sent.topics)
         if cites:
             events.append(
                 Event(story.date, "day", story.title, tuple(sorted(topics)), tuple(cites), "report")
@@ -486,7 +554,7 @@ def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[s
     if not people:
         return None
     if not roles:
-        return people[0].entity if len({p.entity for p in people}) == 1 else None
+        return None
     r = roles[0]
     after = [p for p in people if p.start >= r.end]
     if after:
