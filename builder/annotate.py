@@ -12,10 +12,12 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from builder.config import Config
 from builder.nlp import sentences as sentence_split
+from builder.nlp.lemmas import versions
 from builder.nlp.matcher import Matcher, matcher_for
 from builder.nlp.numbers import find_numbers
 from builder.nlp.tokens import tokenize
@@ -46,6 +48,7 @@ def _paragraph(
     """Return the sentences and entity mentions of one paragraph."""
     text = paragraph.text
     language = (article.language or "").lower()
+    topic_slugs = {t.slug for t in matcher.config.topics}
     dates = _find_dates(paragraph, article)
     date_spans = tuple((d.start, d.end) for d in dates)
     numbers = find_numbers(text, language, date_spans)
@@ -67,6 +70,7 @@ def _paragraph(
             if kind == "entity":
                 ms, me = tokens[m.first].start, tokens[m.last - 1].end
                 mentions.append(Mention(tid, paragraph.id, ms, me, text[ms:me]))
+        topics.update(entities & topic_slugs)  # an "Interpol" mention is Interpol evidence
         sentences.append(
             Sentence(
                 index=first_index + len(sentences),
@@ -103,10 +107,16 @@ def annotate(article: Article, config: Config) -> Annotations:
 # ---------------------------------------------------------------- cache
 
 
+@lru_cache(maxsize=1)
+def _tool_versions() -> str:
+    return versions()
+
+
 def cache_key(article: Article, config: Config) -> str:
     """Return the hash of everything annotate reads: text, language, date, id, config, version."""
     payload = {
         "version": ANNOTATE_VERSION,
+        "tools": _tool_versions(),
         "config": config.digest,
         "id": article.id,
         "file": article.file,

@@ -67,12 +67,13 @@ def _pymorphy(word: str, guesses: bool) -> set[str]:
 def _simplemma(word: str, language: str) -> set[str]:
     if language in _simplemma_bad:
         return set()
-    try:
-        import simplemma
+    import simplemma
 
+    try:
         return {simplemma.lemmatize(word, lang=language)}
-    except Exception:  # unsupported language or a bad dictionary: fall back to the surface
-        _simplemma_bad.add(language)
+    except ValueError as exc:  # "Unsupported language: kk": remember, fall back to the surface
+        if "language" in str(exc).lower():
+            _simplemma_bad.add(language)
         return set()
 
 
@@ -100,6 +101,19 @@ def keys(word: str, language: str) -> frozenset[str]:
     except Exception:  # a lemmatiser failure never stops annotation
         found = set()
     return frozenset({fold(f) for f in found if f} | {surface})
+
+
+def versions() -> str:
+    """Return the versions of the lemmatisers, part of the annotate cache key."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in ("pymorphy3", "pymorphy3-dicts-ru", "simplemma", "razdel"):
+        try:
+            out.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name}=?")
+    return " ".join(out)
 
 
 def lemma(word: str, language: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from builder.nlp.lemmas import clean, fold, keys
 
@@ -23,10 +24,14 @@ class Token:
     keys: frozenset[str]
 
 
+@lru_cache(maxsize=262_144)
+def _word(word: str, language: str) -> tuple[str, str, frozenset[str]]:
+    return clean(word), fold(word), keys(word, language)
+
+
 def tokenize(text: str, language: str, offset: int = 0) -> list[Token]:
     """Return the word tokens of text; offsets are shifted by offset."""
     out = []
     for m in WORD.finditer(text):
-        word = m.group()
-        out.append(Token(m.start() + offset, m.end() + offset, clean(word), fold(word), keys(word, language)))
+        out.append(Token(m.start() + offset, m.end() + offset, *_word(m.group(), language)))
     return out
