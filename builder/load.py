@@ -41,6 +41,7 @@ UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐÀ-ÖØ-Þ"
 LOWER = "a-zа-яёәғқңөұүһіїєґß-öø-ÿ"
 NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)?"
 PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
+BY_LINE = re.compile(rf"(?:By|Von|Par|Автор)\s+(?P<name>{PERSON.pattern})")
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
@@ -196,6 +197,16 @@ def _normalise(text: str) -> str:
 # ---------------------------------------------------------------- front matter
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates as strings (validated by _iso, never raising)."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _front_matter(text: str) -> tuple[dict | None, str, int, str | None]:
     """Return (meta, body, lines used, problem) for text that may start with YAML front matter."""
     if not text.startswith("---\n"):
@@ -206,8 +217,8 @@ def _front_matter(text: str) -> tuple[dict | None, str, int, str | None]:
         return None, text, 0, "broken front matter at line 1: no closing '---' line"
     block = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
-    except yaml.YAMLError as exc:
+        meta = yaml.load(block, Loader=_FrontMatterLoader) if block.strip() else {}  # noqa: S506
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -298,6 +309,10 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
             name = _collapse(m.group("name")).rstrip(".")
             if name and found.author is None:
                 found.author = name
+            continue
+        m = BY_LINE.fullmatch(s)
+        if m:
+            found.author = found.author or m.group("name")
             continue
         if _full(r.caption, s) or (_full(r.caption_in, s) and s[-1] not in ".!?"):
             captions.append(s)

@@ -351,3 +351,75 @@ def test_never_raises(config, data):
     if isinstance(data, str):
         data = data.encode()
     assert isinstance(load_bytes(data, "odd.txt", config), (Article, Rejected))
+
+
+@pytest.mark.parametrize(
+    ("front", "published", "precision"),
+    [
+        ("date: 2025-04-18", "2025-04-18", "day"),
+        ("date: '2025-04-18'", "2025-04-18", "day"),
+        ("date: 2025-04-18T10:23:00", "2025-04-18", "day"),
+        ("date: '2025-04'", "2025-04", "month"),
+        ("date: 2025", "2025", "year"),
+        ("published: 18 апреля 2025 года", "2025-04-18", "day"),
+        ("date: 2025-02-31", None, None),
+    ],
+)
+def test_front_matter_dates(config, front, published, precision):
+    art = load_bytes(f"---\n{front}\n---\nTitle\n\nText.\n".encode(), "f.md", config)
+    assert (art.published, art.published_precision) == (published, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "author"),
+    [
+        ("Title\n\nText.\n\nBy Nikita Drobny\n", "Nikita Drobny"),
+        ("Title\n\nText.\nАвтор: Азамат Сыздыкбаев\n", "Азамат Сыздыкбаев"),
+        ("Title\n\nText.\nАвторы: Иван Петров, Анна Смирнова\n", "Иван Петров, Анна Смирнова"),
+        ("Title\n\nText.\n\nАзамат Сыздыкбаев\n", "Азамат Сыздыкбаев"),
+        ("Title\n\nText.\n\nOrda.kz\n", None),
+        ("Title\n\nText about the Senate of Kazakhstan.\n", None),
+    ],
+)
+def test_author(config, text, author):
+    art = load_bytes(text.encode(), "a.txt", config)
+    assert art.author == author
+    assert all(author not in p.text for p in art.paragraphs if author)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        ("Title\n\nВизы обсудили, сообщает RasDaily.kz.\n", "RasDaily.kz"),
+        ("Title\n\nВизы обсудили, передает корреспондент Zakon.kz.\n", "Zakon.kz"),
+        ("Title\n\nВизы обсудили, передает корреспондент агентства.\n\nКазТАГ\n", "КазТАГ"),
+        ("Title\n\nVisas were discussed, Trend reports.\n", "Trend"),
+        ("Title\n\nVisas were discussed, reports Inform.kz.\n", "Inform.kz"),
+        ("Title\n\nVisas were discussed, according to Kazinform.\n", "Kazinform"),
+        ("Title\n\nVisa talks, berichtet Trend.\n", "Trend"),
+        ("Title\n\nТалқыланды, деп хабарлайды Kazinform.\n", "Kazinform"),
+        ("Title\n\nТекст.\n\nФото: Zakon.kz\n", "Zakon.kz"),
+        ("Title\n\nVisas were discussed, the ministry reports.\n", None),
+        ("Title\n\nVisas were discussed, МВД сообщает.\n", None),
+        ("Title\n\nThe Trend of visa applications grows in Kazinform data.\n", None),
+        ("Title\n\nМинистр сказал Tengrinews.kz, что переговоры прошли хорошо.\n", None),
+    ],
+)
+def test_outlet(config, text, outlet):
+    assert load_bytes(text.encode(), "o.txt", config).outlet == outlet
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Визы\n\nФранция готова поддержать упрощение визового режима.\n", "ru"),
+        ("Визалар\n\nФранция Қазақстан азаматтары үшін визалық режимді жеңілдетуге дайын.\n", "kk"),
+        ("Візи\n\nФранція готова підтримати спрощення візового режиму для громадян, що їдуть.\n", "uk"),
+        ("Visa\n\nFrankreich ist bereit, die Vereinfachung der Visa für die Bürger zu unterstützen.\n", "de"),
+        ("Visas\n\nLa France est prête à soutenir la simplification des visas pour les citoyens.\n", "fr"),
+        ("Visas\n\nFrance is ready to support the simplification of visas for the citizens.\n", "en"),
+        ("---\nlanguage: de\n---\nVisas\n\nFrance is ready to support visas.\n", "de"),
+    ],
+)
+def test_language(config, text, language):
+    assert load_bytes(text.encode(), "l.txt", config).language == language
