@@ -1,0 +1,278 @@
+"""Render the exports for reference managers and feed readers: BibTeX, CSL-JSON, RSS.
+
+Every function takes source records shaped like the entries of ``data/sources.json``
+(``id, file, title, outlet, author, language, published, published_precision,
+published_inferred, topics, url``) and returns text. Output depends only on the
+records: entries in a stable order, no build timestamps, every value escaped for
+its format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+from email.utils import format_datetime
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
+
+from builder.markup import safe_url
+
+Source = Mapping[str, object]
+
+LANGUAGE_NAMES = {
+    "ru": "russian",
+    "en": "english",
+    "kk": "kazakh",
+    "de": "german",
+    "fr": "french",
+    "uk": "ukrainian",
+    "ky": "kyrgyz",
+    "uz": "uzbek",
+}
+
+# ------------------------------------------------------------------ helpers
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+_WS = re.compile(r"\s+")
+
+
+def _clean(value: object) -> str:
+    """Return one line of text with control characters removed and spaces collapsed."""
+    return _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
+
+
+def _date_parts(published: object) -> list[int]:
+    """Return [year], [year, month] or [year, month, day] from an ISO date, or []."""
+    if not isinstance(published, str):
+        return []
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published.strip())
+    if not m:
+        return []
+    return [int(g) for g in m.groups() if g is not None]
+
+
+def _sorted(sources: Iterable[Source]) -> list[Source]:
+    return sorted(sources, key=lambda s: str(s.get("id", "")))
+
+
+def _link(base: str, sid: str, directory_urls: bool) -> str:
+    path = f"sources/{quote(sid, safe='')}/" if directory_urls else f"sources/{quote(sid, safe='')}.html"
+    return base + path
+
+
+# ------------------------------------------------------------------ BibTeX
+
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "$": r"\$",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX))
+_SIMPLE_NAME = re.compile(r"[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*)*")
+
+
+def tex(value: object) -> str:
+    """Return text safe inside a braced BibTeX field: TeX specials escaped."""
+    return _TEX_RE.sub(lambda m: _TEX[m.group()], _clean(value))
+
+
+def bibtex_key(sid: str) -> str:
+    """Return a BibTeX key made of the characters every parser accepts."""
+    return re.sub(r"[^A-Za-z0-9_:.-]", "-", sid) or "source"
+
+
+def _bib_url(url: object) -> str | None:
+    ok = safe_url(url if isinstance(url, str) else None)
+    if not ok:
+        return None
+    # Braces would unbalance the field; percent-encoding keeps the address the same.
+    return ok.replace("{", "%7B").replace("}", "%7D")
+
+
+def bibtex_entry(src: Source) -> str:
+    """Return one BibTeX entry: @article in its outlet, or @misc when the outlet is unknown."""
+    sid = str(src["id"])
+    fields: list[tuple[str, str]] = [("title", tex(src.get("title") or sid))]
+    author = src.get("author")
+    if author:
+        name = _clean(author)
+        # A name BibTeX could split ("A and B", "Last, First") stays one literal name.
+        literal = not _SIMPLE_NAME.fullmatch(name) or " and " in f" {name} "
+        fields.append(("author", "{" + tex(name) + "}" if literal else tex(name)))
+    outlet = src.get("outlet")
+    if outlet:
+        fields.append(("journal", tex(outlet)))
+        fields.append(("publisher", tex(outlet)))
+    parts = _date_parts(src.get("published"))
+    if parts:
+        fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
+        fields.append(("year", str(parts[0])))
+        if len(parts) > 1:
+            fields.append(("month", str(parts[1])))
+    lang = src.get("language")
+    if lang:
+        fields.append(("language", tex(lang)))
+        if str(lang) in LANGUAGE_NAMES:
+            fields.append(("langid", LANGUAGE_NAMES[str(lang)]))
+    url = _bib_url(src.get("url"))
+    if url:
+        fields.append(("url", url))
+    note = f"Source file: {src.get('file') or sid}"
+    if src.get("published_inferred"):
+        note += f". Publication date inferred: {src['published_inferred']}"
+    fields.append(("note", tex(note)))
+    kind = "article" if outlet else "misc"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{kind}{{{bibtex_key(sid)},\n{body}\n}}\n"
+
+
+def bibtex(sources: Iterable[Source]) -> str:
+    """Return a BibTeX file with one entry per source, ordered by id."""
+    header = "% Sources of the research site, one entry per article (key = source id).\n\n"
+    return header + "\n".join(bibtex_entry(s) for s in _sorted(sources))
+
+
+# ------------------------------------------------------------------ CSL-JSON
+
+
+def csl_item(src: Source) -> dict:
+    """Return one CSL-JSON item (type article-newspaper)."""
+    sid = str(src["id"])
+    item: dict = {"id": sid, "type": "article-newspaper", "title": _clean(src.get("title") or sid)}
+    if src.get("outlet"):
+        item["container-title"] = _clean(src["outlet"])
+        item["publisher"] = _clean(src["outlet"])
+    if src.get("author"):
+        item["author"] = [{"literal": _clean(src["author"])}]
+    parts = _date_parts(src.get("published"))
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+        if src.get("published_inferred"):
+            item["issued"]["circa"] = True
+    if src.get("language"):
+        item["language"] = _clean(src["language"])
+    url = safe_url(src.get("url") if isinstance(src.get("url"), str) else None)
+    if url:
+        item["URL"] = url
+    note = f"Source file: {src.get('file') or sid}"
+    if src.get("published_inferred"):
+        note += f". Publication date inferred: {_clean(src['published_inferred'])}"
+    item["note"] = note
+    return item
+
+
+def csl_json(sources: Iterable[Source]) -> str:
+    """Return a CSL-JSON list, ordered by id, keys sorted."""
+    items = [csl_item(s) for s in _sorted(sources)]
+    return json.dumps(items, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+# ------------------------------------------------------------------ RSS 2.0
+
+
+def _xml(value: object) -> str:
+    return xml_escape(_clean(value), {'"': "&quot;"})
+
+
+def _rfc822(parts: list[int]) -> str | None:
+    if len(parts) != 3:
+        return None
+    try:
+        day = date(*parts)
+    except ValueError:
+        return None
+    return format_datetime(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+
+
+def _newest_first(sources: Iterable[Source]) -> list[Source]:
+    """Return dated sources newest first (ties by id), then undated ones by id."""
+    dated = [s for s in sources if _date_parts(s.get("published"))]
+    undated = [s for s in sources if not _date_parts(s.get("published"))]
+    dated.sort(key=lambda s: str(s.get("id", "")))
+    dated.sort(key=lambda s: _date_parts(s.get("published")), reverse=True)
+    return dated + _sorted(undated)
+
+
+def rss(
+    sources: Iterable[Source],
+    title: str,
+    description: str,
+    site_url: str = "",
+    directory_urls: bool = True,
+    limit: int = 100,
+) -> str:
+    """Return an RSS 2.0 feed of the newest sources, linking to their pages on the site.
+
+    Links are absolute under ``site_url`` when it is a http(s) address, relative to the
+    site root otherwise.
+    """
+    base = safe_url(site_url) or ""
+    if base and not base.endswith("/"):
+        base += "/"
+    items = _newest_first(list(sources))[:limit]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        "  <channel>",
+        f"    <title>{_xml(title)}</title>",
+        f"    <link>{_xml(base or './')}</link>",
+        f"    <description>{_xml(description or title)}</description>",
+    ]
+    newest = next((d for d in (_rfc822(_date_parts(s.get("published"))) for s in items) if d), None)
+    if newest:
+        lines.append(f"    <pubDate>{newest}</pubDate>")
+    for src in items:
+        sid = str(src["id"])
+        link = _link(base, sid, directory_urls)
+        parts = _date_parts(src.get("published"))
+        summary = " · ".join(
+            _clean(v)
+            for v in (src.get("outlet"), src.get("author"), src.get("published"), src.get("language"))
+            if v
+        )
+        lines += [
+            "    <item>",
+            f"      <title>{_xml(src.get('title') or sid)}</title>",
+            f"      <link>{_xml(link)}</link>",
+            f'      <guid isPermaLink="false">{_xml(src.get("sha256") or sid)}</guid>',
+        ]
+        if summary:
+            lines.append(f"      <description>{_xml(summary)}</description>")
+        if src.get("author"):
+            lines.append(f"      <dc:creator>{_xml(src['author'])}</dc:creator>")
+        if src.get("language"):
+            lines.append(f"      <dc:language>{_xml(src['language'])}</dc:language>")
+        pub = _rfc822(parts)
+        if pub:
+            lines.append(f"      <pubDate>{pub}</pubDate>")
+        elif parts:
+            lines.append(f"      <dc:date>{'-'.join(f'{p:02d}' for p in parts)}</dc:date>")
+        for topic in src.get("topics") or ():
+            lines.append(f"      <category>{_xml(topic)}</category>")
+        lines.append("    </item>")
+    lines += ["  </channel>", "</rss>", ""]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ all of them
+
+
+def render_citations(
+    sources_json: str, title: str, description: str, site_url: str = "", directory_urls: bool = True
+) -> dict[str, str]:
+    """Return the BibTeX, CSL-JSON and RSS files for the records of data/sources.json."""
+    sources = json.loads(sources_json)
+    return {
+        "data/sources.bib": bibtex(sources),
+        "data/sources.csl.json": csl_json(sources),
+        "feed.xml": rss(sources, title, description, site_url, directory_urls),
+    }

@@ -1,0 +1,164 @@
+"""BibTeX, CSL-JSON and RSS exports: parsed back by real parsers, on hand-made records."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import bibtexparser
+import feedparser
+import pytest
+
+from builder.citation import bibtex, csl_json, render_citations, rss, tex
+
+
+def source(sid: str, **kw) -> dict:
+    rec = {
+        "id": sid,
+        "file": f"{sid}.txt",
+        "title": f"Title of {sid}",
+        "outlet": "Example News",
+        "author": None,
+        "language": "en",
+        "published": None,
+        "published_precision": None,
+        "published_inferred": None,
+        "topics": ["visas"],
+        "sha256": "0" * 64,
+        "url": None,
+        "paragraphs": [{"id": "p1", "text": "Text."}],
+    }
+    rec.update(kw)
+    return rec
+
+
+HOSTILE = "Evil {title} 100% $x$ & #1 _u_ ^ ~ \\end <script>alert(1)</script> ]]> \x07bell"
+
+RECORDS = [
+    source("b-ru", title="Франция готова поддержать упрощение визового режима", language="ru",
+           outlet="КазТАГ", author="Азамат Сыздыкбаев", published="2025-04-18", published_precision="day"),
+    source("a-en", title="France Signals Willingness", author="Nikita Drobny", published="2025-04",
+           published_precision="month", published_inferred="no date in the article",
+           url="https://example.com/a?x=1&y=2#frag"),
+    source("c-undated", outlet=None, published=None),
+    source("d-hostile", title=HOSTILE, outlet=HOSTILE, author="Smith, John and Jane Doe",
+           url="javascript:alert(1)", published="2026-01-22", published_precision="day"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("plain", "plain"),
+        ("100%", r"100\%"),
+        ("{a}", r"\{a\}"),
+        ("a\\b", r"a\textbackslash{}b"),
+        ("$ & # _ ^ ~", r"\$ \& \# \_ \^{} \~{}"),
+        ("line\nbreak\ttab", "line break tab"),
+        ("\x00nul", "nul"),
+    ],
+)
+def test_tex_escapes_specials(text, expected):
+    assert tex(text) == expected
+
+
+def _bib(records):
+    return {e["ID"]: e for e in bibtexparser.loads(bibtex(records)).entries}
+
+
+def test_bibtex_one_entry_per_source_keyed_by_id():
+    entries = _bib(RECORDS)
+    assert sorted(entries) == sorted(r["id"] for r in RECORDS)
+
+
+def test_bibtex_fields():
+    ru = _bib(RECORDS)["b-ru"]
+    assert ru["ENTRYTYPE"] == "article"
+    assert ru["title"] == "Франция готова поддержать упрощение визового режима"
+    assert ru["journal"] == "КазТАГ"
+    assert ru["author"] == "Азамат Сыздыкбаев"
+    assert (ru["date"], ru["year"], ru["month"]) == ("2025-04-18", "2025", "4")
+    assert ru["language"] == "ru"
+    assert "b-ru.txt" in ru["note"]
+    en = _bib(RECORDS)["a-en"]
+    assert (en["date"], en["year"], en["month"]) == ("2025-04", "2025", "4")
+    assert en["url"] == "https://example.com/a?x=1&y=2#frag"
+    assert "inferred" in en["note"]
+
+
+def test_bibtex_source_without_outlet_or_date_is_misc():
+    e = _bib(RECORDS)["c-undated"]
+    assert e["ENTRYTYPE"] == "misc"
+    assert "year" not in e and "journal" not in e
+
+
+def test_bibtex_hostile_text_stays_inside_its_field():
+    e = _bib(RECORDS)["d-hostile"]
+    # Balanced: the parser sees exactly the escaped title, and the next fields survive.
+    assert e["title"] == tex(HOSTILE)
+    assert e["journal"] == tex(HOSTILE)
+    assert "url" not in e  # javascript: is not a URL to cite
+    # A name BibTeX would split stays one literal name.
+    assert e["author"].startswith("{") and e["author"].endswith("}")
+    assert "\x07" not in bibtex(RECORDS)
+
+
+def test_bibtex_is_stable_and_ordered():
+    assert bibtex(RECORDS) == bibtex(list(reversed(RECORDS)))
+    keys = [e["ID"] for e in bibtexparser.loads(bibtex(RECORDS)).entries]
+    assert keys == sorted(keys)
+
+
+def test_csl_json_items():
+    items = {i["id"]: i for i in json.loads(csl_json(RECORDS))}
+    assert sorted(items) == sorted(r["id"] for r in RECORDS)
+    ru = items["b-ru"]
+    assert ru["type"] == "article-newspaper"
+    assert ru["title"].startswith("Франция")
+    assert ru["container-title"] == "КазТАГ"
+    assert ru["author"] == [{"literal": "Азамат Сыздыкбаев"}]
+    assert ru["issued"] == {"date-parts": [[2025, 4, 18]]}
+    assert ru["language"] == "ru"
+    en = items["a-en"]
+    assert en["issued"] == {"date-parts": [[2025, 4]], "circa": True}
+    assert en["URL"] == "https://example.com/a?x=1&y=2#frag"
+    assert "issued" not in items["c-undated"] and "author" not in items["c-undated"]
+    assert "URL" not in items["d-hostile"]
+    assert items["d-hostile"]["title"] == HOSTILE.replace("\x07", "")
+
+
+def test_csl_json_is_stable():
+    assert csl_json(RECORDS) == csl_json(list(reversed(RECORDS)))
+
+
+def test_rss_parses_and_orders_newest_first():
+    feed = feedparser.parse(rss(RECORDS, "Site", "About the site", "https://example.org/site/"))
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title == "Site"
+    ids = [e.link.rstrip("/").rsplit("/", 1)[-1] for e in feed.entries]
+    assert ids == ["d-hostile", "b-ru", "a-en", "c-undated"]
+    assert feed.entries[1].link == "https://example.org/site/sources/b-ru/"
+    assert feed.entries[1].published == "Fri, 18 Apr 2025 00:00:00 +0000"
+    assert feed.entries[0].title == HOSTILE.replace("\x07", "")
+
+
+def test_rss_without_site_url_links_relative_and_html_links_without_directory_urls():
+    root = ET.fromstring(rss(RECORDS, "Site", "", site_url="", directory_urls=False))
+    links = [i.findtext("link") for i in root.iter("item")]
+    assert "sources/b-ru.html" in links
+    assert all(not link.startswith(("http", "/")) for link in links)
+
+
+def test_rss_hostile_site_url_is_ignored():
+    root = ET.fromstring(rss(RECORDS, "Site", "", site_url="javascript:alert(1)//"))
+    assert all(not i.findtext("link").startswith("javascript") for i in root.iter("item"))
+
+
+def test_rss_is_deterministic():
+    assert rss(RECORDS, "S", "D") == rss(list(reversed(RECORDS)), "S", "D")
+
+
+def test_render_citations_files():
+    files = render_citations(json.dumps(RECORDS), "Site", "Desc")
+    assert sorted(files) == ["data/sources.bib", "data/sources.csl.json", "feed.xml"]
+    assert len(json.loads(files["data/sources.csl.json"])) == len(RECORDS)
