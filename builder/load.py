@@ -559,9 +559,16 @@ def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
     if problem:
         return Rejected(file, problem)
     meta = meta or {}
+    clean_meta: dict[str, object] = {}
     for key in sorted(meta, key=str):
+        value = meta[key]
         if key not in FRONT_MATTER_KEYS:
             warnings.append(f"unknown front matter key '{key}' ignored")
+        elif isinstance(value, (list, dict, set, tuple)):
+            warnings.append(f"front matter '{key}' is not a single value; ignored")
+        else:
+            clean_meta[str(key)] = value
+    meta = clean_meta
 
     outlets = tuple((o.name, tuple(o.aliases)) for o in config.outlets)
     alias_of, _, _ = _outlet_rules(outlets)

@@ -423,3 +423,19 @@ def test_outlet(config, text, outlet):
 )
 def test_language(config, text, language):
     assert load_bytes(text.encode(), "l.txt", config).language == language
+
+
+@pytest.mark.parametrize(
+    ("front", "warning"),
+    [
+        ("title: [a, b]", "front matter 'title' is not a single value; ignored"),
+        ("author: {name: x}", "front matter 'author' is not a single value; ignored"),
+        ("colour: red", "unknown front matter key 'colour' ignored"),
+        ("url: ftp://x.kz/a", "front matter url 'ftp://x.kz/a' is not an http(s) address; dropped"),
+        ("id: Has Spaces", "front matter id 'Has Spaces' is not a safe slug ([a-z0-9_-]); ignored"),
+    ],
+)
+def test_front_matter_warnings(config, front, warning):
+    art = load_bytes(f"---\n{front}\n---\nTitle\n\nText.\n".encode(), "w.md", config)
+    assert art.warnings == (warning,)
+    assert art.title == "Title"
