@@ -23,7 +23,7 @@ from builder.nlp.numbers import find_numbers
 from builder.nlp.tokens import tokenize
 from builder.records import Annotations, Article, DateMention, Mention, Paragraph, Sentence
 
-ANNOTATE_VERSION = "1"
+ANNOTATE_VERSION = "3"
 log = logging.getLogger(__name__)
 
 
@@ -67,7 +67,7 @@ def _paragraph(
                 topics.add(tid)
             elif kind == "concept":
                 concepts.add(tid)
-            if kind == "entity":
+            if kind in ("entity", "role"):  # role spans let link pair a post with its holder
                 ms, me = tokens[m.first].start, tokens[m.last - 1].end
                 mentions.append(Mention(tid, paragraph.id, ms, me, text[ms:me]))
         topics.update(entities & topic_slugs)  # an "Interpol" mention is Interpol evidence

@@ -144,7 +144,9 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
         claims = link.build_claims(kept, annotations, config)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
+    story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies = link.build_discrepancies(kept, annotations, stories, config, published)
+    discrepancies += link.claim_conflicts(claims, annotations, story_of)
     return Corpus(
         articles=kept,
         annotations=annotations,

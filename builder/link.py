@@ -445,7 +445,11 @@ def build_timeline(
             events.append(Event(best.value, best.precision, claim.text, claim.topics, tuple(cites), kind))
     dated_sources = {(e.date, c.source) for e in events for c in e.citations}
     for story in stories:
-        if not story.date or all((story.date, s) in dated_sources for s in story.sources):
+        if (
+            len(story.sources) < 2
+            or not story.date
+            or all((story.date, s) in dated_sources for s in story.sources)
+        ):
             continue
         cites = []
         topics: set[str] = set()
@@ -537,6 +541,39 @@ def build_discrepancies(
             )
             out.append(Discrepancy(did, role.title, values, " ".join(notes), tuple(topics), story.id))
     out.sort(key=lambda d: (d.subject, d.id))
+    return tuple(out)
+
+
+def claim_conflicts(
+    claims: tuple[Claim, ...], annotations: dict[str, Annotations], story_of: dict[str, str]
+) -> tuple[Discrepancy, ...]:
+    """Find claims whose sources give different exact dates or different numbers."""
+    sentence_at = {(sid, s.paragraph, s.start): s for sid, ann in annotations.items() for s in ann.sentences}
+    out = []
+    for claim in claims:
+        if claim.corroboration < 2:
+            continue
+        for what, values_of in (
+            ("Date", lambda s: {d.value for d in s.dates if d.precision == "day" and not d.relative}),
+            ("Number", lambda s: set(s.numbers)),
+        ):
+            said: dict[str, list[Citation]] = defaultdict(list)
+            for cite in claim.citations:
+                s = sentence_at.get((cite.source, cite.paragraph, cite.start))
+                vals = values_of(s) if s else set()
+                if len(vals) == 1:
+                    said[next(iter(vals))].append(cite)
+            if len(said) < 2:
+                continue
+            values = tuple(Version(v, tuple(said[v])) for v in sorted(said, key=lambda v: (-len(said[v]), v)))
+            did = "d-" + hashlib.sha1(f"{claim.id}/{what}".encode()).hexdigest()[:8]
+            note = (
+                f"Sources reporting the same statement give different {what.lower()}s: "
+                + ", ".join(sorted(said))
+                + "."
+            )
+            story = story_of.get(claim.citations[0].source)
+            out.append(Discrepancy(did, f"{what}: {claim.text[:120]}", values, note, claim.topics, story))
     return tuple(out)
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 LINE = re.compile(r"[^\n]+")
+# "am 3. März", "the 2. item": a one- or two-digit ordinal does not end a sentence,
+# and neither does a full stop followed by a lower-case word.
+ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -26,8 +29,14 @@ def split(text: str) -> list[tuple[int, int]]:
             parts = [(base + s.start, base + s.stop) for s in sentenize(line.group())]
         except Exception:  # razdel failed on odd input: keep the line whole
             parts = [(line.start(), line.end())]
+        merged: list[tuple[int, int]] = []
         for start, end in parts:
             start, end = _strip(text, start, end)
-            if end > start:
-                spans.append((start, end))
+            if end <= start:
+                continue
+            if merged and (ORDINAL_END.search(text[merged[-1][0] : merged[-1][1]]) or text[start].islower()):
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        spans.extend(merged)
     return spans
