@@ -109,14 +109,14 @@ class Index:
             yield Target("concept", cid), table
 
     def _compile(self, term: str, lang: str) -> tuple[TermWord, ...]:
-        """Tokenise a term like the text, keeping the lemmas of the term's own language too."""
+        """Tokenise and lemmatise a term like the text it is looked for in."""
         words = []
         for tok in tokenize(term, self.language):
             if _caps(tok.surface):
                 words.append(TermWord(frozenset(), clean(tok.surface), ()))
                 continue
             forms = tok.keys
-            if lang not in (ANY, self.language):
+            if lang in ALSO.get(self.language, ()):  # a borrowed language's own lemmas too
                 forms = forms | keys(tok.surface, lang)
             stems = ()
             if self.suffix_max != -1:
