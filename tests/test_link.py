@@ -1,0 +1,184 @@
+"""Claims, stories, timeline and discrepancies: on the seeds and on fixtures of our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, build_docs, read_data
+
+LINK = FIXTURES / "link"
+
+
+@pytest.fixture(scope="module")
+def seeds(seeds_docs: Path) -> dict:
+    return {
+        name: read_data(seeds_docs, f"{name}.json")
+        for name in ("sources", "claims", "timeline", "discrepancies")
+    }
+
+
+@pytest.fixture(scope="module")
+def fx(tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("link-docs")
+    proc = build_docs(LINK, out, "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    return {
+        name: read_data(out, f"{name}.json") for name in ("sources", "claims", "timeline", "discrepancies")
+    }
+
+
+def src(prefix: str, data: dict) -> str:
+    """Return the source id that starts with a file prefix ("000", "a_en")."""
+    (sid,) = [s["id"] for s in data["sources"] if s["id"].startswith(prefix)]
+    return sid
+
+
+def claims_citing(data: dict, *phrases: str) -> list[dict]:
+    """Return the claims one of whose quotes contains every phrase."""
+    return [
+        c
+        for c in data["claims"]
+        if any(all(p.lower() in q["quote"].lower() for p in phrases) for q in c["citations"])
+    ]
+
+
+def sources_of(claim: dict) -> set[str]:
+    return {q["source"][:3] for q in claim["citations"]}
+
+
+# ------------------------------------------------------------------ seeds
+
+# (a phrase found in the claim, its topic, the seed prefixes that must cite it)
+SEED_CLAIMS = [
+    (("упрощения визового режима",), "visas", {"000", "001", "002", "003"}),
+    (("Европола", "Линт"), "europol", {"000", "001", "002", "003"}),
+    (("Лион", "Интерпола"), "interpol", {"000", "001", "002", "003"}),
+    (("соглашения о реадмиссии", "подписанного"), "readmission", {"000", "001", "002"}),
+    (("Операционного соглашения",), "europol", {"000", "001", "002"}),
+]
+
+
+@pytest.mark.parametrize(("phrases", "topic", "expected"), SEED_CLAIMS)
+def test_seed_claim_is_one_claim_citing_every_source(seeds, phrases, topic, expected):
+    found = claims_citing(seeds, *phrases)
+    assert len(found) == 1, [c["text"] for c in found]
+    claim = found[0]
+    assert topic in claim["topics"]
+    assert sources_of(claim) == expected
+    assert claim["corroboration"] == len(expected)
+    assert {q["language"] for q in claim["citations"]} == {"ru", "en"} or expected <= {"000", "001", "004"}
+
+
+def test_every_claim_cites_each_source_at_most_once(seeds, fx):
+    for data in (seeds, fx):
+        for c in data["claims"]:
+            ids = [q["source"] for q in c["citations"]]
+            assert len(ids) == len(set(ids)), c
+
+
+@pytest.mark.parametrize(
+    ("prefix", "topics"),
+    [
+        ("000", {"visas", "readmission", "interpol", "europol"}),
+        ("001", {"visas", "readmission", "interpol", "europol"}),
+        ("002", {"visas", "readmission", "interpol", "europol"}),
+        ("003", {"visas", "readmission", "interpol", "europol"}),
+        ("004", {"readmission"}),
+    ],
+)
+def test_seed_topics(seeds, prefix, topics):
+    (s,) = [s for s in seeds["sources"] if s["id"].startswith(prefix)]
+    assert set(s["topics"]) == topics
+
+
+def test_seed_stories(seeds):
+    story = {s["id"][:3]: s["story"] for s in seeds["sources"]}
+    assert story["000"] == story["001"] == story["002"] == story["003"]
+    assert story["004"] != story["000"]
+
+
+def test_undated_telling_gets_inferred_date_from_its_weekday(seeds):
+    (s,) = [s for s in seeds["sources"] if s["id"].startswith("001")]
+    assert s["published"] == "2025-04-18"
+    assert s["published_precision"] == "day"
+    assert "пятницу" in s["published_inferred"]
+
+
+# (date, precision, a phrase one citation quotes)
+SEED_EVENTS = [
+    ("2009", "year", "2009"),
+    ("2024-11-05", "day", "5 ноября 2024 года"),
+    ("2024-12", "month", "December 2024"),
+    ("2025-04-18", "day", "Саденов"),
+    ("2025-12", "month", "В декабре 2025 года"),
+    ("2026-01-22", "day", "22 января 2026 года"),
+]
+
+
+@pytest.mark.parametrize(("date", "precision", "phrase"), SEED_EVENTS)
+def test_seed_timeline(seeds, date, precision, phrase):
+    events = [e for e in seeds["timeline"] if e["date"] == date and e["precision"] == precision]
+    assert any(phrase in q["quote"] for e in events for q in e["citations"]), events
+
+
+def test_timeline_is_sorted_and_quotes_are_verbatim(seeds, fx):
+    for data in (seeds, fx):
+        dates = [e["date"] for e in data["timeline"]]
+        assert dates == sorted(dates)
+        paras = {(s["id"], p["id"]): p["text"] for s in data["sources"] for p in s["paragraphs"]}
+        for item in data["claims"] + data["timeline"]:
+            for q in item["citations"]:
+                assert q["quote"] in paras[(q["source"], q["paragraph"])]
+
+
+def test_seed_interpol_secretary_general_discrepancy(seeds):
+    (d,) = [d for d in seeds["discrepancies"] if d["subject"] == "Secretary General of Interpol"]
+    sides = {v["value"]: {q["source"][:3] for q in v["citations"]} for v in d["values"]}
+    assert sides == {"Valdecy Urquiza": {"000", "001", "002"}, "Jürgen Stock": {"003"}}
+    assert "2024-11-07" in d["note"]  # the tenure in research.yml that 003 contradicts
+
+
+# ------------------------------------------------------------------ fixtures of our own
+
+
+def test_story_across_three_languages(fx):
+    story = {s["id"][:4]: s["story"] for s in fx["sources"]}
+    assert story["a_en"] == story["b_ru"] == story["c_de"]
+    assert story["e_ru"] != story["a_en"]
+    # the signing, told in English, Russian and German, is one claim
+    (claim,) = [c for c in claims_citing(fx, "Europol") if "operational agreement" in c["text"]]
+    assert {q["language"] for q in claim["citations"]} == {"en", "ru", "de"}
+
+
+def test_visit_article_is_not_about_visas_and_has_no_trap_dates(fx):
+    (s,) = [s for s in fx["sources"] if s["id"].startswith("e_ru")]
+    assert s["topics"] == []
+    assert not [e for e in fx["timeline"] for q in e["citations"] if q["source"] == s["id"]]
+    assert not [c for c in fx["claims"] for q in c["citations"] if q["source"] == s["id"]]
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "phrase"),
+    [
+        ("2025", "year", "last year"),  # published 2026-01-05: last year is 2025
+        ("2026-01-02", "day", "on Friday"),  # the Friday before Monday 5 January 2026
+    ],
+)
+def test_relative_dates_across_a_year_boundary(fx, date, precision, phrase):
+    events = [e for e in fx["timeline"] if e["date"] == date and e["precision"] == precision]
+    assert any(phrase in q["quote"] for e in events for q in e["citations"]), fx["timeline"]
+
+
+def test_role_discrepancy_in_fixture_story(fx):
+    (d,) = [d for d in fx["discrepancies"] if d["subject"] == "Secretary General of Interpol"]
+    sides = {v["value"]: {q["source"][:4] for q in v["citations"]} for v in d["values"]}
+    assert sides == {"Valdecy Urquiza": {"a_en"}, "Jürgen Stock": {"b_ru"}}
+
+
+def test_date_conflict_for_the_same_statement(fx):
+    (d,) = [d for d in fx["discrepancies"] if d["subject"].startswith("Date:")]
+    values = {v["value"]: {q["source"][:4] for q in v["citations"]} for v in d["values"]}
+    assert values["2026-03-02"] == {"g_en"}
+    assert {"a_en", "b_ru"} <= values["2026-03-03"]
