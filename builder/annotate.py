@@ -109,7 +109,17 @@ def annotate(article: Article, config: Config) -> Annotations:
 
 @lru_cache(maxsize=1)
 def _tool_versions() -> str:
-    return versions()
+    """Return the lemmatiser versions and a hash of the code and tables annotate runs."""
+    here = Path(__file__).resolve().parent
+    files = [here / "annotate.py", here / "dates.py", *sorted((here / "nlp").glob("*.py"))]
+    files += sorted((here / "tables").glob("*.yml"))
+    h = hashlib.sha256()
+    for f in files:
+        try:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        except OSError:
+            h.update(f.name.encode() + b"\0missing\0")
+    return f"{versions()} code={h.hexdigest()[:16]}"
 
 
 def cache_key(article: Article, config: Config) -> str:
