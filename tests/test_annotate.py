@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder import annotate as stage
 from builder.annotate import annotate, annotate_all, annotate_cached, cache_key
@@ -210,6 +212,24 @@ def test_never_raises(text):
     a = annotate(article, CONFIG)
     for s in a.sentences:
         assert text[s.start : s.end] == s.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("аяЕСвизаVisa.!?«»\"'–- \n\u00ad\u0301ҚқIinterpol19,")), max_size=200
+    ),
+    language=st.sampled_from(["ru", "kk", "en", "de"]),
+)
+def test_offsets_on_any_text(text, language):
+    article = Article(
+        id="x", file="x", sha256="", title="", language=language, paragraphs=(Paragraph("p1", text),)
+    )
+    a = annotate(article, CONFIG)
+    for s in a.sentences:
+        assert text[s.start : s.end] == s.text == s.text.strip() != ""
+    for m in a.mentions:
+        assert text[m.start : m.end] == m.text != ""
 
 
 @pytest.mark.parametrize("language", ["", "xx", "kk", "uk", "fr", "zh"])

@@ -100,6 +100,7 @@ FOUND = [
     ("Дорожная карта", "ru", "roadmap"),
     ("с рабочим визитом", "ru", "working-visit"),
     ("Лионда кездесті", "kk", "meet"),
+    ("заңсыз көші-қонға қарсы", "kk", "illegal-migration"),  # the phrase's last word takes the suffix
     ("кездесіп", "kk", "meet"),
     ("договоренность", "ru", "agreement"),
     ("договорённость", "ru", "agreement"),
@@ -204,6 +205,10 @@ NUMBERS = [
     ("22.01.2026 10:23", "ru", []),  # a date and a time
     ("COVID-19", "en", []),
     ("19 Homes", "en", ["19"]),
+    ("по телефону +7 (727) 250-20-25", "ru", []),  # a phone number
+    ("тел. 8 (7172) 71-55-55", "ru", []),
+    ("https://example.kz/2025/481 и 12 человек", "ru", ["12"]),  # a web address
+    ("материал № 2025/481", "ru", []),
 ]
 
 

@@ -24,6 +24,7 @@ SUFFIXING = {"kk": None, "ky": None, "uz": None, "tr": None, "tt": None, "az": N
 # Languages that also use the terms of another language (Kazakh news borrow Russian words).
 ALSO = {"kk": ("ru",), "ky": ("ru",), "tt": ("ru",), "be": ("ru",), "uk": ("ru",)}
 STEM_MIN = 4  # a term word needs this many letters to take suffixes
+LAST_STEM_MIN = 3  # ... or this many when it ends a phrase of several words
 # Verb endings of the dictionary form that inflected forms drop (Kazakh "кездесу" -> "кездесті",
 # "кездесіп"); the stem left must be at least VERB_STEM_MIN letters long.
 VERB_ENDINGS = {"kk": ("у", "ю")}
@@ -111,7 +112,8 @@ class Index:
     def _compile(self, term: str, lang: str) -> tuple[TermWord, ...]:
         """Tokenise and lemmatise a term like the text it is looked for in."""
         words = []
-        for tok in tokenize(term, self.language):
+        toks = tokenize(term, self.language)
+        for n, tok in enumerate(toks, 1):
             if _caps(tok.surface):
                 words.append(TermWord(frozenset(), clean(tok.surface), ()))
                 continue
@@ -120,7 +122,9 @@ class Index:
                 forms = forms | keys(tok.surface, lang)
             stems = ()
             if self.suffix_max != -1:
-                found = {k for k in forms if len(k) >= STEM_MIN}
+                # the last word of a phrase carries the phrase's suffixes ("көші-қонға")
+                least = LAST_STEM_MIN if n == len(toks) > 1 else STEM_MIN
+                found = {k for k in forms if len(k) >= least}
                 for end in VERB_ENDINGS.get(self.language, ()):
                     if tok.fold.endswith(end) and len(tok.fold) - len(end) >= VERB_STEM_MIN:
                         found.add(tok.fold[: -len(end)])

@@ -15,6 +15,12 @@ NUMBER = re.compile(
     rf"(?<![\w:.,/-])(?:\d{{1,3}}(?:[{SPACES}]\d{{3}})+(?:[.,]\d+)?|\d+(?:[.,]\d+)*)(?![\w/]|[:.,/-]\d)"
 )
 WORD = re.compile(r"[^\W\d_]+\.?")
+# Digits that are not quantities: web and mail addresses, phone numbers ("+7 (727) 250-20-25").
+NOT_QUANTITIES = re.compile(
+    r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"
+    r"|(?:(?:\+\d{1,3}|(?<!\d)8)[\s\u00a0]*)?\(\d{2,5}\)[\s\u00a0]*\d[\d\s\u00a0-]{4,}\d"
+    r"|\+\d{1,3}[\s\u00a0-]*\d[\d\s\u00a0()-]{6,}\d"
+)
 COMMA_DECIMAL = frozenset({"ru", "kk", "de", "fr", "uk", "es", "it", "pt", "nl", "pl", "tr", "ky", "uz"})
 
 
@@ -80,6 +86,7 @@ def find_numbers(
 ) -> list[tuple[int, int, str]]:
     """Return (start, end, normalised value) for numbers in text that are not dates or years."""
     mult, months, years = _tables()
+    skip = (*skip, *(m.span() for m in NOT_QUANTITIES.finditer(text)))
     out = []
     for m in NUMBER.finditer(text):
         start, end = m.span()
