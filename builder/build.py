@@ -24,6 +24,7 @@ from builder.load import load_file
 from builder.records import Annotations, Article, Corpus, InputReport, Rejected
 from builder.render import Site, render_pages
 
+RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
 PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
@@ -74,11 +75,14 @@ def _unique_ids(items: list[Article | Rejected]) -> list[Article | Rejected]:
     seen: set[str] = set()
     out: list[Article | Rejected] = []
     for it in items:
-        if isinstance(it, Article) and it.id in seen:
+        if isinstance(it, Article) and (it.id in seen or it.id in RESERVED_IDS):
             new = f"{it.id}-{hashlib.sha1(it.file.encode()).hexdigest()[:6]}"
-            it = dataclasses.replace(
-                it, id=new, warnings=(*it.warnings, f"id renamed to {new}: another file has the same name")
+            why = (
+                "reserved for the sources index"
+                if it.id in RESERVED_IDS
+                else "another file has the same name"
             )
+            it = dataclasses.replace(it, id=new, warnings=(*it.warnings, f"id renamed to {new}: {why}"))
         if isinstance(it, Article):
             seen.add(it.id)
         out.append(it)
@@ -132,7 +136,7 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
 
     claims = link.build_claims(kept, annotations, config)
-    stories = link.build_stories(kept, claims)
+    stories = link.build_stories(kept, claims, config.language)
     inferred = link.infer_dates(kept, stories)
     if inferred:
         # Relative dates in an undated article resolve once its date is inferred.

@@ -299,8 +299,14 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def build_stories(articles: tuple[Article, ...], claims: tuple[Claim, ...]) -> tuple[Story, ...]:
-    """Group articles that share claims and were published close together."""
+def build_stories(
+    articles: tuple[Article, ...], claims: tuple[Claim, ...], language: str = "en"
+) -> tuple[Story, ...]:
+    """Group articles that share claims and were published close together.
+
+    A story is named after a headline in the site's language where one of
+    its tellings has a real headline (not a first sentence standing in).
+    """
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
     shared: dict[tuple[str, str], int] = defaultdict(int)
@@ -333,7 +339,9 @@ def build_stories(articles: tuple[Article, ...], claims: tuple[Claim, ...]) -> t
     for members in groups.values():
         arts = [by_id[m] for m in members]
         dated = sorted(a.published for a in arts if a.published)
-        titled = sorted(arts, key=lambda a: (a.published is None, a.published or "", a.id))
+        titled = sorted(
+            arts, key=lambda a: (a.language != language, len(a.title) > 120, a.published or "9999", a.id)
+        )
         story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
         stories.append(Story(story_id, titled[0].title, tuple(members), dated[0] if dated else None))
     stories.sort(key=lambda s: (s.date or "9999", s.id))
