@@ -139,7 +139,7 @@ def _tables() -> _Tables:
         weekday_of[lang] = wd
     masks = re.compile(
         r"(?:https?://|www\.)\S+"  # URLs
-        r"|\S+@\S+\.\w+"  # e-mail addresses
+        r"|(?<!\S)[^\s@]+@[^\s@]+\.\w+"  # e-mail addresses
         r"|(?:№|#|\bNo\.|\bNr\.)\s*[\w/.\-]+"  # numbers of documents and articles
         r"|\b\w+=\S+"  # query parameters, ids
         r"|\+?\(?\d[\d\s()\-]{8,}\d(?!\d)"  # phone-like runs, checked for >= 10 digits below
@@ -246,14 +246,14 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
     if not text or not any(c.isdigit() or c.isalpha() for c in text):
         return []
     work = _mask(text, t)
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)  # 1 where a found date already lies
     out: list[DateMention] = []
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not any(taken[a:b])
 
     def add(a: int, b: int, value: str, precision: str, relative: bool = False, kind: str = "point") -> None:
-        taken.append((a, b))
+        taken[a:b] = b"\x01" * (b - a)
         out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
 
     for name, pat in t.patterns:
