@@ -41,6 +41,7 @@ UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЇЄҐÀ-ÖØ-Þ"
 LOWER = "a-zа-яёәғқңөұүһіїєґß-öø-ÿ"
 NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)?"
 PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
+DOMAIN = re.compile(r"[A-Za-z0-9][\w-]*\.(?:kz|ru|uz|kg|com|org|net|info|media|news|de|fr|eu|uk)")
 BY_LINE = re.compile(rf"(?:By|Von|Par|Автор)\s+(?P<name>{PERSON.pattern})")
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
@@ -67,6 +68,7 @@ class _Rules:
     caption: re.Pattern
     caption_in: re.Pattern
     category: re.Pattern
+    outlet_label: re.Pattern
     bullet: re.Pattern
     author_line: re.Pattern
     byline_word: re.Pattern
@@ -92,6 +94,7 @@ def _rules() -> _Rules:
         caption=re.compile(rf"(?:{_alt(bp['caption_starts'])})\s*[:–—-]\s*.{{0,200}}", i),
         caption_in=re.compile(rf".{{0,250}}\b(?:{_alt(bp['caption_words'])})\s*[:–—-]\s*\S.{{0,100}}", i),
         category=re.compile(rf"(?:{_alt(bp['category_labels'])})", i),
+        outlet_label=re.compile(rf"(?:{_alt(bp['outlet_label_words'])})\s+(?P<name>\S.{{0,60}})", i),
         bullet=re.compile(rf"^\s*(?:{'|'.join(re.escape(b) for b in bp['bullets'])})\s+"),
         author_line=re.compile(rf"(?:{_alt(bl['author_prefixes'])})\s*:\s*(?P<name>\S.{{0,100}})", i),
         byline_word=re.compile(rf"(?<!\w)(?:{_alt(bl['byline_words'])})(?!\w)", i),
@@ -310,6 +313,10 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
             if name and found.author is None:
                 found.author = name
             continue
+        m = r.outlet_label.fullmatch(s)
+        if m and m.group("name").lower() in alias_of:
+            found.outlet = found.outlet or alias_of[m.group("name").lower()]
+            continue
         m = BY_LINE.fullmatch(s)
         if m:
             found.author = found.author or m.group("name")
@@ -347,6 +354,10 @@ def _trailing(lines: list[str], alias_of: dict[str, str], found: _Found) -> list
         last = _collapse(lines[-1]).strip(" .")
         if last.lower() in alias_of:
             found.outlet = found.outlet or alias_of[last.lower()]
+            lines.pop()
+            changed = True
+        elif DOMAIN.fullmatch(last):
+            found.outlet = found.outlet or last
             lines.pop()
             changed = True
         elif PERSON.fullmatch(last) and last.lower() not in _rules().not_outlets:

@@ -399,6 +399,8 @@ def test_author(config, text, author):
         ("Title\n\nVisa talks, berichtet Trend.\n", "Trend"),
         ("Title\n\nТалқыланды, деп хабарлайды Kazinform.\n", "Kazinform"),
         ("Title\n\nТекст.\n\nФото: Zakon.kz\n", "Zakon.kz"),
+        ("Title\n\nТекст статьи.\nНовости Zakon.kz\n", "Zakon.kz"),
+        ("Title\n\nТекст статьи.\n\nInform.kz\n", "Inform.kz"),
         ("Title\n\nVisas were discussed, the ministry reports.\n", None),
         ("Title\n\nVisas were discussed, МВД сообщает.\n", None),
         ("Title\n\nThe Trend of visa applications grows in Kazinform data.\n", None),
