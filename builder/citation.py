@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from email.utils import format_datetime
+from html import escape as html_escape
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -246,7 +247,8 @@ def rss(
             f'      <guid isPermaLink="false">{_xml(src.get("sha256") or sid)}</guid>',
         ]
         if summary:
-            lines.append(f"      <description>{_xml(summary)}</description>")
+            # RSS readers render <description> as HTML: escape for HTML, then for XML.
+            lines.append(f"      <description>{_xml(html_escape(summary, quote=False))}</description>")
         if src.get("author"):
             lines.append(f"      <dc:creator>{_xml(src['author'])}</dc:creator>")
         if src.get("language"):
