@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import tempfile
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,11 @@ def _find_dates(paragraph: Paragraph, article: Article) -> list[DateMention]:
     return [d for d in found if isinstance(d, DateMention) and 0 <= d.start < d.end <= n]
 
 
+def _within(items: list, starts: list[int], start: int, end: int) -> list:
+    """Return the items (sorted by start, with those starts) that start in [start, end)."""
+    return items[bisect_left(starts, start) : bisect_left(starts, end)]
+
+
 def _paragraph(
     article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher
 ) -> tuple[list[Sentence], list[Mention]]:
@@ -51,7 +57,10 @@ def _paragraph(
     topic_slugs = {t.slug for t in matcher.config.topics}
     dates = _find_dates(paragraph, article)
     date_spans = tuple((d.start, d.end) for d in dates)
-    numbers = find_numbers(text, language, date_spans)
+    numbers = sorted(find_numbers(text, language, date_spans))
+    dates = sorted(dates, key=lambda d: (d.start, d.end))
+    date_starts = [d.start for d in dates]
+    number_starts = [n[0] for n in numbers]
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     for start, end in sentence_split.split(text):
@@ -81,11 +90,25 @@ def _paragraph(
                 entities=tuple(sorted(entities)),
                 topics=tuple(sorted(topics)),
                 concepts=tuple(sorted(concepts)),
-                dates=tuple(d for d in dates if start <= d.start < end),
-                numbers=tuple(dict.fromkeys(v for s, _e, v in numbers if start <= s < end)),
+                dates=tuple(_within(dates, date_starts, start, end)),
+                numbers=tuple(dict.fromkeys(v for _s, _e, v in _within(numbers, number_starts, start, end))),
             )
         )
     return sentences, mentions
+
+
+def _bare(paragraph: Paragraph, first_index: int) -> list[Sentence]:
+    """Return the paragraph's sentences without a signature (the fallback when analysis fails)."""
+    try:
+        spans = sentence_split.split(paragraph.text)
+    except Exception:
+        spans = [(0, len(paragraph.text))] if paragraph.text.strip() else []
+    text = paragraph.text
+    return [
+        Sentence(first_index + i, paragraph.id, start, end, text[start:end])
+        for i, (start, end) in enumerate(spans)
+        if text[start:end].strip() == text[start:end] != ""
+    ]
 
 
 def annotate(article: Article, config: Config) -> Annotations:
@@ -98,7 +121,7 @@ def annotate(article: Article, config: Config) -> Annotations:
             s, m = _paragraph(article, paragraph, len(sentences), matcher)
         except Exception as exc:  # keep the rest of the article; say which paragraph failed
             log.warning("%s: %s: annotation failed: %s", article.file, paragraph.id, exc)
-            continue
+            s, m = _bare(paragraph, len(sentences)), []
         sentences.extend(s)
         mentions.extend(m)
     return Annotations(source=article.id, sentences=tuple(sentences), mentions=tuple(mentions))

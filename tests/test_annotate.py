@@ -302,3 +302,15 @@ def test_cache_none_and_unwritable(tmp_path, counted):
 def test_annotate_all_in_parallel_matches_serial():
     articles = [seed(p, lang) for p, lang, _ in SEEDS]
     assert annotate_all(articles, CONFIG, jobs=2) == annotate_all(articles, CONFIG, jobs=1)
+
+
+def test_a_failing_paragraph_keeps_its_sentences(monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stage, "find_numbers", broken)
+    article = seed("004", "ru")
+    a = annotate(article, CONFIG)
+    assert len(a.sentences) == sum(len(stage._bare(p, 0)) for p in article.paragraphs)
+    assert [s.index for s in a.sentences] == list(range(len(a.sentences)))
+    assert all(not s.topics for s in a.sentences)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -81,17 +82,31 @@ def _format(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+def _merge(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Return the starts and ends of the union of spans, as disjoint sorted intervals."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for s, e in sorted(spans):
+        if ends and s <= ends[-1]:
+            ends[-1] = max(ends[-1], e)
+        else:
+            starts.append(s)
+            ends.append(e)
+    return starts, ends
+
+
 def find_numbers(
     text: str, language: str, skip: tuple[tuple[int, int], ...] = ()
 ) -> list[tuple[int, int, str]]:
     """Return (start, end, normalised value) for numbers in text that are not dates or years."""
     mult, months, years = _tables()
-    skip = (*skip, *(m.span() for m in NOT_QUANTITIES.finditer(text)))
+    starts, ends = _merge([*skip, *(m.span() for m in NOT_QUANTITIES.finditer(text))])
     out = []
     for m in NUMBER.finditer(text):
         start, end = m.span()
-        if any(s < end and start < e for s, e in skip):
-            continue
+        i = bisect_right(starts, end - 1) - 1
+        if i >= 0 and ends[i] > start:
+            continue  # inside a date, a phone number or an address
         gap = re.compile(rf"\.?[{SPACES}]{{1,3}}").match(text, end)
         after = WORD.match(text, gap.end()) if gap else None
         before = None

@@ -10,6 +10,11 @@ LINE = re.compile(r"[^\n]+")
 ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
 
 
+def _ordinal_end(text: str, start: int, end: int) -> bool:
+    """Tell whether text[start:end] ends in an ordinal ("3."), looking at its tail only."""
+    return ORDINAL_END.search(text, max(start, end - 4), end) is not None
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -34,7 +39,7 @@ def split(text: str) -> list[tuple[int, int]]:
             start, end = _strip(text, start, end)
             if end <= start:
                 continue
-            if merged and (ORDINAL_END.search(text[merged[-1][0] : merged[-1][1]]) or text[start].islower()):
+            if merged and (_ordinal_end(text, *merged[-1]) or text[start].islower()):
                 merged[-1] = (merged[-1][0], end)
             else:
                 merged.append((start, end))
