@@ -325,12 +325,16 @@ def build_stories(
             x = parent[x]
         return x
 
-    def close(a: str, b: str) -> bool:
+    def gap(a: str, b: str) -> int | None:
         da, db = _day(by_id[a].published), _day(by_id[b].published)
-        return da is None or db is None or abs((da - db).days) <= STORY_WINDOW_DAYS
+        return None if da is None or db is None else abs((da - db).days)
 
     for (a, b), n in sorted(shared.items()):
-        if n >= STORY_MIN_SHARED and close(a, b):
+        days = gap(a, b)
+        # two shared claims, or one between articles dated within the window
+        if (n >= STORY_MIN_SHARED and (days is None or days <= STORY_WINDOW_DAYS)) or (
+            days is not None and days <= STORY_WINDOW_DAYS
+        ):
             parent[find(b)] = find(a)
     groups: dict[str, list[str]] = defaultdict(list)
     for i in ids:

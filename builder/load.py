@@ -485,6 +485,12 @@ def _find_published(
             for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31"):
                 if d.precision == "day":
                     return d.value, "day", "dateline"
+    if paragraphs:  # "Астана, 2026 жылғы 5 қаңтар." / "PARIS, 3 March 2026 –": a full-date dateline
+        head = [
+            d for d in find_dates(paragraphs[0][:80], language) if d.precision == "day" and not d.relative
+        ]
+        if head and re.fullmatch(rf"[{UPPER}][\w .'-]{{1,40}},\s*", paragraphs[0][: head[0].start]):
+            return head[0].value, "day", "dateline"
     for para in paragraphs[:3] + paragraphs[-3:]:
         m = r.published_label.match(para)
         if m and m.group(0).strip():

@@ -147,6 +147,8 @@ def test_story_across_three_languages(fx):
     story = {s["id"][:4]: s["story"] for s in fx["sources"]}
     assert story["a_en"] == story["b_ru"] == story["c_de"]
     assert story["e_ru"] != story["a_en"]
+    assert story["g_en"] == story["a_en"]  # one shared claim, published within days
+    assert story["d_kk"] == story["f_en"] != story["a_en"]  # Kazakh and English telling
     # the signing, told in English, Russian and German, is one claim
     (claim,) = [c for c in claims_citing(fx, "Europol") if "operational agreement" in c["text"]]
     assert {q["language"] for q in claim["citations"]} == {"en", "ru", "de"}
@@ -164,6 +166,7 @@ def test_visit_article_is_not_about_visas_and_has_no_trap_dates(fx):
     [
         ("2025", "year", "last year"),  # published 2026-01-05: last year is 2025
         ("2026-01-02", "day", "on Friday"),  # the Friday before Monday 5 January 2026
+        ("2025", "year", "былтыр"),  # Kazakh "last year", dateline 5 January 2026
     ],
 )
 def test_relative_dates_across_a_year_boundary(fx, date, precision, phrase):
