@@ -393,10 +393,11 @@ def render_entity(site: Site, e: Entity) -> str:
         for s, p, text in mentions[:MAX_MENTIONS]
     ]
     srcs = sorted({s for s, _, _ in mentions})
-    topics = [t for t in site.config.topics if any(t.slug in site.source_topics.get(s, ()) for s in srcs)]
+    claimed = {t for c in site.corpus.claims if e.id in c.entities for t in c.topics}
+    topics = [t for t in site.config.topics if t.slug in claimed]
     return site.env.get_template("entity.md.j2").render(
         e=e,
-        description=f"{e.name} ({e.type}): {len(srcs)} sources mention it.",
+        description=f"{e.name} ({e.type}): mentioned in {len(srcs)} source{'s' if len(srcs) != 1 else ''}.",
         aliases=sorted(e.aliases.items()),
         n_sources=len(srcs),
         topics=topics,
