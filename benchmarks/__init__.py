@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded corpus generator and a runner that prints JSON lines."""

@@ -1,0 +1,261 @@
+"""Benchmark the builder and the MkDocs site build; print one JSON line per measurement.
+
+    python -m benchmarks.run                 # N = 1000 and 10000
+    python -m benchmarks.run --n 200         # a quick run
+
+For each N a seeded corpus is generated (benchmarks/corpus.py), then each step
+runs as its own subprocess, timed wall-clock, with the peak RSS of its whole
+process tree (workers included) sampled with psutil:
+
+- builder_cold:   `python -m builder build` with an empty cache into a fresh folder
+- builder_warm:   the same, cache filled, into another fresh folder
+- builder_noop:   again into the same folder, nothing changed
+- builder_one:    one article edited, rebuilt into the same folder
+- mkdocs_only:    `mkdocs build` over the pre-generated docs (the hook does not run the builder)
+- site_cold:      `mkdocs build` with the hook and an empty cache: the full site from the articles
+
+A final `summary` line gives the ratios, the size of site/ and the search
+payload a reader downloads before the first result. Timings are noisy on
+shared machines; compare ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from benchmarks.corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
+    """Run cmd; return its wall time, the peak RSS of its process tree and its exit code."""
+    full_env = {**os.environ, **(env or {})}
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(ps))
+            done.wait(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    t.join()
+    result = {"seconds": round(seconds, 3), "peak_rss_mb": round(peak / 2**20, 1), "rc": proc.returncode}
+    if proc.returncode:
+        result["stderr"] = err.decode("utf-8", "replace")[-2000:]
+    return result
+
+
+def _du(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def search_payload(site: Path) -> dict:
+    """Return the bytes a reader downloads before the first search result.
+
+    lunr (Material's search): the whole search_index.json. Pagefind: the
+    loader, the entry file, the WebAssembly for the site language, the
+    metadata, the largest index chunk (a query touches one chunk per word;
+    the largest is the worst case for a one-word query) and one fragment.
+    """
+    pf = site / "pagefind"
+    if pf.is_dir():
+        size = lambda pattern: sum(p.stat().st_size for p in pf.glob(pattern))  # noqa: E731
+        biggest = lambda sub: max((p.stat().st_size for p in (pf / sub).glob("*")), default=0)  # noqa: E731
+        entry = json.loads((pf / "pagefind-entry.json").read_text("utf-8"))
+        langs = entry.get("languages", {})
+        lang, info = max(langs.items(), key=lambda kv: kv[1].get("page_count", 0))
+        meta = pf / f"pagefind.{info['hash']}.pf_meta"
+        wasm = pf / f"wasm.{info.get('wasm') or lang}.pagefind"
+        parts = {
+            "pagefind.js": size("pagefind.js"),
+            "entry": size("pagefind-entry.json"),
+            "wasm": wasm.stat().st_size if wasm.exists() else biggest_wasm(pf),
+            "meta": meta.stat().st_size if meta.exists() else 0,
+            "index_chunk_max": biggest("index"),
+            "fragment_max": biggest("fragment"),
+            "ui": size("pagefind-ui.js") + size("pagefind-ui.css") + size("pagefind-component-ui.js"),
+        }
+        return {"search": "pagefind", "bytes": sum(parts.values()), "parts": parts}
+    index = site / "search" / "search_index.json"
+    return {"search": "lunr", "bytes": index.stat().st_size if index.exists() else 0}
+
+
+def biggest_wasm(pf: Path) -> int:
+    return max((p.stat().st_size for p in pf.glob("wasm.*")), default=0)
+
+
+def _touch_one(seeds: Path) -> None:
+    """Edit one article: append a sentence to its text (a new paragraph)."""
+    path = sorted(seeds.iterdir())[len(list(seeds.iterdir())) // 2]
+    data = path.read_bytes()
+    path.write_bytes(data + b"\n\nThe ministry later confirmed the figures in a separate statement.\n")
+
+
+def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
+    """Write a mkdocs.yml inheriting the project's, with docs_dir and hooks adjusted."""
+    cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
+    hooks = [str(ROOT / "builder" / "hook.py")] if hook else [str(ROOT / "builder" / "search.py")]
+    cfg["hooks"] = [h for h in hooks if Path(h).exists()]
+    if (ROOT / "overrides").is_dir():
+        cfg["theme"] = {"name": "material", "custom_dir": str(ROOT / "overrides")}
+    cfg["extra"] = {"research": {"seeds": str(work / "seeds"), "config": str(ROOT / "research.yml")}}
+    path = work / ("mkdocs-hook.yml" if hook else "mkdocs-prebuilt.yml")
+    path.write_text(json.dumps(cfg), "utf-8")  # JSON is YAML
+    return path
+
+
+def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
+    py = sys.executable
+    seeds = work / "seeds"
+    write_corpus(n, seed, seeds)
+    cache = work / "cache"
+    lines = []
+
+    def emit(step: str, res: dict, **extra) -> dict:
+        line = {"n": n, "step": step, **res, **extra}
+        print(json.dumps(line, ensure_ascii=False), flush=True)
+        lines.append(line)
+        return line
+
+    def builder(out: Path) -> list[str]:
+        return [
+            py,
+            "-m",
+            "builder",
+            "build",
+            "--seeds",
+            str(seeds),
+            "--out",
+            str(out),
+            "--cache",
+            str(cache),
+            "-q",
+        ]
+
+    out1, out2 = work / "out-cold", work / "out-warm"
+    res = {}
+    if "builder" in steps:
+        res["builder_cold"] = emit("builder_cold", measure(builder(out1)))
+        res["builder_warm"] = emit("builder_warm", measure(builder(out2)))
+        res["builder_noop"] = emit("builder_noop", measure(builder(out2)))
+        _touch_one(seeds)
+        res["builder_one"] = emit("builder_one", measure(builder(out2)))
+    if "mkdocs" in steps:
+        # MkDocs alone, over the pre-generated pages plus the hand-written docs/.
+        docs = work / "docs"
+        shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
+        if not out2.exists():
+            subprocess.run(builder(out2), check=True, cwd=ROOT)
+        shutil.copytree(out2, docs, dirs_exist_ok=True)
+        site = work / "site-prebuilt"
+        cmd = [
+            py,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(_mkdocs_config(work, docs, False)),
+            "-d",
+            str(site),
+        ]
+        res["mkdocs_only"] = emit("mkdocs_only", measure(cmd))
+        # The real thing: MkDocs with the hook running the builder, from an empty cache.
+        site = work / "site"
+        empty = work / "cache-site"
+        cmd = [
+            py,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(_mkdocs_config(work, ROOT / "docs", True)),
+            "-d",
+            str(site),
+        ]
+        env = {"RESEARCH_SEEDS": str(seeds), "RESEARCH_CACHE": str(empty)}
+        res["site_cold"] = emit(
+            "site_cold", measure(cmd, env), site_mb=round(_du(site) / 2**20, 1) if site.exists() else None
+        )
+        payload = search_payload(site) if site.exists() else {}
+        summary = {
+            "site_mb": round(_du(site) / 2**20, 1) if site.exists() else None,
+            "search": payload.get("search"),
+            "search_payload_kb": round(payload.get("bytes", 0) / 1024, 1),
+            "search_parts": payload.get("parts"),
+        }
+        if "builder_cold" in res and res["mkdocs_only"]["seconds"]:
+            mk = res["mkdocs_only"]["seconds"]
+            summary["ratio_builder_cold_mkdocs"] = round(res["builder_cold"]["seconds"] / mk, 3)
+            summary["ratio_builder_warm_mkdocs"] = round(res["builder_warm"]["seconds"] / mk, 3)
+        summary["peak_rss_mb"] = max(r["peak_rss_mb"] for r in res.values())
+        emit("summary", summary)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--n", type=int, action="append", help="corpus size; repeat for several (default 1000, 10000)"
+    )
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--steps", default="builder,mkdocs", help="comma-separated: builder, mkdocs")
+    ap.add_argument("--work", type=Path, default=None, help="keep the corpora and outputs here")
+    args = ap.parse_args(argv)
+    steps = set(args.steps.split(","))
+    sizes = args.n or [1000, 10000]
+    all_lines = []
+    for n in sizes:
+        if args.work:
+            work = args.work / str(n)
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
+            all_lines += bench(n, args.seed, work, steps)
+        else:
+            with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+                all_lines += bench(n, args.seed, Path(tmp), steps)
+    totals = {ln["n"]: ln for ln in all_lines if ln["step"] == "site_cold"}
+    if len(totals) >= 2:
+        lo, hi = min(totals), max(totals)
+        ratio = totals[hi]["seconds"] / totals[lo]["seconds"]
+        print(json.dumps({"step": "scaling", "n": [lo, hi], "site_cold_ratio": round(ratio, 2)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
