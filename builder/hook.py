@@ -15,6 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from builder import search
 from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
@@ -45,3 +46,18 @@ def on_files(files: Files, config) -> Files:
             files.remove(old)
         files.append(File.generated(config, path, content=text))
     return files
+
+
+def on_config(config):
+    """Choose the search: Material's lunr index, or Pagefind past the threshold."""
+    return search.on_config(config)
+
+
+def on_post_build(config) -> None:
+    """Index the finished site with Pagefind when it is the chosen search."""
+    search.on_post_build(config)
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Let Pagefind rank topic pages by their keywords in every language."""
+    return search.on_post_page(output, page=page, config=config)

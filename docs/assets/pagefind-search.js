@@ -1,0 +1,27 @@
+// Pagefind search box in the Material header; builder/search.py adds this script when Pagefind is on.
+(function () {
+  var cfg = JSON.parse(document.getElementById("__config").textContent);
+  var base = new URL(cfg.base.replace(/\/?$/, "/"), location.href);
+  var css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = new URL("pagefind/pagefind-ui.css", base).href;
+  document.head.appendChild(css);
+  var box = document.createElement("div");
+  box.id = "rs-pagefind";
+  box.className = "rs-pagefind";
+  var anchor = document.querySelector(".md-header__inner .md-header__source") ||
+    document.querySelector(".md-header__inner");
+  anchor.parentNode.insertBefore(box, anchor.classList.contains("md-header__inner") ? null : anchor);
+  var ui = document.createElement("script");
+  ui.src = new URL("pagefind/pagefind-ui.js", base).href;
+  ui.onload = function () {
+    new PagefindUI({
+      element: "#rs-pagefind",
+      bundlePath: new URL("pagefind/", base).pathname,
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false
+    });
+  };
+  document.head.appendChild(ui);
+})();
