@@ -15,11 +15,16 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 # Characters that start or end Markdown/HTML/Jinja syntax anywhere in a line.
-_SPECIAL = set("&<>\"'`*_{}[]()#+-.!|~^=:$%\\@")
+_SPECIAL = set("&<>\"'`*_{}[]()#+-.!?|~^=:$%\\@")
 # Invisible controls that can reorder or hide text (bidi overrides, isolates,
 # zero-width characters): shown as a visible marker instead.
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\u00ad]")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+# C0/C1 controls, surrogates and noncharacters are never text, and YAML (the pages'
+# front matter) refuses some of them, which would turn the front matter into body text.
+_NONCHARACTERS = "".join(
+    chr(plane + low) for plane in range(0, 0x110000, 0x10000) for low in (0xFFFE, 0xFFFF)
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
 _WS = re.compile(r"\s+")
 
 
