@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -19,6 +21,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import bibtexparser
 import feedparser
 import pytest
+
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.site
 
@@ -135,6 +139,21 @@ def site(seeds_site: Path) -> Path:
 @pytest.fixture(scope="module")
 def html_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+# ------------------------------------------------------------------ the contract command
+
+
+def test_mkdocs_build_strict_passes_with_warnings_counted(tmp_path):
+    """`mkdocs build --strict` as a user runs it: no -q, which would hide warnings from the strict count."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RESEARCH_CACHE": str(tmp_path / "cache")}
+    for var in ("RESEARCH_SEEDS", "RESEARCH_CONFIG", "OFFLINE"):
+        env.pop(var, None)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("WARNING")]
+    assert proc.returncode == 0 and not warnings, proc.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
 
 
 # ------------------------------------------------------------------ pages and links
