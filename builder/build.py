@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import link
 from builder.annotate import annotate_cached
-from builder.citation import render_citations
+from builder.citation import render_citations, site_settings
 from builder.config import Config
 from builder.errors import CheckError
 from builder.export import render_data
@@ -183,7 +183,7 @@ def generate(corpus: Corpus, config: Config) -> dict[str, str]:
     files.update(render_data(corpus, config, Site(corpus, config).source_topics))
     files.update(
         render_citations(
-            files["data/sources.json"], config.title, config.description, os.environ.get("SITE_URL", "")
+            files["data/sources.json"], config.title, config.description, **site_settings(os.environ)
         )
     )
     return dict(sorted(files.items()))

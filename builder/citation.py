@@ -267,6 +267,22 @@ def rss(
 
 # ------------------------------------------------------------------ all of them
 
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
+
+
+def site_settings(environ: Mapping[str, str]) -> dict:
+    """Return the feed's site_url and URL style from the variables mkdocs.yml reads.
+
+    SITE_URL gives absolute links, except in an OFFLINE=true build, which is read from
+    disk; OFFLINE=true or USE_DIRECTORY_URLS=false mean ``page.html`` URLs, as MkDocs
+    then writes them.
+    """
+    offline = environ.get("OFFLINE", "").strip().lower() in _YES
+    flat = environ.get("USE_DIRECTORY_URLS", "").strip().lower() in _NO
+    site_url = "" if offline else environ.get("SITE_URL", "").strip()
+    return {"site_url": site_url, "directory_urls": not (offline or flat)}
+
 
 def render_citations(
     sources_json: str, title: str, description: str, site_url: str = "", directory_urls: bool = True

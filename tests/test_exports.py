@@ -9,7 +9,7 @@ import bibtexparser
 import feedparser
 import pytest
 
-from builder.citation import bibtex, csl_json, render_citations, rss, tex
+from builder.citation import bibtex, csl_json, render_citations, rss, site_settings, tex
 
 
 def source(sid: str, **kw) -> dict:
@@ -162,3 +162,25 @@ def test_render_citations_files():
     files = render_citations(json.dumps(RECORDS), "Site", "Desc")
     assert sorted(files) == ["data/sources.bib", "data/sources.csl.json", "feed.xml"]
     assert len(json.loads(files["data/sources.csl.json"])) == len(RECORDS)
+
+
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, {"site_url": "", "directory_urls": True}),
+        (
+            {"SITE_URL": "https://o.github.io/r/"},
+            {"site_url": "https://o.github.io/r/", "directory_urls": True},
+        ),
+        ({"OFFLINE": "true"}, {"site_url": "", "directory_urls": False}),
+        ({"OFFLINE": "false"}, {"site_url": "", "directory_urls": True}),
+        (
+            {"OFFLINE": "true", "SITE_URL": "https://o.github.io/r/"},
+            {"site_url": "", "directory_urls": False},
+        ),
+        ({"USE_DIRECTORY_URLS": "false"}, {"site_url": "", "directory_urls": False}),
+        ({"USE_DIRECTORY_URLS": "true"}, {"site_url": "", "directory_urls": True}),
+    ],
+)
+def test_site_settings_follow_the_variables_mkdocs_yml_reads(environ, expected):
+    assert site_settings(environ) == expected

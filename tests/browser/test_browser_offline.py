@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,9 @@ def test_offline_build_writes_a_file_url_site(offline_site):
     home = (offline_site / "index.html").read_text("utf-8")
     assert 'href="topics/interpol.html"' in home
     assert "unpkg.com" not in home  # the Web Worker shim for file:// is vendored, not fetched
+    feed = ET.parse(offline_site / "feed.xml")
+    links = [i.findtext("link") for i in feed.iter("item")]
+    assert links and all((offline_site / link).is_file() for link in links), links
 
 
 def test_offline_site_opens_from_disk_with_search(page, offline_site):
