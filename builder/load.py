@@ -620,8 +620,9 @@ def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
             title = head.rstrip()
             items = items[1:]
         else:
+            # Wire copy often has no headline: its first sentence stands in. That is
+            # normal input, not a problem, so it is no warning (--strict stays clean).
             title = _title_from(head)
-            warnings.append("no title line; title taken from the first sentence")
     if not items:
         return Rejected(file, "no article text after removing boilerplate")
     if not title:
