@@ -362,12 +362,9 @@ class Generator:
                 except UnicodeEncodeError:
                     data = text.encode("utf-8")
             else:
-                # Popular events get more coverage: a skewed choice gives stories of 1 to ~15 articles.
-                ev = events[
-                    min(int(rng.paretovariate(1.2)) - 1, len(events) - 1)
-                    if rng.random() < 0.3
-                    else rng.randrange(len(events))
-                ]
+                # Popular events (the first tenth) get more coverage: stories of 1 to ~15 articles.
+                popular = max(1, len(events) // 10)
+                ev = events[rng.randrange(popular) if rng.random() < 0.3 else rng.randrange(len(events))]
                 lang = rng.choices(LANGS, LANG_WEIGHTS)[0]
                 text = self.article(ev, lang, i)
                 written.append((text, lang))

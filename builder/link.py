@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -208,12 +209,23 @@ def build_claims(
 
     pairs: list[tuple[float, int, int]] = []
     for i, it in enumerate(items):
-        cands: set[int] = set()
+        # Sum the weight of the blocking features each candidate shares with i; a
+        # candidate whose sum, plus every unblocked feature of i, stays under
+        # MIN_SHARED_WEIGHT fails shared_ok, so sim() is skipped (same result, fewer calls).
+        acc: dict[int, float] = defaultdict(float)
+        rest = 0.0
         for f in it.sig:
-            post = index.get(f, ())
-            if len(post) <= BLOCK_CAP:
-                cands.update(j for j in post if j > i)
-        for j in sorted(cands):
+            if f.startswith("t:"):
+                continue
+            post = index[f]
+            if len(post) > BLOCK_CAP:
+                rest += weights[f]
+                continue
+            w = weights[f]
+            for j in post[bisect_right(post, i) :]:
+                acc[j] += w
+        floor = MIN_SHARED_WEIGHT - rest - 1e-9
+        for j in sorted(j for j, w in acc.items() if w >= floor):
             if items[j].source != it.source:
                 score = sim(i, j)
                 if score >= SAME_THRESHOLD:
@@ -238,12 +250,21 @@ def build_claims(
         sources[a] |= sources.pop(b)
 
     # Compound sentences: a singleton that covers other claims joins them instead.
+    # Only claims of two or more (fixed during this pass) whose representative shares an
+    # informative feature with the singleton can be covered; index them by those features.
+    by_feature: dict[str, list[int]] = defaultdict(list)
+    for c in sorted(members):
+        if len(members[c]) >= 2:
+            for f in items[members[c][0]].sig:
+                if not f.startswith("t:") and weights[f] >= INFORMATIVE:
+                    by_feature[f].append(c)
     for k in sorted(members):
         if k not in members or len(members[k]) != 1:
             continue
         i = members[k][0]
         joined = False
-        for c in sorted(members):
+        near = sorted({c for f in items[i].sig for c in by_feature.get(f, ())})
+        for c in near:
             if c == k or items[i].source in sources[c] or len(members[c]) < 2:
                 continue
             rep = items[members[c][0]].sig
