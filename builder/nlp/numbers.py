@@ -18,7 +18,7 @@ NUMBER = re.compile(
 WORD = re.compile(r"[^\W\d_]+\.?")
 # Digits that are not quantities: web and mail addresses, phone numbers ("+7 (727) 250-20-25").
 NOT_QUANTITIES = re.compile(
-    r"(?:https?://|www\.)\S+|(?<!\S)\S+@\S+\.\w+"
+    r"(?:https?://|www\.)\S+|(?<!\S)[^\s@]+@[^\s@]+\.\w+"
     r"|(?:(?:\+\d{1,3}|(?<!\d)8)[\s\u00a0]*)?\(\d{2,5}\)[\s\u00a0]*\d[\d\s\u00a0-]{4,}\d"
     r"|\+\d{1,3}[\s\u00a0-]*\d[\d\s\u00a0()-]{6,}\d"
 )
