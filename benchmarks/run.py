@@ -8,7 +8,7 @@ runs as its own subprocess, timed wall-clock, with the peak RSS of its whole
 process tree (workers included) sampled with psutil:
 
 - builder_cold:   `python -m builder build` with an empty cache into a fresh folder
-- builder_warm:   the same, cache filled, into another fresh folder
+- builder_warm:   the same, per-article caches filled (last result dropped), into a fresh folder
 - builder_noop:   again into the same folder, nothing changed
 - builder_one:    one article edited, rebuilt into the same folder
 - mkdocs_only:    `mkdocs build` over the pre-generated docs (the hook does not run the builder)
@@ -52,6 +52,9 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+TIMEOUT = 1800.0  # seconds per step; --timeout overrides
+
+
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
     """Run cmd; return its wall time, the peak RSS of its process tree and its exit code."""
     full_env = {**os.environ, **(env or {})}
@@ -69,7 +72,14 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
-    out, err = proc.communicate()
+    try:
+        out, err = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        for child in ps.children(recursive=True):
+            child.kill()
+        proc.kill()
+        out, err = proc.communicate()
+        err += f"\ntimed out after {TIMEOUT:.0f} s".encode()
     seconds = time.perf_counter() - start
     done.set()
     t.join()
@@ -170,6 +180,8 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
     res = {}
     if "builder" in steps:
         res["builder_cold"] = emit("builder_cold", measure(builder(out1)))
+        # Warm: per-article caches filled; the whole-result memo is dropped so link and render run.
+        (cache / "result.pickle").unlink(missing_ok=True)
         res["builder_warm"] = emit("builder_warm", measure(builder(out2)))
         res["builder_noop"] = emit("builder_noop", measure(builder(out2)))
         _touch_one(seeds)
@@ -236,7 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", default="builder,mkdocs", help="comma-separated: builder, mkdocs")
     ap.add_argument("--work", type=Path, default=None, help="keep the corpora and outputs here")
+    ap.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds before a step is killed")
     args = ap.parse_args(argv)
+    global TIMEOUT
+    TIMEOUT = args.timeout
     steps = set(args.steps.split(","))
     sizes = args.n or [1000, 10000]
     all_lines = []

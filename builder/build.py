@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import os
+import pickle
+import stat
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,13 +22,15 @@ from builder import link
 from builder.annotate import annotate_cached
 from builder.citation import render_citations, site_settings
 from builder.config import Config
-from builder.errors import CheckError
+from builder.errors import CheckError, ConfigError
 from builder.export import render_data
 from builder.load import load_file
 from builder.records import Annotations, Article, Corpus, InputReport, Rejected
 from builder.render import Site, render_pages
 
 RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
+log = logging.getLogger(__name__)
+
 PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 
@@ -39,34 +45,75 @@ class BuildResult:
         return not self.problems
 
 
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def _display(name: str) -> str:
+    """Return a file name fit for the report: undecodable bytes shown as \\xNN escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[Rejected]]:
-    """Return the input files in sorted order, and the ones refused before reading."""
+    """Return the input files in sorted order, and the ones refused before reading.
+
+    Every entry under seeds is listed once: regular files to read, and refusals
+    (symbolic links leaving the folder, broken or to folders, pipes, sockets and
+    devices, files nested deeper than limits.max_depth, unreadable folders) with
+    the reason. Nothing outside seeds is ever opened, and a pipe is never read.
+    """
+    if not seeds.is_dir():
+        raise ConfigError(f"{seeds}: seeds folder not found")
     files: list[tuple[Path, str]] = []
     refused: list[Rejected] = []
     root = seeds.resolve()
-    for dirpath, dirnames, filenames in os.walk(seeds, followlinks=False):
-        dirnames.sort()
-        rel_dir = Path(dirpath).relative_to(seeds)
-        depth = len(rel_dir.parts)
-        for name in sorted(filenames) + sorted(d for d in dirnames if (Path(dirpath) / d).is_symlink()):
-            path = Path(dirpath) / name
-            rel = (rel_dir / name).as_posix()
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    refused.append(Rejected(rel, "symbolic link pointing outside the seeds folder"))
+    limit = config.limits.max_depth
+    stack: list[tuple[Path, str]] = [(seeds, "")]  # (folder, its path relative to seeds)
+    while stack:
+        folder, rel_dir = stack.pop()
+        depth = rel_dir.count("/") + 1 if rel_dir else 0
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            name = f"{rel_dir}/" if rel_dir else "."
+            refused.append(Rejected(name, f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            rel = f"{rel_dir}/{_display(entry.name)}" if rel_dir else _display(entry.name)
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    target = Path(os.path.realpath(path))
+                    if not target.is_relative_to(root):
+                        refused.append(Rejected(rel, "symbolic link pointing outside the seeds folder"))
+                        continue
+                    if not target.exists():
+                        refused.append(Rejected(rel, "broken symbolic link (its target does not exist)"))
+                        continue
+                    if target.is_dir():
+                        refused.append(Rejected(rel, "symbolic link to a folder (not followed)"))
+                        continue
+                elif entry.is_dir(follow_symlinks=False):
+                    subfolders.append((path, rel))
                     continue
-                if target.is_dir():
-                    refused.append(Rejected(rel, "symbolic link to a folder (not followed)"))
-                    continue
-            if depth > config.limits.max_depth:
-                refused.append(
-                    Rejected(rel, f"nested {depth} folders deep, over the limit of {config.limits.max_depth}")
-                )
+                mode = os.stat(path).st_mode
+            except OSError as exc:
+                refused.append(Rejected(rel, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            files.append((path, rel))
-        if depth >= config.limits.max_depth + 1:
-            dirnames[:] = [d for d in dirnames if False]
+            if not stat.S_ISREG(mode):
+                kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
+                refused.append(Rejected(rel, f"not a regular file: {kind}"))
+            elif depth > limit:
+                refused.append(Rejected(rel, f"nested {depth} folders deep, over the limit of {limit}"))
+            else:
+                files.append((path, rel))
+        stack.extend(reversed(subfolders))
     return files, refused
 
 
@@ -97,6 +144,56 @@ def _load_one(args: tuple[Path, str, Config, Path | None]) -> tuple[Article | Re
     return item, annotate_cached(item, config, cache)
 
 
+# ---------------------------------------------------------------- caches
+# Two small layers over annotate's content-hash cache, so unchanged inputs are
+# neither read nor parsed again. Both are keyed by a fingerprint of the code
+# and the research definition, and by each file's (size, mtime_ns):
+# - loaded.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
+# - result.pickle: the whole BuildResult of the last build, for a rebuild where nothing changed.
+# A stale or unreadable cache file is ignored; the content-hash cache still applies.
+
+LOADED = "loaded.pickle"
+RESULT = "result.pickle"
+
+
+def _code_key(config: Config) -> str:
+    """Return a fingerprint of the builder's source files and the research definition."""
+    h = hashlib.sha256(repr(config).encode("utf-8"))
+    pkg = Path(__file__).resolve().parent
+    for p in sorted([*pkg.rglob("*.py"), *pkg.rglob("*.yml"), *pkg.rglob("*.j2")]):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+        return st.st_size, st.st_mtime_ns
+    except OSError:
+        return -1, -1
+
+
+def _read_pickle(path: Path, key: str):
+    try:
+        with open(path, "rb") as fh:
+            stored_key, value = pickle.load(fh)
+        return value if stored_key == key else None
+    except Exception:  # missing, truncated, or from another version: rebuild it
+        return None
+
+
+def _write_pickle(path: Path, key: str, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full disk only costs the cache
+        log.debug("cannot write cache %s: %s", path, exc)
+
+
 def _map(fn: Callable, jobs: list, workers: int) -> list:
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -108,7 +205,27 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
     """Read, annotate and link every input; return the whole corpus in memory."""
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
-    loaded = _map(_load_one, [(p, r, config, cache) for p, r in files], workers)
+    key = _code_key(config) if cache is not None else ""
+    known = (_read_pickle(Path(cache) / LOADED, key) if cache is not None else None) or {}
+    stats = [_stat(p) for p, _ in files]
+    loaded: list = [None] * len(files)
+    todo = []
+    for n, ((_, r), st) in enumerate(zip(files, stats, strict=True)):
+        hit = known.get(r)
+        if hit is not None and hit[:2] == st:
+            loaded[n] = hit[2:]
+        else:
+            todo.append(n)
+    for n, res in zip(
+        todo, _map(_load_one, [(*files[n], config, cache) for n in todo], workers), strict=True
+    ):
+        loaded[n] = res
+    if cache is not None and (todo or len(known) != len(files)):
+        _write_pickle(
+            Path(cache) / LOADED,
+            key,
+            {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True) if st[0] >= 0},
+        )
     items = _unique_ids([it for it, _ in loaded])
     annotations: dict[str, Annotations] = {}
     for it, (_, ann) in zip(items, loaded, strict=True):
@@ -191,6 +308,16 @@ def generate(corpus: Corpus, config: Config) -> dict[str, str]:
 
 def build(seeds: Path, config: Config, cache: Path | None = None, workers: int | None = None) -> BuildResult:
     """Run the whole pipeline; raise CheckError if a generated quote is not verbatim."""
+    memo = None
+    if cache is not None:
+        files, refused = discover(seeds, config)
+        fingerprint = hashlib.sha256(
+            repr((_code_key(config), refused, [(r, _stat(p)) for p, r in files])).encode()
+        )
+        memo = (Path(cache) / RESULT, fingerprint.hexdigest())
+        hit = _read_pickle(*memo)
+        if hit is not None:
+            return hit
     corpus = analyse(seeds, config, cache, workers)
     bad = check(corpus)
     if bad:
@@ -201,4 +328,7 @@ def build(seeds: Path, config: Config, cache: Path | None = None, workers: int |
             problems.append(f"{r.file}: rejected: {r.reason}")
         for w in r.warnings:
             problems.append(f"{r.file}: warning: {w}")
-    return BuildResult(generate(corpus, config), corpus.report, tuple(problems))
+    result = BuildResult(generate(corpus, config), corpus.report, tuple(problems))
+    if memo is not None:
+        _write_pickle(*memo, result)
+    return result

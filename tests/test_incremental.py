@@ -1,0 +1,87 @@
+"""Incremental builds: nothing changed writes nothing, one changed article rewrites its pages only,
+and a second build reads its inputs from the cache instead of loading and annotating them again."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import build as build_mod
+from builder.build import build
+from builder.write import write_tree
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    return seeds
+
+
+def _build(seeds: Path, config, cache: Path, out: Path) -> list[str]:
+    result = build(seeds, config, cache, workers=1)
+    written, removed = write_tree(out, result.files)
+    return written + removed
+
+
+def test_noop_rebuild_writes_nothing(corpus, config, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "docs"
+    assert _build(corpus, config, cache, out)
+    assert _build(corpus, config, cache, out) == []
+
+
+def test_noop_rebuild_without_result_memo_writes_nothing(corpus, config, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "docs"
+    _build(corpus, config, cache, out)
+    (cache / build_mod.RESULT).unlink()
+    assert _build(corpus, config, cache, out) == []
+
+
+def test_one_changed_article_rewrites_only_its_pages(corpus, config, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "docs"
+    _build(corpus, config, cache, out)
+    article = sorted(corpus.iterdir())[0]
+    article.write_bytes(article.read_bytes() + "\n\nПогода в этот день была ясной.\n".encode())
+    written = _build(corpus, config, cache, out)
+    other_sources = [
+        p
+        for p in written
+        if p.startswith("sources/") and p not in ("sources/index.md", f"sources/{article.stem}.md")
+    ]
+    assert f"sources/{article.stem}.md" in written
+    assert other_sources == []
+
+
+def test_second_build_reads_from_cache(corpus, config, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = build(corpus, config, cache, workers=1)
+    (cache / build_mod.RESULT).unlink()
+    calls = []
+    real = build_mod.load_file
+    monkeypatch.setattr(build_mod, "load_file", lambda *a: calls.append(a[1]) or real(*a))
+    second = build(corpus, config, cache, workers=1)
+    assert calls == []
+    assert second.files == first.files
+
+
+def test_touched_file_is_loaded_again(corpus, config, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    build(corpus, config, cache, workers=1)
+    article = sorted(corpus.iterdir())[1]
+    article.write_bytes(article.read_bytes() + b"\n")
+    calls = []
+    real = build_mod.load_file
+    monkeypatch.setattr(build_mod, "load_file", lambda *a: calls.append(a[1]) or real(*a))
+    build(corpus, config, cache, workers=1)
+    assert calls == [article.name]
+
+
+def test_unchanged_result_is_not_recomputed(corpus, config, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = build(corpus, config, cache, workers=1)
+    monkeypatch.setattr(build_mod, "analyse", lambda *a, **k: pytest.fail("analysed again"))
+    assert build(corpus, config, cache, workers=1).files == first.files
