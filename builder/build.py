@@ -58,19 +58,6 @@ def _display(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-_KINDS = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
-
-
-def _display(name: str) -> str:
-    """Return a file name fit for the report: undecodable bytes shown as \\xNN escapes."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[Rejected]]:
     """Return the input files in sorted order, and the ones refused before reading.
 
