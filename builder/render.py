@@ -256,6 +256,10 @@ def render_topic(site: Site, topic: Topic) -> str:
     tmpl = site.env.get_template("topic.md.j2")
     return tmpl.render(
         topic=topic,
+        terms=[
+            ("all languages" if lang == "any" else lang, words)
+            for lang, words in sorted(topic.keywords.items())
+        ],
         claims=claims,
         sources=sources,
         langs=sorted({c.language for cl in claims for c in cl.citations}),

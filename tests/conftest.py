@@ -50,7 +50,7 @@ def seeds_docs(tmp_path_factory) -> Path:
 
 def mkdocs_build(dest: Path, seeds: Path = SEEDS, env: dict | None = None, strict: bool = True):
     """Build the real site with MkDocs (the hook runs the builder); return the process."""
-    cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(dest)]
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(dest)]  # no -q: it hides warnings from --strict
     if strict:
         cmd.append("--strict")
     full_env = {**os.environ, "RESEARCH_SEEDS": str(seeds), "NO_MKDOCS_2_WARNING": "1", **(env or {})}

@@ -33,4 +33,6 @@ def test_page_matches_golden(seeds_docs: Path, page: str, golden: str):
         path.write_text(got, "utf-8")
     want = path.read_text("utf-8")
     diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True), golden, page, n=1))
-    assert got == want, f"{page} differs from tests/golden/{golden} (UPDATE_GOLDEN=1 to refresh):\n{diff[:4000]}"
+    assert got == want, (
+        f"{page} differs from tests/golden/{golden} (UPDATE_GOLDEN=1 to refresh):\n{diff[:4000]}"
+    )
