@@ -1,14 +1,58 @@
-"""Write generated files into a folder: atomically, and only what changed."""
+"""Write generated files into a folder: atomically, and only what changed.
+
+A write is one transaction over the whole tree:
+
+1. every changed file and the new manifest are written into a fresh
+   ``.staging-*`` folder inside the output folder (MkDocs skips dot-folders);
+2. a journal naming the staged files and the stale ones to delete is put in
+   place with one ``os.replace``: the commit point;
+3. the staged files are moved into place with ``os.replace``, stale files are
+   deleted, the manifest replaced, and the journal removed.
+
+An interruption before step 2 leaves the previous tree untouched. After it,
+every file is whole (old or new, never half-written) and the next write, or
+``recover``, finishes the journal before anything else, so the tree always
+ends up all-old or all-new. Files the builder did not generate are never
+touched: the manifest lists what it generated.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
+from builder.errors import BuilderError
+
 MANIFEST = ".generated.json"
+JOURNAL = ".generated.journal"
+LOCK = ".generated.lock"
+STAGING = ".staging-"
+CRASH_ENV = "RESEARCH_TEST_CRASH_AFTER"  # tests: exit abruptly after this many steps
+_STAGING_NAME = re.compile(r"\.staging-[A-Za-z0-9_]+")
+
+
+class UnsafePath(BuilderError, ValueError):
+    """A generated path would land outside the output folder, or on a folder."""
+
+
+class _Crash:
+    """Test hook: os._exit() after CRASH_ENV steps, as a kill -9 would."""
+
+    def __init__(self) -> None:
+        raw = os.environ.get(CRASH_ENV, "")
+        self.left = int(raw) if re.fullmatch(r"\d+", raw) else None
+
+    def step(self) -> None:
+        if self.left is None:
+            return
+        if self.left == 0:
+            os._exit(70)
+        self.left -= 1
 
 
 def _read_manifest(out: Path) -> list[str]:
@@ -20,26 +64,132 @@ def _read_manifest(out: Path) -> list[str]:
 
 
 def _safe(out: Path, rel: str) -> Path:
+    """Return out/rel, refusing anything that resolves outside out."""
     path = (out / rel).resolve()
-    if not path.is_relative_to(out.resolve()):
-        raise ValueError(f"refusing to write outside {out}: {rel}")
+    if not path.is_relative_to(out.resolve()) or path == out.resolve():
+        raise UnsafePath(f"refusing to write outside {out}: {rel}")
     return path
+
+
+@contextmanager
+def _locked(out: Path):
+    """Hold an exclusive lock on the output folder (where the platform has flock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(out / LOCK, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove folder and its parents up to out while they are empty."""
+    root = out.resolve()
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _apply(out: Path, plan: dict, crash: _Crash) -> list[str]:
+    """Carry out a committed journal; return the stale files removed. Idempotent."""
+    staging = out / plan["staging"]
+    for rel in plan["moves"]:
+        src, dest = staging / rel, _safe(out, rel)
+        if src.exists():  # else it was moved before an interruption
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
+        crash.step()
+    removed = []
+    for rel in plan["remove"]:
+        try:
+            path = _safe(out, rel)
+            path.unlink()
+            removed.append(rel)
+            _prune(out, path.parent)
+        except (OSError, UnsafePath):
+            pass
+        crash.step()
+    if (staging / MANIFEST).exists():
+        os.replace(staging / MANIFEST, out / MANIFEST)
+    crash.step()
+    (out / JOURNAL).unlink()
+    shutil.rmtree(staging, ignore_errors=True)
+    return removed
+
+
+def _read_journal(out: Path) -> dict | None:
+    try:
+        plan = json.loads((out / JOURNAL).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise BuilderError(
+            f"{out / JOURNAL}: unreadable write journal ({exc}); remove it and rebuild"
+        ) from None
+    ok = (
+        isinstance(plan, dict)
+        and isinstance(plan.get("staging"), str)
+        and _STAGING_NAME.fullmatch(plan["staging"])
+        and all(
+            isinstance(plan.get(k), list) and all(isinstance(p, str) for p in plan[k])
+            for k in ("moves", "remove")
+        )
+    )
+    if not ok:
+        raise BuilderError(f"{out / JOURNAL}: malformed write journal; remove it and rebuild")
+    return plan
+
+
+def _recover(out: Path, crash: _Crash) -> bool:
+    plan = _read_journal(out)
+    if plan is not None:
+        _apply(out, plan, crash)
+    for debris in out.glob(STAGING + "*"):
+        if debris.is_dir() and not debris.is_symlink():
+            shutil.rmtree(debris, ignore_errors=True)
+    return plan is not None
+
+
+def recover(out: Path) -> bool:
+    """Finish a write that was interrupted after its commit point; drop staging debris.
+
+    Return True when a journal was found and completed.
+    """
+    if not out.is_dir():
+        return False
+    with _locked(out):
+        return _recover(out, _Crash())
 
 
 def write_tree(out: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     """Write files under out; return (written, removed) relative paths.
 
-    Every changed file is first staged in a temporary folder inside out,
-    then moved into place with os.replace, so an interrupted build leaves
-    each file either old or new, never half-written. Files that an earlier
-    build generated and this one does not are removed; nothing else is.
+    Only files whose bytes changed are written; files an earlier write
+    generated and this one does not are removed; nothing else is touched.
     """
     out.mkdir(parents=True, exist_ok=True)
+    crash = _Crash()
+    with _locked(out):
+        _recover(out, crash)
+        return _write(out, files, crash)
+
+
+def _write(out: Path, files: dict[str, str], crash: _Crash) -> tuple[list[str], list[str]]:
     previous = _read_manifest(out)
     changed: list[tuple[str, bytes]] = []
     for rel, text in sorted(files.items()):
         data = text.encode("utf-8")
         path = _safe(out, rel)
+        if path.is_dir():
+            raise UnsafePath(f"{out}: a folder stands where {rel} goes")
         try:
             if path.read_bytes() == data:
                 continue
@@ -50,25 +200,17 @@ def write_tree(out: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     manifest = json.dumps({"files": sorted(files)}, indent=1, sort_keys=True) + "\n"
     if not changed and not stale and (out / MANIFEST).exists():
         return [], []
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        for rel, data in changed:
-            tmp = staging / rel
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-        (staging / MANIFEST).write_text(manifest, "utf-8")
-        for rel, _ in changed:
-            dest = _safe(out, rel)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, dest)
-        os.replace(staging / MANIFEST, out / MANIFEST)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    removed = []
-    for rel in stale:
-        try:
-            _safe(out, rel).unlink()
-            removed.append(rel)
-        except (OSError, ValueError):
-            pass
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
+    crash.step()
+    for rel, data in changed:
+        tmp = staging / rel
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        crash.step()
+    (staging / MANIFEST).write_text(manifest, "utf-8")
+    plan = {"staging": staging.name, "moves": [rel for rel, _ in changed], "remove": stale}
+    (staging / (JOURNAL + ".tmp")).write_text(json.dumps(plan, indent=1, sort_keys=True), "utf-8")
+    os.replace(staging / (JOURNAL + ".tmp"), out / JOURNAL)  # the commit point
+    crash.step()
+    removed = _apply(out, plan, crash)
     return [rel for rel, _ in changed], removed

@@ -1,0 +1,262 @@
+"""Atomic output: an interrupted write leaves every file whole, and the tree all-old or all-new.
+
+The crash points come from write.py's RESEARCH_TEST_CRASH_AFTER hook, which
+os._exit()s after N steps (staging writes, the commit, moves, removals, the
+manifest) exactly like a kill -9 would; one more test sends a real SIGKILL to
+the CLI while it writes. After each crash: every generated file is byte-identical
+to its old or its new version, hand-written files are untouched, the manifest is
+the old or the new one, nothing half-done is visible to MkDocs, and recovery
+gives exactly the old tree (crash before the commit point) or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.config import load_config
+from builder.errors import BuilderError
+from builder.write import CRASH_ENV, JOURNAL, MANIFEST, STAGING, UnsafePath, recover, write_tree
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+CONFIG = load_config(ROOT / "research.yml")
+HAND_WRITTEN = {"assets/extra.css": "/* hand-written */\n", "methodology.md": "# Method\n"}
+
+
+def _modified_seeds(dest: Path) -> Path:
+    """The seeds with one article edited, one removed and one added."""
+    shutil.copytree(SEEDS, dest)
+    names = sorted(p.name for p in dest.iterdir())
+    edited = dest / names[0]
+    edited.write_text(edited.read_text("utf-8").replace("Интерпол", "Интерпол (ред.)", 1), "utf-8")
+    (dest / names[-1]).unlink()
+    (dest / "new-article.md").write_text(
+        "---\ntitle: A new article\ndate: 2025-05-01\n---\n\nEuropol and Kazakhstan discussed readmission"
+        " and visa facilitation in Astana on 1 May 2025.\n",
+        "utf-8",
+    )
+    return dest
+
+
+@pytest.fixture(scope="module")
+def trees(tmp_path_factory) -> tuple[dict[str, str], dict[str, str]]:
+    old = build(SEEDS, CONFIG, None, 1).files
+    new = build(_modified_seeds(tmp_path_factory.mktemp("atomic") / "seeds"), CONFIG, None, 1).files
+    changed = [p for p in new if old.get(p) != new[p]]
+    assert changed and set(old) - set(new) and set(new) - set(old), "need changed, stale and new files"
+    return old, new
+
+
+def _previous_build(out: Path, old: dict[str, str]) -> None:
+    for rel, text in HAND_WRITTEN.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, "utf-8")
+    write_tree(out, old)
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    """Return every file under out that MkDocs would see (no dot-files or dot-folders)."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)
+    }
+
+
+def check_whole(out: Path, old: dict[str, str], new: dict[str, str]) -> None:
+    """Assert every file is old or new, whole; hand-written files kept; manifest old or new."""
+    tree = _tree(out)
+    for rel, text in HAND_WRITTEN.items():
+        assert tree.pop(rel) == text.encode(), f"hand-written {rel} changed"
+    stray = sorted(set(tree) - set(old) - set(new))
+    assert stray == [], f"files MkDocs would see that neither build generated: {stray}"
+    for rel, data in tree.items():
+        versions = {v.encode() for v in (old.get(rel), new.get(rel)) if v is not None}
+        assert data in versions, f"{rel} is neither the old nor the new version ({len(data)} bytes)"
+    lost = sorted(rel for rel in set(old) & set(new) if rel not in tree)
+    assert lost == [], f"files present in both builds are missing: {lost}"
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))["files"]
+    assert manifest in (sorted(old), sorted(new))
+
+
+def check_exact(out: Path, files: dict[str, str], settled: bool = True) -> None:
+    """Assert out holds exactly these generated files (and, settled, no journal or staging)."""
+    tree = _tree(out)
+    for rel in HAND_WRITTEN:
+        tree.pop(rel)
+    assert tree == {rel: text.encode() for rel, text in files.items()}
+    assert json.loads((out / MANIFEST).read_text("utf-8"))["files"] == sorted(files)
+    if settled:
+        assert not (out / JOURNAL).exists()
+        assert not list(out.glob(STAGING + "*"))
+
+
+WRITER = "import json, sys; from pathlib import Path; from builder.write import write_tree; " + (
+    "write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text('utf-8')))"
+)
+FRACTIONS = [0.0, 0.05, 0.3, 0.45, 0.5, 0.55, 0.7, 0.9, 0.97, 1.0]
+
+
+@pytest.mark.parametrize("fraction", FRACTIONS, ids=[f"{f:.0%}" for f in FRACTIONS])
+def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path, trees, fraction):
+    old, new = trees
+    out = tmp_path / "docs"
+    _previous_build(out, old)
+    changed = sum(1 for rel in new if old.get(rel) != new[rel])
+    stale = len(set(old) - set(new))
+    steps = 1 + changed + 1 + changed + stale + 1  # mkdtemp, stage, commit, moves, removals, manifest
+    crash_after = min(int(fraction * steps), steps - 1)
+    spec = tmp_path / "new.json"
+    spec.write_text(json.dumps(new), "utf-8")
+    env = {**os.environ, CRASH_ENV: str(crash_after)}
+    proc = subprocess.run([sys.executable, "-c", WRITER, str(out), str(spec)], cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 70, "the crash hook did not fire"
+    check_whole(out, old, new)
+    committed = (out / JOURNAL).exists()
+    assert committed == (crash_after >= 1 + changed + 1)
+    if not committed:
+        check_exact(out, old, settled=False)  # before the commit point nothing visible changed
+    assert recover(out) == committed
+    check_exact(out, new if committed else old)
+    written = write_tree(out, new)
+    if committed:
+        assert written == ([], []), "recovery should already have finished the new tree"
+    check_exact(out, new)
+
+
+def test_the_cli_killed_while_writing_leaves_whole_files(tmp_path, trees):
+    """A real SIGKILL, as soon as the CLI starts staging its files."""
+    old, new = trees
+    out = tmp_path / "docs"
+    _previous_build(out, old)
+    seeds = _modified_seeds(tmp_path / "seeds")
+    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
+    cmd += ["--config", str(ROOT / "research.yml"), "--no-cache", "--jobs", "1", "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    try:
+        while proc.poll() is None and time.monotonic() < deadline:
+            if any(out.glob(STAGING + "*")):
+                proc.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.001)
+    finally:
+        if proc.poll() is None and time.monotonic() >= deadline:
+            proc.kill()
+        proc.wait(timeout=60)
+    assert proc.returncode in (-signal.SIGKILL, 0)  # killed mid-write (or, on a fast day, done)
+    check_whole(out, old, new)
+    recover(out)
+    tree = _tree(out)
+    assert tree in (
+        {**{r: t.encode() for r, t in HAND_WRITTEN.items()}, **{r: t.encode() for r, t in old.items()}},
+        {**{r: t.encode() for r, t in HAND_WRITTEN.items()}, **{r: t.encode() for r, t in new.items()}},
+    )
+
+
+def test_the_cli_crash_hook_and_the_next_build_finishes(tmp_path, trees):
+    old, new = trees
+    out = tmp_path / "docs"
+    _previous_build(out, old)
+    seeds = _modified_seeds(tmp_path / "seeds")
+    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
+    cmd += ["--config", str(ROOT / "research.yml"), "--no-cache", "--jobs", "1", "-q"]
+    changed = sum(1 for rel in new if old.get(rel) != new[rel])
+    env = {**os.environ, CRASH_ENV: str(2 + changed + changed // 2)}  # halfway through the moves
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 70, proc.stderr
+    check_whole(out, old, new)
+    assert (out / JOURNAL).exists()
+    assert _tree(out) != {
+        **{r: t.encode() for r, t in HAND_WRITTEN.items()},
+        **{r: t.encode() for r, t in new.items()},
+    }
+    write_tree(out, new)  # what the next build does first: finish the journal
+    check_exact(out, new)
+
+
+# ------------------------------------------------------------------ write_tree itself
+
+
+def test_only_changed_files_are_written_and_stale_ones_removed(tmp_path):
+    out = tmp_path / "docs"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "mine.md").write_text("mine", "utf-8")
+    assert write_tree(out, {"a.md": "a", "sub/b.md": "b", "sub/c.md": "c"}) == (
+        ["a.md", "sub/b.md", "sub/c.md"],
+        [],
+    )
+    before = (out / "a.md").stat().st_mtime_ns
+    time.sleep(0.01)
+    assert write_tree(out, {"a.md": "a", "sub/b.md": "B"}) == (["sub/b.md"], ["sub/c.md"])
+    assert (out / "a.md").stat().st_mtime_ns == before
+    assert write_tree(out, {"a.md": "a", "sub/b.md": "B"}) == ([], [])
+    assert write_tree(out, {"a.md": "a"}) == ([], ["sub/b.md"])
+    assert not (out / "sub").exists(), "an emptied generated folder is removed"
+    assert (out / "notes" / "mine.md").read_text("utf-8") == "mine"
+
+
+def test_a_file_never_generated_is_never_removed(tmp_path):
+    out = tmp_path / "docs"
+    write_tree(out, {"a.md": "a"})
+    (out / "b.md").write_text("hand-written", "utf-8")
+    write_tree(out, {"c.md": "c"})
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["b.md", "c.md"]
+
+
+def test_stale_staging_debris_is_cleaned(tmp_path):
+    out = tmp_path / "docs"
+    (out / ".staging-abc123" / "topics").mkdir(parents=True)
+    (out / ".staging-abc123" / "topics" / "visas.md").write_text("half", "utf-8")
+    write_tree(out, {"a.md": "a"})
+    assert not list(out.glob(".staging-*"))
+
+
+def test_a_folder_where_a_file_goes_is_refused_before_any_change(tmp_path):
+    out = tmp_path / "docs"
+    write_tree(out, {"a.md": "a"})
+    (out / "b.md").mkdir()
+    with pytest.raises(UnsafePath, match="b.md"):
+        write_tree(out, {"a.md": "A", "b.md": "b"})
+    assert (out / "a.md").read_text("utf-8") == "a"
+
+
+@pytest.mark.parametrize(
+    "journal",
+    [
+        "{not json",
+        '{"staging": "../../etc", "moves": [], "remove": []}',
+        '{"staging": ".staging-x", "moves": "a.md", "remove": []}',
+        "[]",
+    ],
+)
+def test_a_damaged_journal_stops_the_write_with_a_message(tmp_path, journal):
+    out = tmp_path / "docs"
+    write_tree(out, {"a.md": "a"})
+    (out / JOURNAL).write_text(journal, "utf-8")
+    with pytest.raises(BuilderError, match="journal"):
+        write_tree(out, {"a.md": "A"})
+    assert (out / "a.md").read_text("utf-8") == "a"
+
+
+def test_a_journal_cannot_move_or_delete_outside_the_folder(tmp_path):
+    out = tmp_path / "docs"
+    write_tree(out, {"a.md": "a"})
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", "utf-8")
+    (out / ".staging-x").mkdir()
+    (out / JOURNAL).write_text(
+        json.dumps({"staging": ".staging-x", "moves": [], "remove": ["../victim.txt"]})
+    )
+    recover(out)
+    assert victim.read_text("utf-8") == "keep"
