@@ -57,7 +57,7 @@ TIMEOUT = 1800.0  # seconds per step; --timeout overrides
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
     """Run cmd; return its wall time, the peak RSS of its process tree and its exit code."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     ps = psutil.Process(proc.pid)
@@ -117,7 +117,7 @@ def search_payload(site: Path) -> dict:
             "meta": meta.stat().st_size if meta.exists() else 0,
             "index_chunk_max": biggest("index"),
             "fragment_max": biggest("fragment"),
-            "ui": size("pagefind-ui.js") + size("pagefind-ui.css") + size("pagefind-component-ui.js"),
+            "ui": size("pagefind-ui.js") + size("pagefind-ui.css"),  # what pagefind-search.js loads
         }
         return {"search": "pagefind", "bytes": sum(parts.values()), "parts": parts}
     index = site / "search" / "search_index.json"
@@ -140,6 +140,7 @@ def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
     hooks = [str(ROOT / "builder" / "hook.py")] if hook else [str(ROOT / "builder" / "search.py")]
     cfg["hooks"] = [h for h in hooks if Path(h).exists()]
+    cfg["watch"] = [str(ROOT / "research.yml"), str(ROOT / "builder")]
     if (ROOT / "overrides").is_dir():
         cfg["theme"] = {"name": "material", "custom_dir": str(ROOT / "overrides")}
     cfg["extra"] = {"research": {"seeds": str(work / "seeds"), "config": str(ROOT / "research.yml")}}
@@ -250,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=None, help="keep the corpora and outputs here")
     ap.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds before a step is killed")
     args = ap.parse_args(argv)
-    global TIMEOUT
-    TIMEOUT = args.timeout
+    globals()["TIMEOUT"] = args.timeout
     steps = set(args.steps.split(","))
     sizes = args.n or [1000, 10000]
     all_lines = []
