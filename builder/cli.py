@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -23,9 +24,42 @@ def _parser() -> argparse.ArgumentParser:
         "--cache", type=Path, default=None, help="cache folder (default: .cache next to the config)"
     )
     b.add_argument("--no-cache", action="store_true", help="do not read or write the annotation cache")
-    b.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     return p
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return n
+
+
+def _config(path: Path):
+    """Load the research definition; any defect in it is a ConfigError naming the file."""
+    from builder.config import load_config
+
+    try:
+        return load_config(path)
+    except ConfigError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise ConfigError(f"{path}: invalid research definition: {type(exc).__name__}: {exc}") from None
+
+
+class _Warnings(logging.Handler):
+    """Collect what the builder logs at WARNING or above, so --strict counts it too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def _say(msg: str) -> None:
@@ -35,16 +69,22 @@ def _say(msg: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from builder.build import build
-    from builder.config import load_config
     from builder.write import write_tree
 
+    logged = _Warnings()
+    logging.getLogger("builder").addHandler(logged)
     try:
         if not args.seeds.is_dir():
             raise ConfigError(f"{args.seeds}: seeds folder not found")
-        config = load_config(args.config)
+        if args.out.exists() and not args.out.is_dir():
+            raise ConfigError(f"{args.out}: --out is not a folder")
+        config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
         result = build(args.seeds, config, cache, args.jobs)
         written, removed = write_tree(args.out, result.files)
+    except OSError as exc:
+        _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
+        return EXIT_FAILED
     except ConfigError as exc:
         _say(f"error: {exc}")
         return EXIT_USAGE
@@ -54,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except BuilderError as exc:
         _say(f"error: {exc}")
         return EXIT_FAILED
-    for line in result.problems:
+    finally:
+        logging.getLogger("builder").removeHandler(logged)
+    problems = [*result.problems, *logged.lines]
+    for line in problems:
         _say(line)
     if not args.quiet:
         counts = {
@@ -64,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{counts['rendered']} rendered, {counts['duplicate']} duplicates, {counts['rejected']} rejected; "
             f"{len(written)} files written, {len(removed)} removed in {args.out}"
         )
-    if args.strict and result.problems:
-        _say(f"strict: {len(result.problems)} problems (see above)")
+    if args.strict and problems:
+        _say(f"strict: {len(problems)} problems (see above)")
         return EXIT_FAILED
     return EXIT_OK
 
