@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -188,59 +187,71 @@ def build_claims(
     if not items:
         return ()
     weights = _weights(it.sig for it in items)
-    index: dict[str, list[int]] = defaultdict(list)
+
+    # Nodes: sentences with one signature and topic set, at most one per source.
+    # Copies of a sentence across sources are one node, never compared pairwise.
+    nodes: list[list[int]] = []
+    node_sources: list[set[str]] = []
+    by_key: dict[tuple, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
-        for f in it.sig:
-            if not f.startswith("t:"):
-                index[f].append(i)
+        key = (it.sig, it.topics)
+        for n in by_key[key]:
+            if it.source not in node_sources[n]:
+                nodes[n].append(i)
+                node_sources[n].add(it.source)
+                break
+        else:
+            by_key[key].append(len(nodes))
+            nodes.append([i])
+            node_sources.append({it.source})
+    sig = [items[ns[0]].sig for ns in nodes]
+    topics_of = [set(items[ns[0]].topics) for ns in nodes]
 
-    def shared_ok(a: frozenset[str], b: frozenset[str]) -> bool:
-        return _w((f for f in a & b if not f.startswith("t:")), weights) >= MIN_SHARED_WEIGHT
-
-    def sim(i: int, j: int) -> float:
-        a, b = items[i].sig, items[j].sig
-        if (
-            not shared_ok(a, b)
-            or (set(items[i].topics) ^ set(items[j].topics))
-            and not (set(items[i].topics) & set(items[j].topics))
-        ):
+    def sim(a: int, b: int) -> float:
+        x, y = sig[a], sig[b]
+        if topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b]):
             return 0.0
-        return _w(a & b, weights) / (_w(a | b, weights) or 1.0)
+        if _w((f for f in x & y if not f.startswith("t:")), weights) < MIN_SHARED_WEIGHT:
+            return 0.0
+        return _w(x & y, weights) / (_w(x | y, weights) or 1.0)
 
+    # Prefix filter: order features rarest first; two signatures with weighted
+    # Jaccard >= t share a feature among the rarest ones of each, the prefix
+    # that leaves less than t of the signature's weight behind.
+    def prefix(fs: frozenset[str]) -> list[str]:
+        ordered = sorted(fs, key=lambda f: (-weights[f], f))
+        rest = _w(fs, weights)
+        out = []
+        for f in ordered:
+            if rest < SAME_THRESHOLD * _w(fs, weights) - 1e-9:
+                break
+            out.append(f)
+            rest -= weights[f]
+        return out
+
+    index: dict[str, list[int]] = defaultdict(list)
     pairs: list[tuple[float, int, int]] = []
-    for i, it in enumerate(items):
-        # Sum the weight of the blocking features each candidate shares with i; a
-        # candidate whose sum, plus every unblocked feature of i, stays under
-        # MIN_SHARED_WEIGHT fails shared_ok, so sim() is skipped (same result, fewer calls).
-        acc: dict[int, float] = defaultdict(float)
-        rest = 0.0
-        for f in it.sig:
-            if f.startswith("t:"):
-                continue
-            post = index[f]
-            if len(post) > BLOCK_CAP:
-                rest += weights[f]
-                continue
-            w = weights[f]
-            for j in post[bisect_right(post, i) :]:
-                acc[j] += w
-        floor = MIN_SHARED_WEIGHT - rest - 1e-9
-        for j in sorted(j for j, w in acc.items() if w >= floor):
-            if items[j].source != it.source:
-                score = sim(i, j)
+    for a in range(len(nodes)):
+        pre = prefix(sig[a])
+        cands = sorted({b for f in pre for b in index[f]})
+        for b in cands:
+            if not node_sources[a] & node_sources[b]:
+                score = sim(a, b)
                 if score >= SAME_THRESHOLD:
-                    pairs.append((score, i, j))
+                    pairs.append((score, b, a))
+        for f in pre:
+            index[f].append(a)
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
 
-    cluster = list(range(len(items)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
-    sources: dict[int, set[str]] = {i: {items[i].source} for i in range(len(items))}
-    for _, i, j in pairs:
-        a, b = cluster[i], cluster[j]
+    cluster = list(range(len(nodes)))
+    members: dict[int, list[int]] = {n: [n] for n in range(len(nodes))}
+    sources: dict[int, set[str]] = {n: set(node_sources[n]) for n in range(len(nodes))}
+    for _, x, y in pairs:
+        a, b = cluster[x], cluster[y]
         if a == b or sources[a] & sources[b]:
             continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
-        if any(sim(x, y) < LINK_THRESHOLD for x in reps_a for y in reps_b):
+        if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
@@ -248,42 +259,44 @@ def build_claims(
             cluster[m] = a
         members[a].extend(members.pop(b))
         sources[a] |= sources.pop(b)
+    groups: dict[int, list[int]] = {c: [i for n in ns for i in nodes[n]] for c, ns in members.items()}
 
-    # Compound sentences: a singleton that covers other claims joins them instead.
-    # Only claims of two or more (fixed during this pass) whose representative shares an
-    # informative feature with the singleton can be covered; index them by those features.
+    # Compound sentences: a claim of one signature that covers other claims'
+    # signatures joins them (each of its sources that they do not cite yet).
     by_feature: dict[str, list[int]] = defaultdict(list)
-    for c in sorted(members):
-        if len(members[c]) >= 2:
-            for f in items[members[c][0]].sig:
+    for c in sorted(groups):
+        if len(groups[c]) >= 2:
+            for f in sig[members[c][0]]:
                 if not f.startswith("t:") and weights[f] >= INFORMATIVE:
                     by_feature[f].append(c)
     for k in sorted(members):
-        if k not in members or len(members[k]) != 1:
+        if len(members[k]) != 1:
             continue
-        i = members[k][0]
-        joined = False
-        near = sorted({c for f in items[i].sig for c in by_feature.get(f, ())})
-        for c in near:
-            if c == k or items[i].source in sources[c] or len(members[c]) < 2:
+        n = members[k][0]
+        placed: set[int] = set()
+        for c in sorted({c for f in sig[n] for c in by_feature.get(f, ())}):
+            if c == k or len(members[c]) < 1 or len(groups[c]) < 2:
                 continue
-            rep = items[members[c][0]].sig
-            shared = items[i].sig & rep
+            rep = sig[members[c][0]]
+            shared = sig[n] & rep
             informative = [f for f in shared if not f.startswith("t:") and weights[f] >= INFORMATIVE]
             if (
                 len(informative) >= COVER_INFORMATIVE
-                and set(items[i].topics) & set(items[members[c][0]].topics)
+                and topics_of[n] & topics_of[members[c][0]]
                 and _w(shared, weights) / (_w(rep, weights) or 1) >= COVER_THRESHOLD
             ):
-                members[c].append(i)
-                sources[c].add(items[i].source)
-                joined = True
-        if joined:
-            del members[k]
+                for i in nodes[n]:
+                    if items[i].source not in sources[c]:
+                        groups[c].append(i)
+                        sources[c].add(items[i].source)
+                        placed.add(i)
+        if placed:
+            groups[k] = [i for i in groups[k] if i not in placed]
+    members_items = [g for g in groups.values() if g]
 
     topic_slugs = {t.slug for t in config.topics}
     claims = []
-    for group in members.values():
+    for group in members_items:
         group = sorted(group, key=lambda i: (order[items[i].source], items[i].sentence.index))
         lead = group[0]
         cites = tuple(_citation(by_id[items[i].source], items[i].sentence) for i in group)
@@ -394,22 +407,9 @@ def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> di
             art = by_id[sid]
             if art.published or not dated:
                 continue
-            reason = None
-            for day in days:
-                for p in art.paragraphs:
-                    for m in dates_mod.find_dates(p.text, art.language, anchor=day, paragraph=p.id):
-                        if m.relative and m.precision == "day" and m.value == day:
-                            reason = (
-                                f"'{m.text}' in {p.id} names the weekday of {day}, the publication "
-                                f"date of another telling of the same story"
-                            )
-                            out[sid] = (day, "day", reason)
-                            break
-                    if reason:
-                        break
-                if reason:
-                    break
+            reason = _weekday_reason(art, days, dates_mod.find_dates)
             if reason:
+                out[sid] = (reason[0], "day", reason[1])
                 continue
             months = sorted({d[:7] for d in dated})
             if len(months) == 1:
@@ -419,6 +419,30 @@ def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> di
                     f"no date in the article; the other tellings of its story are dated {', '.join(dated)}",
                 )
     return out
+
+
+def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str] | None:
+    """Return (day, reason) when a relative day in the article falls on one of the days.
+
+    Paragraphs are scanned once; only those with a relative day ("в пятницу",
+    "on Friday") are resolved again against each candidate day.
+    """
+    if not days:
+        return None
+    relative = [
+        p
+        for p in art.paragraphs
+        if any(m.relative and m.precision == "day" for m in find_dates(p.text, art.language, anchor=days[-1]))
+    ]
+    for day in days:
+        for p in relative:
+            for m in find_dates(p.text, art.language, anchor=day, paragraph=p.id):
+                if m.relative and m.precision == "day" and m.value == day:
+                    return day, (
+                        f"'{m.text}' in {p.id} names the weekday of {day}, the publication "
+                        f"date of another telling of the same story"
+                    )
+    return None
 
 
 # ---------------------------------------------------------------- timeline

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 # Characters that start or end Markdown/HTML/Jinja syntax anywhere in a line.
 _SPECIAL = set("&<>\"'`*_{}[]()#+-.!?|~^=:$%\\@")
+_ESCAPE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
 # Invisible controls that can reorder or hide text (bidi overrides, isolates,
 # zero-width characters): shown as a visible marker instead.
 _INVISIBLE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\ufeff\u00ad]")
@@ -39,7 +40,7 @@ def md(text: object) -> Markup:
     if isinstance(text, Markup):
         return text
     s = _WS.sub(" ", visible(str(text)))
-    return Markup("".join(f"&#{ord(c)};" if c in _SPECIAL else c for c in s))
+    return Markup(s.translate(_ESCAPE))
 
 
 def html(text: object) -> Markup:
