@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 from builder.config import Config, Entity, Topic
 from builder.markup import md, safe_url, visible
-from builder.records import Article, Citation, Claim, Corpus, Event
+from builder.records import Article, Citation, Claim, Corpus, Discrepancy, Event, Story
 
 TEMPLATES = Path(__file__).parent / "templates"
 LATEST_EVENTS = 10
 MAX_CITATIONS_SHOWN = 12
+MAX_SIBLINGS = 20  # other tellings listed on a source page
 MONTHS = [
     "January",
     "February",
@@ -121,6 +122,19 @@ class Site:
     @cached_property
     def story_of(self) -> dict[str, str]:
         return {s: st.id for st in self.corpus.stories for s in st.sources}
+
+    @cached_property
+    def story_by_id(self) -> dict[str, Story]:
+        return {st.id: st for st in self.corpus.stories}
+
+    @cached_property
+    def discrepancies_of(self) -> dict[str, list[Discrepancy]]:
+        """Return {source id: discrepancies that cite it}."""
+        out: dict[str, list[Discrepancy]] = defaultdict(list)
+        for d in self.corpus.discrepancies:
+            for sid in sorted({c.source for v in d.values for c in v.citations}):
+                out[sid].append(d)
+        return out
 
     @cached_property
     def claims_by_topic(self) -> dict[str, list[Claim]]:
@@ -284,8 +298,9 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
     if inferred:
         published += f" (inferred: {inferred})"
     topics = [site.config.topic(t) for t in site.source_topics.get(art.id, ())]
-    story = next((st for st in site.corpus.stories if art.id in st.sources), None)
+    story = site.story_by_id.get(site.story_of.get(art.id, ""))
     siblings = [site.articles[s] for s in story.sources if s != art.id] if story else []
+    more_siblings = max(0, len(siblings) - MAX_SIBLINGS)
     paragraphs = []
     topic_titles = {t.slug: t.title for t in site.config.topics}
     for p in art.paragraphs:
@@ -304,15 +319,12 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
         else art.title,
         published=published,
         topics=[t for t in topics if t],
-        siblings=siblings,
+        siblings=siblings[:MAX_SIBLINGS],
+        more_siblings=more_siblings,
         url=url,
         url_href=Markup(url.replace("(", "%28").replace(")", "%29")) if url else None,
         duplicates=duplicates,
-        discrepancies=[
-            d
-            for d in site.corpus.discrepancies
-            if any(c.source == art.id for v in d.values for c in v.citations)
-        ],
+        discrepancies=site.discrepancies_of.get(art.id, []),
         paragraphs=paragraphs,
     )
 
