@@ -214,6 +214,18 @@ def test_a_file_never_generated_is_never_removed(tmp_path):
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["b.md", "c.md"]
 
 
+def test_mkdocs_never_sees_staging_or_journal_files():
+    """Dot-files and dot-folders are outside MkDocs' docs by default (exclude_docs '.*')."""
+    from mkdocs.structure import files
+
+    spec = getattr(files, "_default_exclude", None)
+    if spec is None:  # pragma: no cover - another MkDocs version
+        pytest.skip("MkDocs keeps its default exclusions elsewhere")
+    for path in (".staging-ab12/topics/visas.md", JOURNAL, MANIFEST, ".generated.lock"):
+        assert spec.match_file(path), path
+    assert not spec.match_file("topics/visas.md")
+
+
 def test_stale_staging_debris_is_cleaned(tmp_path):
     out = tmp_path / "docs"
     (out / ".staging-abc123" / "topics").mkdir(parents=True)

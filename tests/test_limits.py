@@ -127,6 +127,19 @@ def make_undecodable_name(seeds: Path) -> None:
     (seeds / name).write_text("Cafe\n\nInterpol met Kazakhstan in Lyon.\n", "utf-8")
 
 
+def make_yaml_bomb(seeds: Path) -> None:
+    """Front matter whose aliases expand to 9**9 strings if anything flattened them."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    lines += [f"{key}: *a8" for key in ("title", "outlet", "author", "url", "id", "date", "language")]
+    body = "\n\nEuropol and Kazakhstan discussed visas.\n\nInterpol met in Lyon.\n"
+    (seeds / "bomb.md").write_text("---\n" + "\n".join(lines) + "\n---" + body, "utf-8")
+
+
+def make_yaml_deep(seeds: Path) -> None:
+    (seeds / "deep.md").write_text("---\ntitle: " + "[" * 20000 + "]" * 20000 + "\n---\n\nText.\n", "utf-8")
+
+
 def make_empty(seeds: Path) -> None:
     (seeds / "empty.txt").write_bytes(b"")
 
@@ -167,6 +180,15 @@ CASES = [
     ("link-to-fifo", make_link_to_fifo, CONFIG, "pipe-link.txt", "rejected", "named pipe"),
     ("folder-named-txt", make_folder_named_like_a_file, CONFIG, "folder.txt/in.txt", "rendered", None),
     ("undecodable-name", make_undecodable_name, CONFIG, "caf\\xe9.txt", "rendered", None),
+    (
+        "yaml-bomb",
+        make_yaml_bomb,
+        CONFIG,
+        "bomb.md",
+        "rendered",
+        "front matter 'title' is not a single value",
+    ),
+    ("yaml-deep", make_yaml_deep, CONFIG, "deep.md", "rejected", "broken front matter"),
     ("empty", make_empty, CONFIG, "empty.txt", "rejected", "empty file"),
     ("binary", make_binary, CONFIG, "image.txt", "rejected", "binary"),
     ("unreadable", make_unreadable, CONFIG, "secret.txt", "rejected", "Permission denied"),

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT / "research.yml")
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class _AnyTag(yaml.SafeLoader):
@@ -215,13 +215,13 @@ def test_hostile_front_matter_builds_inert(bodies):
     check_build(files)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(st.dictionaries(file_names, st.binary(max_size=3000), min_size=1, max_size=3))
 def test_random_bytes_never_break_the_build(files):
     check_build(files)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.lists(
         st.tuples(st.text(max_size=2000), st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1251"])),
