@@ -243,6 +243,7 @@ VISIBLE = [
     ("sources/frontmatter/index.html", "<b onmouseover=alert(1)>Evil</b> Wire"),
     ("sources/frontmatter/index.html", "<img src=x onerror=alert('author')>"),
     ("sources/abs_slug/index.html", 'Absolute slug "quoted" \' & <b>bold</b>'),
+    ("sources/abs_slug/index.html", "\\input{/etc/passwd} \\write18{id} 100%"),
     ("sources/plain/index.html", '<script>alert("plain")</script> Interpol and Kazakhstan discuss visas'),
     ("sources/plain/index.html", "Europol <svg/onload=alert(1)> and Interpol ${7*7} %(x)s {0} met in Lyon."),
     ("sources/homoglyph/index.html", "\u0415ur\u043ep\u043el and Kazakhstan"),
