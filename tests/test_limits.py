@@ -271,6 +271,17 @@ def test_a_missing_seeds_folder_is_a_config_error(tmp_path):
         build(tmp_path / "nope", CONFIG, None, 1)
 
 
+def test_a_5000_digit_number_is_analysed_like_any_paragraph(tmp_path, caplog):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "n.txt").write_text("Numbers\n\nEuropol counted " + "7" * 5000 + " visas in Astana.\n", "utf-8")
+    with caplog.at_level("WARNING", logger="builder"):
+        result = build(seeds, CONFIG, None, 1)
+    assert [r.status for r in result.report] == ["rendered"]
+    assert not [r.getMessage() for r in caplog.records if "failed" in r.getMessage()]
+    assert '"europol"' in result.files["data/entities.json"]
+
+
 @pytest.mark.parametrize("unit", ["x", "@"], ids=["no-whitespace", "at-signs"])
 def test_one_enormous_line_builds_in_reasonable_time(tmp_path, unit):
     line = unit * 2_000_000

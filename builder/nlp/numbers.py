@@ -78,7 +78,7 @@ def _value(raw: str, language: str) -> Decimal | None:
 
 def _format(value: Decimal) -> str:
     if value == value.to_integral_value():
-        return str(int(value))
+        return format(value.to_integral_value(), "f")  # int() refuses over 4300 digits
     return format(value.normalize(), "f")
 
 
