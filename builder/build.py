@@ -256,13 +256,17 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
     stories = link.build_stories(kept, claims, config.language)
     inferred = link.infer_dates(kept, stories)
     if inferred:
-        # Relative dates in an undated article resolve once its date is inferred.
+        # Relative dates in an undated article resolve once its date is inferred;
+        # claims change only where that changed an annotation.
+        by_id = {a.id: a for a in kept}
+        changed = False
         for sid, (day, precision, _) in inferred.items():
-            art = dataclasses.replace(
-                next(a for a in kept if a.id == sid), published=day, published_precision=precision
-            )
-            annotations[sid] = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
-        claims = link.build_claims(kept, annotations, config)
+            art = dataclasses.replace(by_id[sid], published=day, published_precision=precision)
+            ann = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
+            changed |= ann != annotations.get(sid)
+            annotations[sid] = ann
+        if changed:
+            claims = link.build_claims(kept, annotations, config)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
     story_of = {sid: st.id for st in stories for sid in st.sources}

@@ -206,24 +206,29 @@ def build_claims(
             node_sources.append({it.source})
     sig = [items[ns[0]].sig for ns in nodes]
     topics_of = [set(items[ns[0]].topics) for ns in nodes]
+    total = [_w(x, weights) for x in sig]
+    informative = [frozenset(f for f in x if f[:2] != "t:" and weights[f] >= INFORMATIVE) for x in sig]
 
     def sim(a: int, b: int) -> float:
-        x, y = sig[a], sig[b]
         if topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b]):
             return 0.0
-        if _w((f for f in x & y if not f.startswith("t:")), weights) < MIN_SHARED_WEIGHT:
+        shared = specific = 0.0
+        for f in sig[a] & sig[b]:
+            w = weights[f]
+            shared += w
+            if f[:2] != "t:":
+                specific += w
+        if specific < MIN_SHARED_WEIGHT:
             return 0.0
-        return _w(x & y, weights) / (_w(x | y, weights) or 1.0)
+        return shared / ((total[a] + total[b] - shared) or 1.0)
 
     # Prefix filter: order features rarest first; two signatures with weighted
     # Jaccard >= t share a feature among the rarest ones of each, the prefix
     # that leaves less than t of the signature's weight behind.
-    def prefix(fs: frozenset[str]) -> list[str]:
-        ordered = sorted(fs, key=lambda f: (-weights[f], f))
-        rest = _w(fs, weights)
-        out = []
-        for f in ordered:
-            if rest < SAME_THRESHOLD * _w(fs, weights) - 1e-9:
+    def prefix(n: int) -> list[str]:
+        rest, floor, out = total[n], SAME_THRESHOLD * total[n] - 1e-9, []
+        for f in sorted(sig[n], key=lambda f: (-weights[f], f)):
+            if rest < floor:
                 break
             out.append(f)
             rest -= weights[f]
@@ -232,10 +237,11 @@ def build_claims(
     index: dict[str, list[int]] = defaultdict(list)
     pairs: list[tuple[float, int, int]] = []
     for a in range(len(nodes)):
-        pre = prefix(sig[a])
-        cands = sorted({b for f in pre for b in index[f]})
-        for b in cands:
-            if not node_sources[a] & node_sources[b]:
+        pre = prefix(a)
+        low, high = SAME_THRESHOLD * total[a], total[a] / SAME_THRESHOLD
+        for b in sorted({b for f in pre for b in index[f]}):
+            # weighted Jaccard >= t needs weights within a factor t of each other
+            if low <= total[b] <= high and node_sources[a].isdisjoint(node_sources[b]):
                 score = sim(a, b)
                 if score >= SAME_THRESHOLD:
                     pairs.append((score, b, a))
@@ -266,9 +272,8 @@ def build_claims(
     by_feature: dict[str, list[int]] = defaultdict(list)
     for c in sorted(groups):
         if len(groups[c]) >= 2:
-            for f in sig[members[c][0]]:
-                if not f.startswith("t:") and weights[f] >= INFORMATIVE:
-                    by_feature[f].append(c)
+            for f in informative[members[c][0]]:
+                by_feature[f].append(c)
     for k in sorted(members):
         if len(members[k]) != 1:
             continue
@@ -277,13 +282,11 @@ def build_claims(
         for c in sorted({c for f in sig[n] for c in by_feature.get(f, ())}):
             if c == k or len(members[c]) < 1 or len(groups[c]) < 2:
                 continue
-            rep = sig[members[c][0]]
-            shared = sig[n] & rep
-            informative = [f for f in shared if not f.startswith("t:") and weights[f] >= INFORMATIVE]
+            r = members[c][0]
             if (
-                len(informative) >= COVER_INFORMATIVE
-                and topics_of[n] & topics_of[members[c][0]]
-                and _w(shared, weights) / (_w(rep, weights) or 1) >= COVER_THRESHOLD
+                len(informative[n] & informative[r]) >= COVER_INFORMATIVE
+                and topics_of[n] & topics_of[r]
+                and _w(sig[n] & sig[r], weights) / (total[r] or 1) >= COVER_THRESHOLD
             ):
                 for i in nodes[n]:
                     if items[i].source not in sources[c]:
