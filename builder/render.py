@@ -26,6 +26,12 @@ TEMPLATES = Path(__file__).parent / "templates"
 LATEST_EVENTS = 10
 MAX_CITATIONS_SHOWN = 12
 MAX_SIBLINGS = 20  # other tellings listed on a source page
+# Aggregate pages stay readable (and MkDocs linear) on large corpora: past these
+# caps a page shows the first items and says where the rest are (data/*.json).
+MAX_TOPIC_CLAIMS = 300  # best-corroborated claims on a topic page
+MAX_TOPIC_EVENTS = 100  # latest events in a topic page's timeline section
+MAX_TIMELINE_EVENTS = 1000  # latest events on the timeline page
+MAX_DISCREPANCIES = 300  # on the discrepancies page
 MONTHS = [
     "January",
     "February",
@@ -131,7 +137,7 @@ class Site:
     def discrepancies_of(self) -> dict[str, list[Discrepancy]]:
         """Return {source id: discrepancies that cite it}."""
         out: dict[str, list[Discrepancy]] = defaultdict(list)
-        for d in self.corpus.discrepancies:
+        for d in self.shown_discrepancies:
             for sid in sorted({c.source for v in d.values for c in v.citations}):
                 out[sid].append(d)
         return out
@@ -143,6 +149,15 @@ class Site:
             for t in c.topics:
                 out[t].append(c)
         return out
+
+    @cached_property
+    def shown_claims(self) -> set[tuple[str, str]]:
+        """Return the (claim id, topic) pairs a topic page shows (and may be linked to)."""
+        return {(c.id, t) for t, cs in self.claims_by_topic.items() for c in cs[:MAX_TOPIC_CLAIMS]}
+
+    @cached_property
+    def shown_discrepancies(self) -> tuple[Discrepancy, ...]:
+        return self.corpus.discrepancies[:MAX_DISCREPANCIES]
 
     @cached_property
     def source_topics(self) -> dict[str, tuple[str, ...]]:
@@ -158,10 +173,11 @@ class Site:
         """Return {(source, paragraph): [(claim, topic)]} for backlinks."""
         out: dict[tuple[str, str], list[tuple[Claim, str]]] = defaultdict(list)
         for c in self.corpus.claims:
-            if not c.topics:
+            topic = next((t for t in c.topics if (c.id, t) in self.shown_claims), None)
+            if topic is None:
                 continue
             for cite in c.citations:
-                out[(cite.source, cite.paragraph)].append((c, c.topics[0]))
+                out[(cite.source, cite.paragraph)].append((c, topic))
         return out
 
     @cached_property
@@ -233,9 +249,10 @@ def _event_rows(site: Site, fn: Footnotes, events: list[Event]) -> list[dict]:
 
 def render_topic(site: Site, topic: Topic) -> str:
     page = f"topics/{topic.slug}.md"
-    claims = site.claims_by_topic.get(topic.slug, [])
+    all_claims = site.claims_by_topic.get(topic.slug, [])
+    claims = all_claims[:MAX_TOPIC_CLAIMS]
     fn = Footnotes(site, page)
-    sources = sorted({c.source for cl in claims for c in cl.citations})
+    sources = sorted({c.source for cl in all_claims for c in cl.citations})
     groups: dict[str, dict] = {}
     stories = {st.id: st for st in site.corpus.stories}
     for cl in claims:
@@ -257,7 +274,7 @@ def render_topic(site: Site, topic: Topic) -> str:
         groups[sid]["claims"].append({"claim": cl, "notes": notes, "more": more, "entities": ents})
     ordered = sorted(groups.values(), key=lambda g: (g["sort"], g["anchor"]), reverse=True)
     events = [e for e in site.corpus.events if topic.slug in e.topics]
-    event_rows = _event_rows(site, fn, events)
+    event_rows = _event_rows(site, fn, events[-MAX_TOPIC_EVENTS:])
     ent_counts: dict[str, int] = defaultdict(int)
     for cl in claims:
         for e in cl.entities:
@@ -280,7 +297,9 @@ def render_topic(site: Site, topic: Topic) -> str:
         newest=date_label(max((d for d in dates if d), default=None)) if any(dates) else None,
         related=[t for t in site.config.topics if t.slug != topic.slug],
         entities=entities[:30],
-        discrepancies=[d for d in site.corpus.discrepancies if topic.slug in d.topics],
+        discrepancies=[d for d in site.shown_discrepancies if topic.slug in d.topics],
+        total_claims=len(all_claims),
+        total_events=len(events),
         groups=ordered,
         events=event_rows,
         footnotes=fn.items,
@@ -379,24 +398,31 @@ def render_timeline(site: Site) -> str:
     fn = Footnotes(site, "timeline.md")
     years: dict[str, list] = defaultdict(list)
     topics = {t.slug: t for t in site.config.topics}
-    for row in _event_rows(site, fn, list(site.corpus.events)):
+    for row in _event_rows(site, fn, list(site.corpus.events[-MAX_TIMELINE_EVENTS:])):
         row["topics"] = [topics[t] for t in row["event"].topics if t in topics]
         years[row["event"].date[:4]].append(row)
-    return site.env.get_template("timeline.md.j2").render(years=sorted(years.items()), footnotes=fn.items)
+    return site.env.get_template("timeline.md.j2").render(
+        years=sorted(years.items()),
+        footnotes=fn.items,
+        shown=min(len(site.corpus.events), MAX_TIMELINE_EVENTS),
+        total=len(site.corpus.events),
+    )
 
 
 def render_discrepancies(site: Site) -> str:
     fn = Footnotes(site, "discrepancies.md")
     stories = {s.id: s for s in site.corpus.stories}
     items = []
-    for d in site.corpus.discrepancies:
+    for d in site.shown_discrepancies:
         values = []
         for v in d.values:
             notes, _ = fn.add(v.citations)
             values.append({"value": v.value, "count": len({c.source for c in v.citations}), "notes": notes})
         st = stories.get(d.story or "")
         items.append({"item": d, "story": st.title if st else None, "versions": values})
-    return site.env.get_template("discrepancies.md.j2").render(items=items, footnotes=fn.items)
+    return site.env.get_template("discrepancies.md.j2").render(
+        items=items, footnotes=fn.items, total=len(site.corpus.discrepancies)
+    )
 
 
 MAX_MENTIONS = 200
