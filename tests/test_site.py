@@ -22,6 +22,7 @@ import bibtexparser
 import feedparser
 import pytest
 
+from builder.render import MONTHS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.site
@@ -309,22 +310,6 @@ def test_home_page_shows_topics_with_counts_and_latest_events(site, config):
     if events:
         newest = max(events, key=lambda e: e["date"])
         assert " ".join(newest["text"].split()) in norm((site / "index.html").read_text("utf-8"))
-
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def test_topic_pages_say_when_their_newest_source_was_published(site, config):
