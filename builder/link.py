@@ -135,6 +135,45 @@ def is_reporting(s: Sentence, published: str | None) -> bool:
 
 # ---------------------------------------------------------------- claims
 
+PAIR_BLOCK = 512  # signatures scored against all others at once
+
+
+def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> list[tuple[int, int]]:
+    """Return the pairs (a < b) of signatures that may reach SAME_THRESHOLD.
+
+    The weighted intersections of all pairs come from one sparse matrix
+    product per block of rows (numpy/scipy), so no pair is scored in Python
+    unless its weighted Jaccard and shared non-topic weight pass the bounds;
+    the exact score is then computed by the caller.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    n = len(sigs)
+    if n < 2:
+        return []
+    names = sorted(weights)
+    col = {f: k for k, f in enumerate(names)}
+    rows = [i for i, x in enumerate(sigs) for _ in x]
+    cols = [col[f] for x in sigs for f in x]
+    onehot = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(names)))
+    w = np.array([weights[f] for f in names])
+    specific = np.array([0.0 if f.startswith("t:") else 1.0 for f in names])
+    weighted = onehot.multiply(w).tocsr()
+    weighted_specific = onehot.multiply(w * specific).tocsr()
+    total = np.asarray(weighted.sum(axis=1)).ravel()
+    out: list[tuple[int, int]] = []
+    slack = 1e-6  # float error never drops a pair: the caller rescores exactly
+    for start in range(0, n, PAIR_BLOCK):
+        stop = min(n, start + PAIR_BLOCK)
+        inter = (weighted[start:stop] @ onehot.T).toarray()
+        shared = (weighted_specific[start:stop] @ onehot.T).toarray()
+        union = total[start:stop, None] + total[None, :] - inter
+        ok = (inter >= (SAME_THRESHOLD - slack) * union) & (shared >= MIN_SHARED_WEIGHT - slack)
+        ok &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        out.extend((start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True))
+    return out
+
 
 def _citation(art: Article, s: Sentence) -> Citation:
     return Citation(art.id, s.paragraph, s.start, s.end, s.text, art.language)
@@ -222,31 +261,10 @@ def build_claims(
             return 0.0
         return shared / ((total[a] + total[b] - shared) or 1.0)
 
-    # Prefix filter: order features rarest first; two signatures with weighted
-    # Jaccard >= t share a feature among the rarest ones of each, the prefix
-    # that leaves less than t of the signature's weight behind.
-    def prefix(n: int) -> list[str]:
-        rest, floor, out = total[n], SAME_THRESHOLD * total[n] - 1e-9, []
-        for f in sorted(sig[n], key=lambda f: (-weights[f], f)):
-            if rest < floor:
-                break
-            out.append(f)
-            rest -= weights[f]
-        return out
-
-    index: dict[str, list[int]] = defaultdict(list)
-    pairs: list[tuple[float, int, int]] = []
-    for a in range(len(nodes)):
-        pre = prefix(a)
-        low, high = SAME_THRESHOLD * total[a], total[a] / SAME_THRESHOLD
-        for b in sorted({b for f in pre for b in index[f]}):
-            # weighted Jaccard >= t needs weights within a factor t of each other
-            if low <= total[b] <= high and node_sources[a].isdisjoint(node_sources[b]):
-                score = sim(a, b)
-                if score >= SAME_THRESHOLD:
-                    pairs.append((score, b, a))
-        for f in pre:
-            index[f].append(a)
+    pairs = [
+        (score, a, b) for a, b in _candidate_pairs(sig, weights) if (score := sim(a, b)) >= SAME_THRESHOLD
+    ]
+    pairs = [(score, a, b) for score, a, b in pairs if node_sources[a].isdisjoint(node_sources[b])]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
 
     cluster = list(range(len(nodes)))
