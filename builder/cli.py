@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from builder.errors import BuilderError, CheckError, ConfigError
+from builder.errors import BuilderError, ConfigError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -88,10 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         _say(f"error: {exc}")
         return EXIT_USAGE
-    except CheckError as exc:
-        _say(f"error: {exc}")
-        return EXIT_FAILED
-    except BuilderError as exc:
+    except BuilderError as exc:  # a failed check (CheckError) or any other build failure
         _say(f"error: {exc}")
         return EXIT_FAILED
     finally:
