@@ -63,10 +63,33 @@ def _read_manifest(out: Path) -> list[str]:
         return []
 
 
+_RESOLVED: dict[str, str] = {}  # folder -> resolved folder, for one write at a time
+
+
+def _resolve_dir(folder: str) -> str:
+    if folder not in _RESOLVED:
+        _RESOLVED[folder] = os.path.realpath(folder)
+    return _RESOLVED[folder]
+
+
 def _safe(out: Path, rel: str) -> Path:
     """Return out/rel, refusing anything that resolves outside out."""
-    path = (out / rel).resolve()
-    if not path.is_relative_to(out.resolve()) or path == out.resolve():
+    return Path(_safe_str(out, rel))
+
+
+def _safe_str(out: Path, rel: str) -> str:
+    """Return out/rel as a string path, refusing anything that resolves outside out.
+
+    Folders are resolved once per write (a corpus has thousands of files in
+    a handful of folders); a symbolic link as the file itself is resolved too.
+    """
+    joined = os.path.join(str(out), rel)
+    name = os.path.basename(joined)
+    root = _resolve_dir(str(out))
+    path = os.path.join(_resolve_dir(os.path.dirname(joined)), name)
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    if name in ("", ".", "..") or not path.startswith(root.rstrip(os.sep) + os.sep):
         raise UnsafePath(f"refusing to write outside {out}: {rel}")
     return path
 
@@ -177,6 +200,7 @@ def write_tree(out: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
     """
     out.mkdir(parents=True, exist_ok=True)
     crash = _Crash()
+    _RESOLVED.clear()  # folders may have changed since the last write
     with _locked(out):
         _recover(out, crash)
         return _write(out, files, crash)
@@ -187,12 +211,13 @@ def _write(out: Path, files: dict[str, str], crash: _Crash) -> tuple[list[str], 
     changed: list[tuple[str, bytes]] = []
     for rel, text in sorted(files.items()):
         data = text.encode("utf-8")
-        path = _safe(out, rel)
-        if path.is_dir():
-            raise UnsafePath(f"{out}: a folder stands where {rel} goes")
+        path = _safe_str(out, rel)
         try:
-            if path.read_bytes() == data:
-                continue
+            with open(path, "rb") as fh:
+                if fh.read() == data:
+                    continue
+        except IsADirectoryError:
+            raise UnsafePath(f"{out}: a folder stands where {rel} goes") from None
         except OSError:
             pass
         changed.append((rel, data))
