@@ -98,10 +98,13 @@ def date_label(value: str | None, precision: str | None = None) -> str:
 
 
 def rel(src: str, dest: str) -> str:
-    """Return the relative link from page src to page dest (both docs-relative)."""
-    href = dest.split("#", 1)
-    path = posixpath.relpath(href[0], posixpath.dirname(src) or ".")
-    return path + ("#" + href[1] if len(href) > 1 else "")
+    """Return the relative link from page src to page dest (both docs-relative, no '..')."""
+    folder = posixpath.dirname(src)
+    if not folder:
+        return dest
+    if dest.startswith(folder + "/"):
+        return dest[len(folder) + 1 :]
+    return "../" * (folder.count("/") + 1) + dest
 
 
 @dataclass
