@@ -27,6 +27,9 @@ _NONCHARACTERS = "".join(
 )
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
 _WS = re.compile(r"\s+")
+# Anything visible() or _WS would change: controls, invisibles, noncharacters, runs of
+# spaces and whitespace other than a plain space.
+_UNUSUAL = re.compile(_CONTROL.pattern + "|" + _INVISIBLE.pattern + r"|[^\S ]| {2}")
 
 
 def visible(text: str) -> str:
@@ -39,7 +42,9 @@ def md(text: object) -> Markup:
     """Return article text as inline Markdown that renders as exactly that text."""
     if isinstance(text, Markup):
         return text
-    s = _WS.sub(" ", visible(str(text)))
+    s = str(text)
+    if _UNUSUAL.search(s):  # most text has none of these: skip the three substitutions
+        s = _WS.sub(" ", visible(s))
     return Markup(s.translate(_ESCAPE))
 
 
