@@ -138,6 +138,57 @@ def is_reporting(s: Sentence, published: str | None) -> bool:
 PAIR_BLOCK = 512  # signatures scored against all others at once
 
 
+def _cover_candidates(
+    singles: list[int],
+    reps: list[int],
+    sigs: list[frozenset[str]],
+    weights: dict[str, float],
+    informative: list[frozenset[str]],
+    topics_of: list[set[str]],
+) -> dict[int, list[int]]:
+    """Return {index in singles: [indexes in reps]} where a single may cover a rep.
+
+    Bounds from sparse products (weighted share of the rep it covers, shared
+    informative features, a shared topic); the caller checks each exactly.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    if not singles or not reps:
+        return {}
+    names = sorted(weights)
+    col = {f: k for k, f in enumerate(names)}
+    w = np.array([weights[f] for f in names])
+
+    def matrix(nodes: list[int], feats) -> sparse.csr_matrix:
+        rows = [i for i, n in enumerate(nodes) for _ in feats(n)]
+        cols = [col[f] for n in nodes for f in feats(n)]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(names)))
+
+    s_all, r_all = matrix(singles, lambda n: sigs[n]), matrix(reps, lambda n: sigs[n])
+    s_inf, r_inf = matrix(singles, lambda n: informative[n]), matrix(reps, lambda n: informative[n])
+    topics = sorted({t for n in singles + reps for t in topics_of[n]})
+    tcol = {t: k for k, t in enumerate(topics)}
+
+    def tmatrix(nodes: list[int]) -> sparse.csr_matrix:
+        rows = [i for i, n in enumerate(nodes) for _ in topics_of[n]]
+        cols = [tcol[t] for n in nodes for t in topics_of[n]]
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), max(1, len(topics))))
+
+    s_top, r_top = tmatrix(singles), tmatrix(reps)
+    weighted = s_all.multiply(w).tocsr()
+    rep_total = np.asarray(r_all.multiply(w).sum(axis=1)).ravel()
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(singles), PAIR_BLOCK):
+        stop = min(len(singles), start + PAIR_BLOCK)
+        cover = (weighted[start:stop] @ r_all.T).toarray() >= (COVER_THRESHOLD - 1e-6) * rep_total[None, :]
+        cover &= (s_inf[start:stop] @ r_inf.T).toarray() >= COVER_INFORMATIVE
+        cover &= (s_top[start:stop] @ r_top.T).toarray() > 0
+        for a, b in zip(*np.nonzero(cover), strict=True):
+            out.setdefault(start + int(a), []).append(int(b))
+    return out
+
+
 def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> list[tuple[int, int]]:
     """Return the pairs (a < b) of signatures that may reach SAME_THRESHOLD.
 
@@ -287,39 +338,65 @@ def build_claims(
 
     # Compound sentences: a claim of one signature that covers other claims'
     # signatures joins them (each of its sources that they do not cite yet).
-    by_feature: dict[str, list[int]] = defaultdict(list)
-    for c in sorted(groups):
-        if len(groups[c]) >= 2:
-            for f in informative[members[c][0]]:
-                by_feature[f].append(c)
-    for k in sorted(members):
-        if len(members[k]) != 1:
-            continue
+    targets = sorted(c for c in groups if len(groups[c]) >= 2)
+    singles = sorted(k for k in members if len(members[k]) == 1)
+    near = _cover_candidates(
+        [members[k][0] for k in singles],
+        [members[c][0] for c in targets],
+        sig,
+        weights,
+        informative,
+        topics_of,
+    )
+    for a, k in enumerate(singles):
         n = members[k][0]
         placed: set[int] = set()
-        for c in sorted({c for f in sig[n] for c in by_feature.get(f, ())}):
-            if c == k or len(members[c]) < 1 or len(groups[c]) < 2:
-                continue
+        for c in (targets[b] for b in near.get(a, ())):
             r = members[c][0]
             if (
-                len(informative[n] & informative[r]) >= COVER_INFORMATIVE
-                and topics_of[n] & topics_of[r]
-                and _w(sig[n] & sig[r], weights) / (total[r] or 1) >= COVER_THRESHOLD
+                c == k
+                or len(groups[c]) < 2
+                or not (
+                    len(informative[n] & informative[r]) >= COVER_INFORMATIVE
+                    and topics_of[n] & topics_of[r]
+                    and _w(sig[n] & sig[r], weights) / (total[r] or 1) >= COVER_THRESHOLD
+                )
             ):
-                for i in nodes[n]:
-                    if items[i].source not in sources[c]:
-                        groups[c].append(i)
-                        sources[c].add(items[i].source)
-                        placed.add(i)
+                continue
+            for i in nodes[n]:
+                if items[i].source not in sources[c]:
+                    groups[c].append(i)
+                    sources[c].add(items[i].source)
+                    placed.add(i)
         if placed:
             groups[k] = [i for i in groups[k] if i not in placed]
-    members_items = [g for g in groups.values() if g]
+
+    def rank(i: int) -> tuple[int, int]:
+        return order[items[i].source], items[i].sentence.index
 
     topic_slugs = {t.slug for t in config.topics}
     claims = []
-    for group in members_items:
-        group = sorted(group, key=lambda i: (order[items[i].source], items[i].sentence.index))
+    for c, group in groups.items():
+        if not group:
+            continue
+        group = sorted(group, key=rank)
         lead = group[0]
+        # The id comes from the claim's own first sentence, never from a compound
+        # sentence that joined it (that one may join several claims).
+        kept = set(group)
+        own = min((i for n in members[c] for i in nodes[n] if i in kept), key=rank, default=None)
+        if own is None:  # only compound sentences are left in it: name it after all of them
+            cid = (
+                "c-"
+                + hashlib.sha1(
+                    "|".join(
+                        f"{items[i].source}/{items[i].sentence.paragraph}/{items[i].sentence.start}"
+                        for i in group
+                    ).encode()
+                ).hexdigest()[:10]
+            )
+        else:
+            cid = _claim_id(items[own].source, items[own].sentence)
         cites = tuple(_citation(by_id[items[i].source], items[i].sentence) for i in group)
         topics = sorted(set.intersection(*(set(items[i].topics) for i in group)) & topic_slugs) or sorted(
             set(items[lead].topics) & topic_slugs
@@ -327,7 +404,7 @@ def build_claims(
         text_i = next((i for i in group if by_id[items[i].source].language == config.language), lead)
         claims.append(
             Claim(
-                id=_claim_id(items[lead].source, items[lead].sentence),
+                id=cid,
                 topics=tuple(topics),
                 text=items[text_i].sentence.text,
                 citations=cites,

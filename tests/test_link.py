@@ -71,6 +71,12 @@ def test_seed_claim_is_one_claim_citing_every_source(seeds, phrases, topic, expe
     assert {q["language"] for q in claim["citations"]} == {"ru", "en"} or expected <= {"000", "001", "004"}
 
 
+def test_claim_ids_are_unique(seeds, fx):
+    for data in (seeds, fx):
+        ids = [c["id"] for c in data["claims"]]
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def test_every_claim_cites_each_source_at_most_once(seeds, fx):
     for data in (seeds, fx):
         for c in data["claims"]:
