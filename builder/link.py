@@ -55,6 +55,7 @@ def find_duplicates(articles: Iterable[Article]) -> dict[str, str]:
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=64)
+    template = MinHash(num_perm=64, seed=1)  # the random permutations, drawn once
     seen_text: dict[str, str] = {}
     shingles: dict[str, set[str]] = {}
     out: dict[str, str] = {}
@@ -66,7 +67,7 @@ def find_duplicates(articles: Iterable[Article]) -> dict[str, str]:
         sh = _shingles(art.text)
         if not sh:
             continue
-        mh = MinHash(num_perm=64, seed=1)
+        mh = MinHash(num_perm=64, seed=1, permutations=template.permutations, scheme=template.scheme)
         mh.update_batch([s.encode("utf-8") for s in sorted(sh)])
         best = None
         for cand in sorted(lsh.query(mh)):
