@@ -194,14 +194,34 @@ def _write_pickle(path: Path, key: str, value) -> None:
         log.debug("cannot write cache %s: %s", path, exc)
 
 
-def _map(fn: Callable, jobs: list, workers: int) -> list:
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = None) -> list:
+    """Return [fn(job) for job in jobs], on a process pool past PARALLEL_FROM jobs."""
+    out: list = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    return [fn(j) for j in jobs]
+            results = pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+            for r in results:
+                out.append(r)
+                if progress:
+                    progress("reading and annotating", len(out), len(jobs))
+        return out
+    for j in jobs:
+        out.append(fn(j))
+        if progress:
+            progress("reading and annotating", len(out), len(jobs))
+    return out
 
 
-def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int | None = None) -> Corpus:
+def analyse(
+    seeds: Path,
+    config: Config,
+    cache: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
     """Read, annotate and link every input; return the whole corpus in memory."""
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
@@ -217,7 +237,7 @@ def analyse(seeds: Path, config: Config, cache: Path | None = None, workers: int
         else:
             todo.append(n)
     for n, res in zip(
-        todo, _map(_load_one, [(*files[n], config, cache) for n in todo], workers), strict=True
+        todo, _map(_load_one, [(*files[n], config, cache) for n in todo], workers, progress), strict=True
     ):
         loaded[n] = res
     if cache is not None and (todo or len(known) != len(files)):
@@ -310,7 +330,13 @@ def generate(corpus: Corpus, config: Config) -> dict[str, str]:
     return dict(sorted(files.items()))
 
 
-def build(seeds: Path, config: Config, cache: Path | None = None, workers: int | None = None) -> BuildResult:
+def build(
+    seeds: Path,
+    config: Config,
+    cache: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
     """Run the whole pipeline; raise CheckError if a generated quote is not verbatim."""
     memo = None
     if cache is not None:
@@ -322,7 +348,9 @@ def build(seeds: Path, config: Config, cache: Path | None = None, workers: int |
         hit = _read_pickle(*memo)
         if hit is not None:
             return hit
-    corpus = analyse(seeds, config, cache, workers)
+    corpus = analyse(seeds, config, cache, workers, progress)
+    if progress:
+        progress("linking and rendering", 0, 0)
     bad = check(corpus)
     if bad:
         raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +63,22 @@ class _Warnings(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+def _progress(quiet: bool):
+    """Return a progress printer for an interactive terminal; None in CI, when piped or quiet."""
+    if quiet or os.environ.get("CI") or not sys.stderr.isatty():
+        return None
+    last = [""]
+
+    def show(stage: str, done: int, total: int) -> None:
+        line = f"{stage}: {done}/{total}" if total else f"{stage}…"
+        if line != last[0] and (not total or done == total or done % 50 == 0):
+            sys.stderr.write("\r\033[K" + line + ("\n" if not total or done == total else ""))
+            sys.stderr.flush()
+            last[0] = line
+
+    return show
+
+
 def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
@@ -80,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError(f"{args.out}: --out is not a folder")
         config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
-        result = build(args.seeds, config, cache, args.jobs)
+        result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet))
         written, removed = write_tree(args.out, result.files)
     except OSError as exc:
         _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
