@@ -175,3 +175,26 @@ def test_the_real_command_exits_with_the_code(tmp_path, case, extra, code):
     cmd += ["--config", str(CONFIG), "--no-cache", *extra]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == code, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("tty", "env", "quiet", "shown"),
+    [
+        (True, {}, False, True),  # an interactive terminal sees progress
+        (False, {}, False, False),  # piped: nothing
+        (True, {"CI": "true"}, False, False),  # CI: nothing
+        (True, {}, True, False),  # -q: nothing
+    ],
+)
+def test_progress_only_on_an_interactive_terminal(monkeypatch, capsys, tty, env, quiet, shown):
+    from builder import cli
+
+    monkeypatch.delenv("CI", raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    show = cli._progress(quiet)
+    assert (show is not None) == shown
+    if show:
+        show("reading and annotating", 50, 100)
+        assert "reading and annotating: 50/100" in capsys.readouterr().err
