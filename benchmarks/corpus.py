@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from builder.render import MONTHS
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "en", "kk", "de")
 LANG_WEIGHTS = (0.55, 0.25, 0.1, 0.1)
@@ -45,20 +47,7 @@ MONTHS = {
         "ноября",
         "декабря",
     ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    "en": list(MONTHS),
     "kk": [
         "қаңтар",
         "ақпан",
