@@ -28,7 +28,7 @@ ANNOTATE_VERSION = "3"
 log = logging.getLogger(__name__)
 
 
-def _find_dates(paragraph: Paragraph, article: Article) -> list[DateMention]:
+def _find_dates(paragraph: Paragraph, article: Article, warnings: list[str]) -> list[DateMention]:
     """Return the paragraph's dates from builder.dates, or none when it is missing or fails."""
     try:
         from builder.dates import find_dates
@@ -37,7 +37,7 @@ def _find_dates(paragraph: Paragraph, article: Article) -> list[DateMention]:
     try:
         found = find_dates(paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id)
     except Exception as exc:  # a date bug must not lose the article's other annotations
-        log.warning("%s: %s: dates failed: %s", article.file, paragraph.id, exc)
+        warnings.append(f"{paragraph.id}: dates not read: {exc}")
         return []
     n = len(paragraph.text)
     return [d for d in found if isinstance(d, DateMention) and 0 <= d.start < d.end <= n]
@@ -49,13 +49,13 @@ def _within(items: list, starts: list[int], start: int, end: int) -> list:
 
 
 def _paragraph(
-    article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher
+    article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher, warnings: list[str]
 ) -> tuple[list[Sentence], list[Mention]]:
     """Return the sentences and entity mentions of one paragraph."""
     text = paragraph.text
     language = (article.language or "").lower()
     topic_slugs = {t.slug for t in matcher.config.topics}
-    dates = _find_dates(paragraph, article)
+    dates = _find_dates(paragraph, article, warnings)
     date_spans = tuple((d.start, d.end) for d in dates)
     numbers = sorted(find_numbers(text, language, date_spans))
     dates = sorted(dates, key=lambda d: (d.start, d.end))
@@ -116,15 +116,18 @@ def annotate(article: Article, config: Config) -> Annotations:
     matcher = matcher_for(config)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
+    warnings: list[str] = []  # returned, not logged: they reach the report from any worker process
     for paragraph in article.paragraphs:
         try:
-            s, m = _paragraph(article, paragraph, len(sentences), matcher)
+            s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings)
         except Exception as exc:  # keep the rest of the article; say which paragraph failed
-            log.warning("%s: %s: annotation failed: %s", article.file, paragraph.id, exc)
+            warnings.append(f"{paragraph.id}: not annotated: {exc}")
             s, m = _bare(paragraph, len(sentences)), []
         sentences.extend(s)
         mentions.extend(m)
-    return Annotations(source=article.id, sentences=tuple(sentences), mentions=tuple(mentions))
+    return Annotations(
+        source=article.id, sentences=tuple(sentences), mentions=tuple(mentions), warnings=tuple(warnings)
+    )
 
 
 # ---------------------------------------------------------------- cache
@@ -181,6 +184,7 @@ def _dump(a: Annotations) -> str:
                 for s in a.sentences
             ],
             "mentions": [vars(m) for m in a.mentions],
+            "warnings": list(a.warnings),
         },
         ensure_ascii=False,
         sort_keys=True,
@@ -207,6 +211,7 @@ def _load(text: str) -> Annotations:
             for s in raw["sentences"]
         ),
         mentions=tuple(Mention(**m) for m in raw["mentions"]),
+        warnings=tuple(str(w) for w in raw.get("warnings", ())),
     )
 
 

@@ -268,7 +268,10 @@ def analyse(
             of = ids[dupes[it.id]]
             report.append(InputReport(it.file, "duplicate", f"same text as {of.file}", of.id, it.warnings))
         else:
-            report.append(InputReport(it.file, "rendered", None, None, it.warnings))
+            ann = annotations.get(it.id)
+            report.append(
+                InputReport(it.file, "rendered", None, None, (*it.warnings, *(ann.warnings if ann else ())))
+            )
     report.sort(key=lambda r: r.file)
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
 

@@ -110,6 +110,7 @@ class Annotations:
     source: str
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
+    warnings: tuple[str, ...] = ()  # paragraphs whose analysis failed, for the input report
 
 
 # ---------------------------------------------------------------- link

@@ -314,3 +314,30 @@ def test_a_failing_paragraph_keeps_its_sentences(monkeypatch):
     assert len(a.sentences) == sum(len(stage._bare(p, 0)) for p in article.paragraphs)
     assert [s.index for s in a.sentences] == list(range(len(a.sentences)))
     assert all(not s.topics for s in a.sentences)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_paragraph_that_fails_is_reported_not_lost(tmp_path, monkeypatch, workers):
+    """The failure lands in the input report (from a worker process too) and the rest builds."""
+    from builder.build import PARALLEL_FROM, build
+
+    real = stage._paragraph
+
+    def flaky(article, paragraph, first, matcher, warnings):
+        if "BOOM" in paragraph.text:
+            raise RuntimeError("boom")
+        return real(article, paragraph, first, matcher, warnings)
+
+    monkeypatch.setattr(stage, "_paragraph", flaky)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    n = PARALLEL_FROM if workers > 1 else 1
+    for i in range(n):
+        (seeds / f"a{i:03}.txt").write_text(
+            f"Title {i}\n\nEuropol met Kazakhstan.\n\nBOOM {i} here.\n", "utf-8"
+        )
+    result = build(seeds, CONFIG, cache=None, workers=workers)
+    entry = next(r for r in result.report if r.file == "a000.txt")
+    assert entry.status == "rendered"
+    assert any("p2: not annotated: boom" in w for w in entry.warnings), entry
+    assert any(line.startswith("a000.txt: warning: p2: not annotated") for line in result.problems)
