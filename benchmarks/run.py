@@ -39,6 +39,8 @@ from benchmarks.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
+MKDOCS_BUILD = ("-m", "mkdocs", "build", "-q", "-f")  # then the config file
+
 
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
@@ -195,32 +197,12 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             subprocess.run(builder(out2), check=True, cwd=ROOT)
         shutil.copytree(out2, docs, dirs_exist_ok=True)
         site = work / "site-prebuilt"
-        cmd = [
-            py,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(_mkdocs_config(work, docs, False)),
-            "-d",
-            str(site),
-        ]
+        cmd = [py, *MKDOCS_BUILD, str(_mkdocs_config(work, docs, False)), "-d", str(site)]
         res["mkdocs_only"] = emit("mkdocs_only", measure(cmd))
         # The real thing: MkDocs with the hook running the builder, from an empty cache.
         site = work / "site"
         empty = work / "cache-site"
-        cmd = [
-            py,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(_mkdocs_config(work, ROOT / "docs", True)),
-            "-d",
-            str(site),
-        ]
+        cmd = [py, *MKDOCS_BUILD, str(_mkdocs_config(work, ROOT / "docs", True)), "-d", str(site)]
         env = {"RESEARCH_SEEDS": str(seeds), "RESEARCH_CACHE": str(empty)}
         res["site_cold"] = emit(
             "site_cold", measure(cmd, env), site_mb=round(_du(site) / 2**20, 1) if site.exists() else None

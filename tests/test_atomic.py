@@ -134,14 +134,19 @@ def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path
     check_exact(out, new)
 
 
+def _cli(seeds: Path, out: Path) -> list[str]:
+    """Return the CLI command that builds seeds into out, serially and uncached."""
+    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
+    return cmd + ["--config", str(ROOT / "research.yml"), "--no-cache", "--jobs", "1", "-q"]
+
+
 def test_the_cli_killed_while_writing_leaves_whole_files(tmp_path, trees):
     """A real SIGKILL, as soon as the CLI starts staging its files."""
     old, new = trees
     out = tmp_path / "docs"
     _previous_build(out, old)
     seeds = _modified_seeds(tmp_path / "seeds")
-    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
-    cmd += ["--config", str(ROOT / "research.yml"), "--no-cache", "--jobs", "1", "-q"]
+    cmd = _cli(seeds, out)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     try:
@@ -169,8 +174,7 @@ def test_the_cli_crash_hook_and_the_next_build_finishes(tmp_path, trees):
     out = tmp_path / "docs"
     _previous_build(out, old)
     seeds = _modified_seeds(tmp_path / "seeds")
-    cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
-    cmd += ["--config", str(ROOT / "research.yml"), "--no-cache", "--jobs", "1", "-q"]
+    cmd = _cli(seeds, out)
     changed = sum(1 for rel in new if old.get(rel) != new[rel])
     env = {**os.environ, CRASH_ENV: str(2 + changed + changed // 2)}  # halfway through the moves
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
