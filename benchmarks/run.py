@@ -140,8 +140,8 @@ def _touch_one(seeds: Path) -> None:
 def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     """Write a mkdocs.yml inheriting the project's, with docs_dir and hooks adjusted."""
     cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
-    hooks = [str(ROOT / "builder" / "hook.py")] if hook else [str(ROOT / "builder" / "search.py")]
-    cfg["hooks"] = [h for h in hooks if Path(h).exists()]
+    hooks = ["hook.py"] if hook else ["search.py", "passthrough.py"]
+    cfg["hooks"] = [str(ROOT / "builder" / h) for h in hooks]
     cfg["watch"] = [str(ROOT / "research.yml"), str(ROOT / "builder")]
     if (ROOT / "overrides").is_dir():
         cfg["theme"] = {"name": "material", "custom_dir": str(ROOT / "overrides")}

@@ -25,7 +25,7 @@ from builder.config import Config
 from builder.errors import CheckError, ConfigError
 from builder.export import render_data
 from builder.load import load_file
-from builder.records import Annotations, Article, Corpus, InputReport, Rejected
+from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Rejected
 from builder.render import Site, render_pages
 
 RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
@@ -136,12 +136,15 @@ def _unique_ids(items: list[Article | Rejected]) -> list[Article | Rejected]:
     return out
 
 
-def _load_one(args: tuple[Path, str, Config, Path | None]) -> tuple[Article | Rejected, Annotations | None]:
+def _load_one(
+    args: tuple[Path, str, Config, Path | None],
+) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None]:
+    """The per-article stages: load, annotate, fingerprint for duplicates."""
     path, rel, config, cache = args
     item = load_file(path, rel, config)
     if isinstance(item, Rejected):
-        return item, None
-    return item, annotate_cached(item, config, cache)
+        return item, None, None
+    return item, annotate_cached(item, config, cache), link.fingerprint(item)
 
 
 # ---------------------------------------------------------------- caches
@@ -246,13 +249,15 @@ def analyse(
             key,
             {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True) if st[0] >= 0},
         )
-    items = _unique_ids([it for it, _ in loaded])
+    items = _unique_ids([it for it, _, _ in loaded])
     annotations: dict[str, Annotations] = {}
-    for it, (_, ann) in zip(items, loaded, strict=True):
+    prints: dict[str, Fingerprint] = {}
+    for it, (_, ann, fp) in zip(items, loaded, strict=True):
         if isinstance(it, Article) and ann is not None:
             annotations[it.id] = dataclasses.replace(ann, source=it.id)
+            prints[it.id] = fp
     articles = [it for it in items if isinstance(it, Article)]
-    dupes = link.find_duplicates(articles)
+    dupes = link.find_duplicates(articles, prints)
     by_file = {}
     for it in items:
         by_file[it.file] = it

@@ -15,7 +15,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from builder import search
+from builder import passthrough, search
 from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
@@ -61,3 +61,13 @@ def on_post_build(config) -> None:
 def on_post_page(output: str, page, config) -> str:
     """Let Pagefind rank topic pages by their keywords in every language."""
     return search.on_post_page(output, page=page, config=config)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Keep the raw HTML of generated pages away from Markdown (see builder/passthrough.py)."""
+    return passthrough.on_page_markdown(markdown, page=page, config=config, files=files)
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Append that raw HTML again, its links resolved."""
+    return passthrough.on_page_content(html, page=page, config=config, files=files)

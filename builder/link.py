@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from builder.config import Config, Role
 from builder.records import (
@@ -25,6 +26,7 @@ from builder.records import (
     DateMention,
     Discrepancy,
     Event,
+    Fingerprint,
     Sentence,
     Story,
     Version,
@@ -37,49 +39,84 @@ SHINGLE = 5
 DUPLICATE_THRESHOLD = 0.8
 
 
-def _shingles(text: str) -> set[str]:
-    words = _WORD.findall(text.lower())
+NUM_PERM = 64
+
+
+def _shingles(words: list[str]) -> set[str]:
     if len(words) < SHINGLE:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-def find_duplicates(articles: Iterable[Article]) -> dict[str, str]:
+@lru_cache(maxsize=1)
+def _template():
+    """The MinHash random permutations, drawn once per process (seeded: the same everywhere)."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
+def fingerprint(art: Article) -> Fingerprint:
+    """Return an article's near-duplicate fingerprint: per-article work, cached with its annotations."""
+    from datasketch import MinHash
+
+    words = _WORD.findall(art.text.lower())
+    key = hashlib.sha256(" ".join(words).encode()).hexdigest()
+    shingles = _shingles(words)
+    if not shingles:
+        return Fingerprint(key, ())
+    t = _template()
+    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=t.permutations, scheme=t.scheme)
+    mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
+    return Fingerprint(key, tuple(int(v) for v in mh.hashvalues))
+
+
+def find_duplicates(
+    articles: Iterable[Article], prints: dict[str, Fingerprint] | None = None
+) -> dict[str, str]:
     """Return {article id: id of the earlier article it duplicates}.
 
     Articles are taken in the order given; the first of a group is kept.
     Exact copies are caught by their text, near-copies (another encoding,
     other boilerplate) by MinHash LSH over word shingles, verified by the
-    true Jaccard similarity of the shingle sets.
+    true Jaccard similarity of the shingle sets. `prints` holds fingerprints
+    computed earlier (by the per-article stage); missing ones are computed here.
     """
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
 
-    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=64)
-    template = MinHash(num_perm=64, seed=1)  # the random permutations, drawn once
+    prints = prints or {}
+    scheme = _template().scheme
+    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
     seen_text: dict[str, str] = {}
+    kept: dict[str, Article] = {}
     shingles: dict[str, set[str]] = {}
+
+    def shingles_of(art: Article) -> set[str]:  # only for LSH candidates: rare
+        if art.id not in shingles:
+            shingles[art.id] = _shingles(_WORD.findall(art.text.lower()))
+        return shingles[art.id]
+
     out: dict[str, str] = {}
     for art in articles:
-        key = hashlib.sha256(" ".join(_WORD.findall(art.text.lower())).encode()).hexdigest()
-        if key in seen_text:
-            out[art.id] = seen_text[key]
+        fp = prints.get(art.id) or fingerprint(art)
+        if fp.text_key in seen_text:
+            out[art.id] = seen_text[fp.text_key]
             continue
-        sh = _shingles(art.text)
-        if not sh:
+        if not fp.minhash:
             continue
-        mh = MinHash(num_perm=64, seed=1, permutations=template.permutations, scheme=template.scheme)
-        mh.update_batch([s.encode("utf-8") for s in sorted(sh)])
+        mh = LeanMinHash(seed=1, hashvalues=np.array(fp.minhash, dtype=np.uint64), scheme=scheme)
         best = None
         for cand in sorted(lsh.query(mh)):
-            other = shingles[cand]
+            sh, other = shingles_of(art), shingles_of(kept[cand])
             jac = len(sh & other) / len(sh | other)
             if jac >= DUPLICATE_THRESHOLD and (best is None or jac > best[0]):
                 best = (jac, cand)
         if best:
             out[art.id] = best[1]
             continue
-        seen_text[key] = art.id
-        shingles[art.id] = sh
+        seen_text[fp.text_key] = art.id
+        kept[art.id] = art
         lsh.insert(art.id, mh)
     return out
 

@@ -63,6 +63,14 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """What near-duplicate detection needs of an article, computed once per file."""
+
+    text_key: str  # SHA-256 of its words, lowercased: equal for exact copies
+    minhash: tuple[int, ...]  # MinHash of its word shingles; empty when it has no words
+
+
+@dataclass(frozen=True)
 class DateMention:
     """A date found in a paragraph, with its precision and provenance."""
 

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from builder.config import Config, Entity, Topic
-from builder.markup import md, safe_url, visible
+from builder.markup import html, md, safe_url, visible
 from builder.records import Article, Citation, Claim, Corpus, Discrepancy, Event, Story
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -79,6 +79,7 @@ def _env() -> jinja2.Environment:
     )
     env.filters["meta"] = meta
     env.filters["id"] = ident
+    env.filters["html"] = html
     return env
 
 
@@ -344,7 +345,6 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
         siblings=siblings[:MAX_SIBLINGS],
         more_siblings=more_siblings,
         url=url,
-        url_href=Markup(url.replace("(", "%28").replace(")", "%29")) if url else None,
         duplicates=duplicates,
         discrepancies=site.discrepancies_of.get(art.id, []),
         paragraphs=paragraphs,
