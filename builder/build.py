@@ -13,7 +13,7 @@ import os
 import pickle
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +22,12 @@ from builder import link
 from builder.annotate import annotate_cached
 from builder.citation import render_citations, site_settings
 from builder.config import Config
-from builder.errors import CheckError, ConfigError
+from builder.errors import BuilderError, CheckError, ConfigError
 from builder.export import render_data
 from builder.load import load_file
 from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Rejected
 from builder.render import Site, render_pages
+from builder.write import digest
 
 RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
 log = logging.getLogger(__name__)
@@ -36,9 +37,10 @@ PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
 
 @dataclass(frozen=True)
 class BuildResult:
-    files: dict[str, str]  # docs-relative path -> text
+    files: Mapping[str, str]  # docs-relative path -> text
     report: tuple[InputReport, ...]
     problems: tuple[str, ...]  # one line per rejected file, warning or failed check
+    digests: Mapping[str, list] | None = None  # path -> [sha256, size] (write.digest) of each file
 
     @property
     def clean(self) -> bool:
@@ -152,11 +154,13 @@ def _load_one(
 # neither read nor parsed again. Both are keyed by a fingerprint of the code
 # and the research definition, and by each file's (size, mtime_ns):
 # - loaded.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
-# - result.pickle: the whole BuildResult of the last build, for a rebuild where nothing changed.
+# - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
+#   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
 LOADED = "loaded.pickle"
 RESULT = "result.pickle"
+RESULT_FILES = "result-files.pickle"
 
 
 def _code_key(config: Config) -> str:
@@ -186,15 +190,64 @@ def _read_pickle(path: Path, key: str):
         return None
 
 
-def _write_pickle(path: Path, key: str, value) -> None:
+def _write_pickle(path: Path, key: str, value, body=None) -> None:
+    """Write (key, value) atomically; with value None, the key then body as two pickles."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if value is None:
+                pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(body, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            else:
+                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:  # a read-only or full disk only costs the cache
         log.debug("cannot write cache %s: %s", path, exc)
+
+
+class StoredFiles(Mapping[str, str]):
+    """The pages of a memoized result: names known at once, texts read from the cache on first use.
+
+    The file holds the key, then the pages, as two pickles: the key is checked
+    when the result is taken from the cache, the pages are read only when a
+    page is asked for (a rebuild where nothing changed never asks).
+    """
+
+    def __init__(self, path: Path, key: str, names: Iterable[str]) -> None:
+        self._path, self._key, self._names, self._files = path, key, tuple(names), None
+
+    @staticmethod
+    def save(path: Path, key: str, files: Mapping[str, str]) -> None:
+        _write_pickle(path, key, None, dict(files))
+
+    def fresh(self) -> bool:
+        try:
+            with open(self._path, "rb") as fh:
+                return pickle.load(fh) == self._key
+        except Exception:
+            return False
+
+    def _load(self) -> dict[str, str]:
+        if self._files is None:
+            try:
+                with open(self._path, "rb") as fh:
+                    ok = pickle.load(fh) == self._key
+                    self._files = pickle.load(fh) if ok else None
+            except Exception:
+                self._files = None
+            if self._files is None:
+                raise BuilderError(f"{self._path}: cache changed during the build; build again")
+        return self._files
+
+    def __getitem__(self, name: str) -> str:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -355,7 +408,9 @@ def build(
         memo = (Path(cache) / RESULT, fingerprint.hexdigest())
         hit = _read_pickle(*memo)
         if hit is not None:
-            return hit
+            files = StoredFiles(Path(cache) / RESULT_FILES, memo[1], hit.digests)
+            if files.fresh():
+                return dataclasses.replace(hit, files=files)
     corpus = analyse(seeds, config, cache, workers, progress)
     if progress:
         progress("linking and rendering", 0, 0)
@@ -368,7 +423,10 @@ def build(
             problems.append(f"{r.file}: rejected: {r.reason}")
         for w in r.warnings:
             problems.append(f"{r.file}: warning: {w}")
-    result = BuildResult(generate(corpus, config), corpus.report, tuple(problems))
+    files = generate(corpus, config)
+    digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
+    result = BuildResult(files, corpus.report, tuple(problems), digests)
     if memo is not None:
-        _write_pickle(*memo, result)
+        StoredFiles.save(Path(cache) / RESULT_FILES, memo[1], files)
+        _write_pickle(*memo, dataclasses.replace(result, files={}))
     return result

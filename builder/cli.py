@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
         result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet))
-        written, removed = write_tree(args.out, result.files)
+        written, removed = write_tree(args.out, result.files, result.digests)
     except OSError as exc:
         _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
         return EXIT_FAILED

@@ -18,11 +18,14 @@ touched: the manifest lists what it generated.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -55,12 +58,22 @@ class _Crash:
         self.left -= 1
 
 
-def _read_manifest(out: Path) -> list[str]:
+def _read_manifest(out: Path) -> tuple[list[str], dict[str, list], int]:
+    """Return the files an earlier write generated, their [sha256, size], and the manifest's mtime."""
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
-        return [p for p in data.get("files", []) if isinstance(p, str)]
+        path = out / MANIFEST
+        mtime = path.stat().st_mtime_ns
+        data = json.loads(path.read_text("utf-8"))
+        files = [p for p in data.get("files", []) if isinstance(p, str)]
+        sums = data.get("sha256", {})
+        return files, sums if isinstance(sums, dict) else {}, mtime
     except (OSError, ValueError, AttributeError):
-        return []
+        return [], {}, 0
+
+
+def digest(data: bytes) -> list:
+    """Return what the manifest records of a file: [sha256, size]."""
+    return [hashlib.sha256(data).hexdigest(), len(data)]
 
 
 _RESOLVED: dict[str, str] = {}  # folder -> resolved folder, for one write at a time
@@ -192,26 +205,53 @@ def recover(out: Path) -> bool:
         return _recover(out, _Crash())
 
 
-def write_tree(out: Path, files: dict[str, str]) -> tuple[list[str], list[str]]:
+def write_tree(
+    out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None = None
+) -> tuple[list[str], list[str]]:
     """Write files under out; return (written, removed) relative paths.
 
     Only files whose bytes changed are written; files an earlier write
     generated and this one does not are removed; nothing else is touched.
+
+    The manifest records each file's SHA-256 and size. A file whose digest
+    (`digests`, as `digest()` returns it, or computed from `files`) is the
+    recorded one and that has not been modified since the manifest was
+    written is not read again, and its text is never asked of `files`: a
+    rebuild where nothing changed loads no page.
     """
     out.mkdir(parents=True, exist_ok=True)
     crash = _Crash()
     _RESOLVED.clear()  # folders may have changed since the last write
     with _locked(out):
         _recover(out, crash)
-        return _write(out, files, crash)
+        return _write(out, files, digests, crash)
 
 
-def _write(out: Path, files: dict[str, str], crash: _Crash) -> tuple[list[str], list[str]]:
-    previous = _read_manifest(out)
+def _unchanged(path: str, recorded: list | None, wanted: list | None, since: int) -> bool:
+    """Tell from the manifest alone that the file at path holds the wanted bytes."""
+    if recorded is None or wanted is None or list(recorded) != list(wanted):
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == wanted[1] and st.st_mtime_ns <= since
+
+
+def _write(
+    out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None, crash: _Crash
+) -> tuple[list[str], list[str]]:
+    previous, sums, since = _read_manifest(out)
+    names = sorted(digests if digests is not None else files)
+    new_sums: dict[str, list] = {}
     changed: list[tuple[str, bytes]] = []
-    for rel, text in sorted(files.items()):
-        data = text.encode("utf-8")
+    for rel in names:
         path = _safe_str(out, rel)
+        if digests is not None and _unchanged(path, sums.get(rel), digests.get(rel), since):
+            new_sums[rel] = list(digests[rel])
+            continue
+        data = files[rel].encode("utf-8")
+        new_sums[rel] = digest(data)
         try:
             with open(path, "rb") as fh:
                 if fh.read() == data:
@@ -221,9 +261,9 @@ def _write(out: Path, files: dict[str, str], crash: _Crash) -> tuple[list[str], 
         except OSError:
             pass
         changed.append((rel, data))
-    stale = sorted(set(previous) - set(files))
-    manifest = json.dumps({"files": sorted(files)}, indent=1, sort_keys=True) + "\n"
-    if not changed and not stale and (out / MANIFEST).exists():
+    stale = sorted(set(previous) - set(names))
+    manifest = json.dumps({"files": names, "sha256": new_sums}, indent=1, sort_keys=True) + "\n"
+    if not changed and not stale and sums == new_sums and (out / MANIFEST).exists():
         return [], []
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     crash.step()

@@ -25,7 +25,7 @@ import pytest
 from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
-from builder.write import CRASH_ENV, JOURNAL, MANIFEST, STAGING, UnsafePath, recover, write_tree
+from builder.write import CRASH_ENV, JOURNAL, MANIFEST, STAGING, UnsafePath, digest, recover, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -208,6 +208,37 @@ def test_only_changed_files_are_written_and_stale_ones_removed(tmp_path):
     assert write_tree(out, {"a.md": "a"}) == ([], ["sub/b.md"])
     assert not (out / "sub").exists(), "an emptied generated folder is removed"
     assert (out / "notes" / "mine.md").read_text("utf-8") == "mine"
+
+
+class _NoText(dict):
+    """Pages whose texts must not be asked for."""
+
+    def __getitem__(self, name):
+        raise AssertionError(f"the text of {name} was read")
+
+
+def test_with_digests_an_unchanged_tree_reads_no_page(tmp_path):
+    out = tmp_path / "docs"
+    pages = {"a.md": "a", "sub/b.md": "b"}
+    sums = {name: digest(text.encode()) for name, text in pages.items()}
+    assert write_tree(out, pages, sums) == (["a.md", "sub/b.md"], [])
+    assert write_tree(out, _NoText(pages), sums) == ([], [])
+    sums["a.md"] = digest(b"A")
+    assert write_tree(out, {"a.md": "A", "sub/b.md": "b"}, sums) == (["a.md"], [])
+
+
+def test_with_digests_a_hand_edited_file_is_restored(tmp_path):
+    out = tmp_path / "docs"
+    pages = {"a.md": "a", "b.md": "b"}
+    sums = {name: digest(text.encode()) for name, text in pages.items()}
+    write_tree(out, pages, sums)
+    time.sleep(0.01)
+    (out / "a.md").write_text("x", "utf-8")  # same size, newer than the manifest
+    assert write_tree(out, pages, sums) == (["a.md"], [])
+    assert (out / "a.md").read_text("utf-8") == "a"
+    time.sleep(0.01)
+    (out / "b.md").touch()  # touched, bytes unchanged: read and compared, not rewritten
+    assert write_tree(out, pages, sums) == ([], [])
 
 
 def test_a_file_never_generated_is_never_removed(tmp_path):
