@@ -95,33 +95,44 @@ def _du(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def _bundle_payload(pf: Path) -> dict:
+    """Bytes of one Pagefind bundle a query touches: entry, WebAssembly, metadata, largest chunk."""
+    biggest = lambda sub: max((p.stat().st_size for p in (pf / sub).glob("*")), default=0)  # noqa: E731
+    entry = json.loads((pf / "pagefind-entry.json").read_text("utf-8"))
+    langs = entry.get("languages", {})
+    lang, info = max(langs.items(), key=lambda kv: kv[1].get("page_count", 0))
+    meta = pf / f"pagefind.{info['hash']}.pf_meta"
+    wasm = pf / f"wasm.{info.get('wasm') or lang}.pagefind"
+    return {
+        "entry": (pf / "pagefind-entry.json").stat().st_size,
+        "wasm": wasm.stat().st_size if wasm.exists() else biggest_wasm(pf),
+        "meta": meta.stat().st_size if meta.exists() else 0,
+        "index_chunk_max": biggest("index"),
+        "fragment_max": biggest("fragment"),
+    }
+
+
 def search_payload(site: Path) -> dict:
     """Return the bytes a reader downloads before the first search result.
 
     lunr (Material's search): the whole search_index.json. Pagefind: the
-    loader, the entry file, the WebAssembly for the site language, the
-    metadata, the largest index chunk (a query touches one chunk per word;
-    the largest is the worst case for a one-word query) and one fragment.
+    loader and UI once, then for the main bundle and every shard it merges
+    (builder/search.py) the entry file, the WebAssembly (counted per bundle,
+    an upper bound), the metadata and the largest index chunk (a query touches
+    one chunk per word; the largest is the worst case for a one-word query);
+    and the largest fragment (one result's excerpt).
     """
     pf = site / "pagefind"
     if pf.is_dir():
         size = lambda pattern: sum(p.stat().st_size for p in pf.glob(pattern))  # noqa: E731
-        biggest = lambda sub: max((p.stat().st_size for p in (pf / sub).glob("*")), default=0)  # noqa: E731
-        entry = json.loads((pf / "pagefind-entry.json").read_text("utf-8"))
-        langs = entry.get("languages", {})
-        lang, info = max(langs.items(), key=lambda kv: kv[1].get("page_count", 0))
-        meta = pf / f"pagefind.{info['hash']}.pf_meta"
-        wasm = pf / f"wasm.{info.get('wasm') or lang}.pagefind"
-        parts = {
-            "pagefind.js": size("pagefind.js"),
-            "entry": size("pagefind-entry.json"),
-            "wasm": wasm.stat().st_size if wasm.exists() else biggest_wasm(pf),
-            "meta": meta.stat().st_size if meta.exists() else 0,
-            "index_chunk_max": biggest("index"),
-            "fragment_max": biggest("fragment"),
-            "ui": size("pagefind-ui.js") + size("pagefind-ui.css"),  # what pagefind-search.js loads
-        }
-        return {"search": "pagefind", "bytes": sum(parts.values()), "parts": parts}
+        shards_file = pf / "shards.json"
+        shards = json.loads(shards_file.read_text("utf-8")) if shards_file.exists() else []
+        bundles = [_bundle_payload(pf), *(_bundle_payload(pf / s) for s in shards)]
+        parts = {k: sum(b[k] for b in bundles) for k in bundles[0]}
+        parts["fragment_max"] = max(b["fragment_max"] for b in bundles)  # one result's excerpt
+        parts["pagefind.js"] = size("pagefind.js")
+        parts["ui"] = size("pagefind-ui.js") + size("pagefind-ui.css")  # what pagefind-search.js loads
+        return {"search": "pagefind", "bundles": len(bundles), "bytes": sum(parts.values()), "parts": parts}
     index = site / "search" / "search_index.json"
     return {"search": "lunr", "bytes": index.stat().st_size if index.exists() else 0}
 
@@ -213,6 +224,7 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             "search": payload.get("search"),
             "search_payload_kb": round(payload.get("bytes", 0) / 1024, 1),
             "search_parts": payload.get("parts"),
+            "search_bundles": payload.get("bundles"),
         }
         if "builder_cold" in res and res["mkdocs_only"]["seconds"]:
             mk = res["mkdocs_only"]["seconds"]

@@ -25,10 +25,13 @@ this file also works alone under `hooks:` (the benchmark does that).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 log = logging.getLogger("mkdocs.hooks.research.search")
@@ -37,6 +40,7 @@ SCRIPT = "assets/pagefind-search.js"  # static, in docs/assets/
 STYLE = "assets/pagefind-search.css"
 FORCE_LANGUAGE = "ru"
 DEFAULT_THRESHOLD = 1000
+SHARD_PAGES = 2500  # pages per Pagefind index (see run_pagefind); RESEARCH_PAGEFIND_SHARD_PAGES overrides
 
 
 def mode() -> str:
@@ -137,14 +141,15 @@ def on_post_page(output: str, page, config) -> str:
     return output.replace(marker, marker + tag, 1)
 
 
-def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE) -> None:
-    """Index site_dir with Pagefind into site_dir/pagefind."""
+def _pagefind(site: Path, output: Path, language: str) -> None:
     cmd = [
         sys.executable,
         "-m",
         "pagefind",
         "--site",
-        str(site_dir),
+        str(site),
+        "--output-path",
+        str(output),
         "--force-language",
         language,
         "--root-selector",
@@ -158,7 +163,60 @@ def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE) -> None:
         raise PluginError(f"pagefind failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
 
 
+def _pages(site_dir: Path) -> list[str]:
+    """Return the site's HTML pages, relative and sorted, outside any earlier Pagefind output."""
+    pages = []
+    for root, dirs, files in os.walk(site_dir):
+        dirs[:] = sorted(d for d in dirs if d != "pagefind" and not d.startswith("."))
+        rel = os.path.relpath(root, site_dir)
+        pages += [os.path.normpath(os.path.join(rel, f)) for f in files if f.endswith(".html")]
+    return sorted(pages)
+
+
+def _link(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:  # another file system, or no hard links: copy
+        shutil.copyfile(src, dest)
+
+
+def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE, shard_pages: int = SHARD_PAGES) -> list[str]:
+    """Index site_dir with Pagefind into site_dir/pagefind; return the extra shard bundles.
+
+    Pagefind holds every page of an index in memory while it builds (about
+    150 KB a page: 1.5 GB at 10,000 pages). Past `shard_pages` pages the site
+    is indexed in shards of that many pages, one Pagefind run after the other,
+    each over a folder of hard links to its pages (so URLs stay the same); the
+    first shard is the main bundle, the others go to pagefind/shards/N/ and
+    pagefind/shards.json lists them for the search box to merge.
+    """
+    out = site_dir / "pagefind"
+    shutil.rmtree(out, ignore_errors=True)
+    pages = _pages(site_dir)
+    extra: list[str] = []
+    if len(pages) <= shard_pages:
+        _pagefind(site_dir, out, language)
+        (out / "shards.json").write_text("[]\n", "utf-8")
+        return extra
+    for n, start in enumerate(range(0, len(pages), shard_pages)):
+        with tempfile.TemporaryDirectory(prefix=".pagefind-shard-", dir=site_dir) as tmp:
+            for rel in pages[start : start + shard_pages]:
+                _link(site_dir / rel, Path(tmp) / rel)
+            bundle = out if n == 0 else out / "shards" / str(n)
+            _pagefind(Path(tmp), bundle, language)
+        if n:
+            extra.append(f"shards/{n}/")
+    (out / "shards.json").write_text(json.dumps(extra) + "\n", "utf-8")
+    return extra
+
+
+def shard_pages() -> int:
+    raw = os.environ.get("RESEARCH_PAGEFIND_SHARD_PAGES", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else SHARD_PAGES
+
+
 def on_post_build(config):
     """Build the Pagefind index over the finished site."""
     if config["extra"].get("research_pagefind"):
-        run_pagefind(Path(config.site_dir))
+        run_pagefind(Path(config.site_dir), shard_pages=shard_pages())

@@ -14,13 +14,24 @@
   anchor.parentNode.insertBefore(box, anchor.classList.contains("md-header__inner") ? null : anchor);
   var ui = document.createElement("script");
   ui.src = new URL("pagefind/pagefind-ui.js", base).href;
+  var bundle = new URL("pagefind/", base);
+  // A large site is indexed in shards (builder/search.py); shards.json lists the extra bundles.
+  var shards = fetch(new URL("shards.json", bundle).href)
+    .then(function (r) { return r.ok ? r.json() : []; })
+    .catch(function () { return []; });
   ui.onload = function () {
-    new PagefindUI({
-      element: "#rs-pagefind",
-      bundlePath: new URL("pagefind/", base).pathname,
-      showSubResults: true,
-      showImages: false,
-      resetStyles: false
+    shards.then(function (extra) {
+      new PagefindUI({
+        element: "#rs-pagefind",
+        bundlePath: bundle.pathname,
+        baseUrl: base.pathname,
+        mergeIndex: extra.map(function (path) {
+          return { bundlePath: new URL(path, bundle).pathname, baseUrl: base.pathname };
+        }),
+        showSubResults: true,
+        showImages: false,
+        resetStyles: false
+      });
     });
   };
   document.head.appendChild(ui);

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.site]
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SHARD = 20  # pages per Pagefind index in this site: four shards
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,7 @@ def pagefind_site(tmp_path_factory) -> Path:
     env = {
         **os.environ,
         "RESEARCH_PAGEFIND": "always",
+        "RESEARCH_PAGEFIND_SHARD_PAGES": str(SHARD),  # index in shards, as a 10,000-article site is
         "RESEARCH_SEEDS": str(seeds),
         "RESEARCH_CACHE": str(work / "cache"),
         "NO_MKDOCS_2_WARNING": "1",
@@ -84,11 +87,31 @@ def test_lunr_index_is_not_shipped(pagefind_site):
     assert not (pagefind_site / "search" / "search_index.json").exists()
 
 
+def test_site_is_indexed_in_shards_that_search_merges(pagefind_site, page):
+    from builder.search import _pages
+
+    extra = json.loads((pagefind_site / "pagefind" / "shards.json").read_text("utf-8"))
+    pages = _pages(pagefind_site)
+    assert len(extra) == -(-len(pages) // SHARD) - 1 >= 2
+    for path in extra:
+        assert (pagefind_site / "pagefind" / path / "pagefind-entry.json").exists()
+    last_shard = pages[(len(pages) - 1) // SHARD * SHARD :]
+    last = {"/" + p.removesuffix("index.html") for p in last_shard if p.startswith("sources/")}
+    found = set(_search(page, "Казахстан")) | set(_search(page, "Kazakhstan"))
+    assert found & last, "no result from the last shard"
+
+
 def _search(page, query: str) -> list[str]:
     """Return the URLs of the results for query, best first, through Pagefind's JS API."""
     return page.evaluate(
         """async (q) => {
-            const pf = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+            const bundle = new URL("pagefind/", document.baseURI);
+            const pf = await import(new URL("pagefind.js", bundle).href);
+            if (!window.rsMerged) {  // the extra shards, as the search box merges them
+                window.rsMerged = true;
+                const shards = await (await fetch(new URL("shards.json", bundle))).json();
+                for (const s of shards) await pf.mergeIndex(new URL(s, bundle).pathname);
+            }
             const res = await pf.search(q);
             const data = await Promise.all(res.results.map(r => r.data()));
             return data.map(d => d.url);
