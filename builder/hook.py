@@ -60,11 +60,17 @@ def on_post_build(config) -> None:
 
 def on_post_page(output: str, page, config) -> str:
     """Let Pagefind rank topic pages by their keywords in every language."""
-    return search.on_post_page(output, page=page, config=config)
+    output = search.on_post_page(output, page=page, config=config)
+    # The page is written once this returns and nothing reads its Markdown or HTML again:
+    # 10,000 pages of both would stay in memory while Pagefind runs.
+    page.markdown = page.content = None
+    return output
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Keep the raw HTML of generated pages away from Markdown (see builder/passthrough.py)."""
+    if page.file.generated_by:  # read into page.markdown: the file's copy is not needed again
+        page.file.content_string = ""
     return passthrough.on_page_markdown(markdown, page=page, config=config, files=files)
 
 

@@ -216,7 +216,20 @@ def shard_pages() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else SHARD_PAGES
 
 
+def _release_memory() -> None:
+    """Hand memory freed by the build back to the system before Pagefind starts (glibc only)."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: reused, just not returned
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
 def on_post_build(config):
     """Build the Pagefind index over the finished site."""
     if config["extra"].get("research_pagefind"):
+        _release_memory()
         run_pagefind(Path(config.site_dir), shard_pages=shard_pages())
