@@ -15,7 +15,8 @@ process tree (workers included) sampled with psutil:
 - site_cold:      `mkdocs build` with the hook and an empty cache: the full site from the articles
 
 A final `summary` line gives the ratios, the size of site/ and the search
-payload a reader downloads before the first result. Timings are noisy on
+payload a reader downloads before the first result: a static upper bound, and
+with Pagefind what Chromium fetches for a few queries (benchmarks/payload.py). Timings are noisy on
 shared machines; compare ratios measured in one run.
 """
 
@@ -137,6 +138,17 @@ def search_payload(site: Path) -> dict:
     return {"search": "lunr", "bytes": index.stat().st_size if index.exists() else 0}
 
 
+def _browser_payload(site: Path) -> list[dict]:
+    """What Chromium downloads before the first result (benchmarks/payload.py), if it can run here."""
+    try:
+        from benchmarks.payload import measure
+
+        return measure(site)
+    except Exception as exc:  # no Playwright or Chromium: the static estimate stands alone
+        print(json.dumps({"step": "browser_payload", "skipped": str(exc)[:200]}), file=sys.stderr)
+        return []
+
+
 def biggest_wasm(pf: Path) -> int:
     return max((p.stat().st_size for p in pf.glob("wasm.*")), default=0)
 
@@ -219,12 +231,15 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             "site_cold", measure(cmd, env), site_mb=round(_du(site) / 2**20, 1) if site.exists() else None
         )
         payload = search_payload(site) if site.exists() else {}
+        browser = _browser_payload(site) if payload.get("search") == "pagefind" else []
         summary = {
             "site_mb": round(_du(site) / 2**20, 1) if site.exists() else None,
             "search": payload.get("search"),
             "search_payload_kb": round(payload.get("bytes", 0) / 1024, 1),
             "search_parts": payload.get("parts"),
             "search_bundles": payload.get("bundles"),
+            "search_payload_browser_kb": max((b["kb"] for b in browser), default=None),
+            "search_payload_browser": browser,
         }
         if "builder_cold" in res and res["mkdocs_only"]["seconds"]:
             mk = res["mkdocs_only"]["seconds"]

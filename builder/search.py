@@ -40,7 +40,7 @@ SCRIPT = "assets/pagefind-search.js"  # static, in docs/assets/
 STYLE = "assets/pagefind-search.css"
 FORCE_LANGUAGE = "ru"
 DEFAULT_THRESHOLD = 1000
-SHARD_PAGES = 2500  # pages per Pagefind index (see run_pagefind); RESEARCH_PAGEFIND_SHARD_PAGES overrides
+SHARD_PAGES = 5000  # pages per Pagefind index (see run_pagefind); RESEARCH_PAGEFIND_SHARD_PAGES overrides
 
 
 def mode() -> str:

@@ -146,3 +146,11 @@ def test_search_box_in_header(page):
     result = page.locator("#rs-pagefind .pagefind-ui__result-link").first
     result.wait_for(timeout=10000)
     assert page.locator("#rs-pagefind .pagefind-ui__result-link").count() > 0
+
+
+def test_a_reader_downloads_under_1_mb_before_the_first_result(page, served):
+    from benchmarks.payload import measure_with
+
+    (line,) = measure_with(page.context.browser, served, ("Казахстан",))
+    assert line["requests"] >= 2 * 4, "loader, UI and every shard's entry, wasm, meta and chunk"
+    assert 0 < line["bytes"] <= 1024 * 1024
