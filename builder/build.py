@@ -156,11 +156,14 @@ def _load_one(
 # - loaded.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
 #   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
+# - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
+#   did not change is not rendered again (render.Site.memo).
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
 LOADED = "loaded.pickle"
 RESULT = "result.pickle"
 RESULT_FILES = "result-files.pickle"
+PAGES = "pages.pickle"
 
 
 def _code_key(config: Config) -> str:
@@ -379,9 +382,9 @@ def check(corpus: Corpus) -> list[str]:
     return bad
 
 
-def generate(corpus: Corpus, config: Config) -> dict[str, str]:
-    """Return every generated file: Markdown pages and data exports."""
-    files = render_pages(corpus, config)
+def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[str, str]:
+    """Return every generated file: Markdown pages and data exports (memo: see render_pages)."""
+    files = render_pages(corpus, config, memo)
     files.update(render_data(corpus, config, Site(corpus, config).source_topics))
     files.update(
         render_citations(
@@ -423,7 +426,13 @@ def build(
             problems.append(f"{r.file}: rejected: {r.reason}")
         for w in r.warnings:
             problems.append(f"{r.file}: warning: {w}")
-    files = generate(corpus, config)
+    rendered = None
+    if cache is not None:
+        code = _code_key(config)
+        rendered = _read_pickle(Path(cache) / PAGES, code) or {}
+    files = generate(corpus, config, rendered)
+    if cache is not None:
+        _write_pickle(Path(cache) / PAGES, code, rendered)
     digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
     result = BuildResult(files, corpus.report, tuple(problems), digests)
     if memo is not None:

@@ -210,6 +210,14 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
+def _whole_characters(value: str) -> str:
+    """Join the surrogate pairs a YAML escape spells ("\\ud800\\udc00"); a lone one becomes U+FFFD.
+
+    Text with a lone surrogate cannot be written as UTF-8, so it must not reach a page or an export.
+    """
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _front_matter(text: str) -> tuple[dict | None, str, int, str | None]:
     """Return (meta, body, lines used, problem) for text that may start with YAML front matter."""
     if not text.startswith("---\n"):
@@ -584,7 +592,7 @@ def _load(data: bytes, file: str, config: Config) -> Article | Rejected:
         elif isinstance(value, (list, dict, set, tuple)):
             warnings.append(f"front matter '{key}' is not a single value; ignored")
         else:
-            clean_meta[str(key)] = value
+            clean_meta[str(key)] = _whole_characters(value) if isinstance(value, str) else value
     meta = clean_meta
 
     outlets = tuple((o.name, tuple(o.aliases)) for o in config.outlets)

@@ -7,6 +7,7 @@ escaped parts, so article text can never become Markdown, HTML or Jinja.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import posixpath
 import re
@@ -115,6 +116,10 @@ class Site:
     corpus: Corpus
     config: Config
     env: jinja2.Environment = field(default_factory=_env)
+    # Source pages of an earlier build, {path: (key of their inputs, text)}: a page whose
+    # inputs are unchanged is not rendered again. Refilled with this build's pages.
+    memo: dict[str, tuple[str, str]] = field(default_factory=dict)
+    memo_next: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @cached_property
     def articles(self) -> dict[str, Article]:
@@ -335,25 +340,39 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
             cited.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim.id}"))})
         paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": cited})
     url = safe_url(art.url)
-    return site.env.get_template("source.md.j2").render(
+    context = dict(
         art=art,
         description=f"{art.outlet or 'Unknown outlet'}, {published}: {art.paragraphs[0].text[:200]}"
         if art.paragraphs
         else art.title,
         published=published,
         topics=[t for t in topics if t],
-        siblings=siblings[:MAX_SIBLINGS],
+        siblings=[{"id": o.id, "title": o.title} for o in siblings[:MAX_SIBLINGS]],
         more_siblings=more_siblings,
         url=url,
         duplicates=duplicates,
-        discrepancies=site.discrepancies_of.get(art.id, []),
+        discrepancies=[{"id": d.id, "subject": d.subject} for d in site.discrepancies_of.get(art.id, [])],
         paragraphs=paragraphs,
     )
+    # Everything the template reads is in context (the article itself by value): its repr is the key.
+    key = hashlib.blake2b(repr(sorted(context.items())).encode("utf-8"), digest_size=16).hexdigest()
+    old = site.memo.get(page)
+    text = old[1] if old is not None and old[0] == key else None
+    if text is None:
+        text = site.env.get_template("source.md.j2").render(**context)
+    site.memo_next[page] = (key, text)
+    return text
 
 
-def render_pages(corpus: Corpus, config: Config) -> dict[str, str]:
-    """Return every generated Markdown page, keyed by docs-relative path."""
-    site = Site(corpus, config)
+def render_pages(
+    corpus: Corpus, config: Config, memo: dict[str, tuple[str, str]] | None = None
+) -> dict[str, str]:
+    """Return every generated Markdown page, keyed by docs-relative path.
+
+    memo: source pages of an earlier build with the same code and research
+    definition (see Site.memo); when given, it is refilled with this build's.
+    """
+    site = Site(corpus, config, memo=memo if memo is not None else {})
     pages: dict[str, str] = {}
     for topic in config.topics:
         pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
@@ -372,6 +391,9 @@ def render_pages(corpus: Corpus, config: Config) -> dict[str, str]:
     pages["discrepancies.md"] = render_discrepancies(site)
     pages["about.md"] = render_about(site)
     pages["index.md"] = render_index(site)
+    if memo is not None:
+        memo.clear()
+        memo.update(site.memo_next)
     return pages
 
 

@@ -104,3 +104,27 @@ def test_unchanged_result_is_not_recomputed(corpus, config, tmp_path, monkeypatc
     first = build(corpus, config, cache, workers=1)
     monkeypatch.setattr(build_mod, "analyse", lambda *a, **k: pytest.fail("analysed again"))
     assert build(corpus, config, cache, workers=1).files == first.files
+
+
+def test_source_pages_from_the_memo_equal_a_fresh_render(corpus, config, tmp_path, monkeypatch):
+    import jinja2
+
+    cache = tmp_path / "cache"
+    build(corpus, config, cache, workers=1)
+    article = sorted(corpus.iterdir())[-1]
+    article.write_bytes(article.read_bytes() + b"\n\nEuropol confirmed the visit in a statement.\n")
+    rendered = []
+    real = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        if self.name == "source.md.j2":
+            rendered.append(kwargs["art"].id)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    warm = build(corpus, config, cache, workers=1)
+    assert article.stem in rendered
+    sources = [p for p in warm.files if p.startswith("sources/") and p != "sources/index.md"]
+    assert len(rendered) < len(sources), "unchanged source pages come from the memo"
+    monkeypatch.setattr(jinja2.Template, "render", real)
+    assert dict(warm.files) == dict(build(corpus, config, None, workers=1).files)

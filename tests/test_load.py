@@ -227,6 +227,20 @@ def test_bad_front_matter_values_warn(config):
     assert any("not a safe slug" in w for w in art.warnings)
 
 
+@pytest.mark.parametrize(
+    ("escaped", "title"),
+    [
+        (r"Visa \ud83d\ude00 talks", "Visa \U0001f600 talks"),  # a pair spelled as two escapes
+        (r"Visa \ud800 talks", "Visa \ufffd talks"),  # a lone surrogate cannot be written as UTF-8
+    ],
+)
+def test_front_matter_surrogate_escapes(config, escaped, title):
+    data = f'---\ntitle: "{escaped}"\n---\n\nEuropol and Kazakhstan discussed visas.\n'.encode()
+    art = load_bytes(data, "s.md", config)
+    assert art.title == title
+    art.title.encode("utf-8")
+
+
 # ---------------------------------------------------------------- encodings and bad input
 
 RU = "Визовый режим\n\nФранция готова поддержать упрощение визового режима для граждан Казахстана, сообщает Zakon.kz.\n"
