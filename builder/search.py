@@ -6,7 +6,8 @@ first result. Past `search.pagefind_threshold` sources (research.yml, default
 1,000) this module turns that plugin off, runs Pagefind over the built site in
 `on_post_build` and puts Pagefind's UI in the header instead: a reader then
 loads a few hundred kilobytes (loader, WebAssembly, metadata, one index chunk
-per query word).
+per query word). Past SHARD_PAGES pages the index is built in shards that the
+search box merges, because Pagefind's memory grows with the pages of an index.
 
 RESEARCH_PAGEFIND=always|never overrides the threshold (tests, benchmarks).
 An OFFLINE=true build keeps lunr: Pagefind fetches its chunks, which a browser
