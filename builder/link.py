@@ -156,7 +156,13 @@ def _weights(sigs: Iterable[frozenset[str]]) -> dict[str, float]:
 
 
 def _w(fs: Iterable[str], weights: dict[str, float]) -> float:
-    return sum(weights.get(f, 0.0) for f in fs)
+    """Return the summed weight of features.
+
+    math.fsum is exactly rounded, so the result does not depend on the order a
+    set yields its members in, which changes with the string hash seed: with
+    sum(), scores a few ulps apart reordered ties between runs.
+    """
+    return math.fsum(weights.get(f, 0.0) for f in fs)
 
 
 def effective_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
@@ -253,14 +259,22 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> l
     total = np.asarray(weighted.sum(axis=1)).ravel()
     out: list[tuple[int, int]] = []
     slack = 1e-6  # float error never drops a pair: the caller rescores exactly
+    onehot_t = onehot.T.tocsc()
     for start in range(0, n, PAIR_BLOCK):
         stop = min(n, start + PAIR_BLOCK)
-        inter = (weighted[start:stop] @ onehot.T).toarray()
-        shared = (weighted_specific[start:stop] @ onehot.T).toarray()
-        union = total[start:stop, None] + total[None, :] - inter
-        ok = (inter >= (SAME_THRESHOLD - slack) * union) & (shared >= MIN_SHARED_WEIGHT - slack)
-        ok &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
-        out.extend((start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True))
+        # Only pairs sharing MIN_SHARED_WEIGHT of specific features can pass: the sparse
+        # product's nonzeros, never a dense block of all pairs.
+        shared = (weighted_specific[start:stop] @ onehot_t).tocoo()
+        keep = (shared.data >= MIN_SHARED_WEIGHT - slack) & (shared.col > shared.row + start)
+        rows, cols = shared.row[keep], shared.col[keep]
+        if not len(rows):
+            continue
+        inter = np.asarray((weighted[start:stop] @ onehot_t)[rows, cols]).ravel()
+        union = total[start + rows] + total[cols] - inter
+        ok = inter >= (SAME_THRESHOLD - slack) * union
+        rows, cols = rows[ok], cols[ok]
+        order = np.lexsort((cols, rows))  # row by row, as the pairs were always listed
+        out.extend((start + int(a), int(b)) for a, b in zip(rows[order], cols[order], strict=True))
     return out
 
 
@@ -340,12 +354,9 @@ def build_claims(
     def sim(a: int, b: int) -> float:
         if topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b]):
             return 0.0
-        shared = specific = 0.0
-        for f in sig[a] & sig[b]:
-            w = weights[f]
-            shared += w
-            if f[:2] != "t:":
-                specific += w
+        common = sig[a] & sig[b]
+        shared = _w(common, weights)  # exactly rounded: the same whatever the set order
+        specific = _w((f for f in common if f[:2] != "t:"), weights)
         if specific < MIN_SHARED_WEIGHT:
             return 0.0
         return shared / ((total[a] + total[b] - shared) or 1.0)
