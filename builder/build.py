@@ -403,11 +403,10 @@ def build(
 ) -> BuildResult:
     """Run the whole pipeline; raise CheckError if a generated quote is not verbatim."""
     memo = None
+    code = _code_key(config) if cache is not None else ""
     if cache is not None:
         files, refused = discover(seeds, config)
-        fingerprint = hashlib.sha256(
-            repr((_code_key(config), refused, [(r, _stat(p)) for p, r in files])).encode()
-        )
+        fingerprint = hashlib.sha256(repr((code, refused, [(r, _stat(p)) for p, r in files])).encode())
         memo = (Path(cache) / RESULT, fingerprint.hexdigest())
         hit = _read_pickle(*memo)
         if hit is not None:
@@ -428,7 +427,6 @@ def build(
             problems.append(f"{r.file}: warning: {w}")
     rendered = None
     if cache is not None:
-        code = _code_key(config)
         rendered = _read_pickle(Path(cache) / PAGES, code) or {}
     files = generate(corpus, config, rendered)
     if cache is not None:
