@@ -259,22 +259,14 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> l
     total = np.asarray(weighted.sum(axis=1)).ravel()
     out: list[tuple[int, int]] = []
     slack = 1e-6  # float error never drops a pair: the caller rescores exactly
-    onehot_t = onehot.T.tocsc()
     for start in range(0, n, PAIR_BLOCK):
         stop = min(n, start + PAIR_BLOCK)
-        # Only pairs sharing MIN_SHARED_WEIGHT of specific features can pass: the sparse
-        # product's nonzeros, never a dense block of all pairs.
-        shared = (weighted_specific[start:stop] @ onehot_t).tocoo()
-        keep = (shared.data >= MIN_SHARED_WEIGHT - slack) & (shared.col > shared.row + start)
-        rows, cols = shared.row[keep], shared.col[keep]
-        if not len(rows):
-            continue
-        inter = np.asarray((weighted[start:stop] @ onehot_t)[rows, cols]).ravel()
-        union = total[start + rows] + total[cols] - inter
-        ok = inter >= (SAME_THRESHOLD - slack) * union
-        rows, cols = rows[ok], cols[ok]
-        order = np.lexsort((cols, rows))  # row by row, as the pairs were always listed
-        out.extend((start + int(a), int(b)) for a, b in zip(rows[order], cols[order], strict=True))
+        inter = (weighted[start:stop] @ onehot.T).toarray()
+        shared = (weighted_specific[start:stop] @ onehot.T).toarray()
+        union = total[start:stop, None] + total[None, :] - inter
+        ok = (inter >= (SAME_THRESHOLD - slack) * union) & (shared >= MIN_SHARED_WEIGHT - slack)
+        ok &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
+        out.extend((start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True))
     return out
 
 
