@@ -6,7 +6,9 @@ Nothing is written here; the CLI and the MkDocs hook are the two sinks.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import logging
 import os
@@ -260,7 +262,8 @@ def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = Non
     """Return [fn(job) for job in jobs], on a process pool past PARALLEL_FROM jobs."""
     out: list = []
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # gc.enable: workers start with the collector the build paused (see _collector_paused)
+        with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
             results = pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
             for r in results:
                 out.append(r)
@@ -394,6 +397,24 @@ def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[s
     return dict(sorted(files.items()))
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a build.
+
+    A build makes millions of small objects (sentences, mentions, citations)
+    that live until it ends, and each full collection walks all of them again:
+    about a fifth of a warm build at 10,000 articles. They form no cycles worth
+    collecting, and reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build(
     seeds: Path,
     config: Config,
@@ -402,6 +423,17 @@ def build(
     progress: Progress | None = None,
 ) -> BuildResult:
     """Run the whole pipeline; raise CheckError if a generated quote is not verbatim."""
+    with _collector_paused():
+        return _build(seeds, config, cache, workers, progress)
+
+
+def _build(
+    seeds: Path,
+    config: Config,
+    cache: Path | None,
+    workers: int | None,
+    progress: Progress | None,
+) -> BuildResult:
     memo = None
     code = _code_key(config) if cache is not None else ""
     if cache is not None:
