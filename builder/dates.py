@@ -241,6 +241,24 @@ def find_dates(text: str, language: str, anchor: str | None = None, paragraph: s
         return []
 
 
+def may_name_day(text: str, language: str) -> bool:
+    """Return False when the text surely names no relative day ("вчера", "on Friday", "19 April").
+
+    A quick test before find_dates with an anchor: only the patterns that can
+    yield a relative day run (a day and month without a year, relative days),
+    over the same masked text.
+    """
+    t = _tables()
+    if not text:
+        return False
+    language = (language or "").lower()[:2]
+    work = _mask(text, t)
+    langs = [language] if language in t.relative else sorted(t.relative)
+    return any(pat.search(work) for name, pat in t.patterns if name in ("dm", "md")) or any(
+        pat.search(work) for lang in langs for unit, pat in t.relative[lang] if unit in ("days", "weekday")
+    )
+
+
 def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> list[DateMention]:
     t = _tables()
     if not text or not any(c.isdigit() or c.isalpha() for c in text):

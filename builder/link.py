@@ -568,10 +568,15 @@ def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str
     """
     if not days:
         return None
+    from builder.dates import may_name_day
+
     relative = [
         p
         for p in art.paragraphs
-        if any(m.relative and m.precision == "day" for m in find_dates(p.text, art.language, anchor=days[-1]))
+        if may_name_day(p.text, art.language)
+        and any(
+            m.relative and m.precision == "day" for m in find_dates(p.text, art.language, anchor=days[-1])
+        )
     ]
     for day in days:
         for p in relative:

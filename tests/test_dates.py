@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.dates import find_dates, month_number
+from builder.dates import find_dates, may_name_day, month_number
 
 P, S = "point", "since"
 R = "relative"
@@ -139,3 +139,30 @@ def test_month_number(word, number):
 def test_never_raises_on_odd_input():
     for text in ["\ud800", "9" * 10_000, "в " * 5000, None]:
         assert isinstance(find_dates(text, "ru", "2025-01-01"), list)
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "expected"), CASES)
+def test_may_name_day_never_misses_a_relative_day(text, language, anchor, expected):
+    """The quick test may say yes wrongly, never no: infer_dates skips paragraphs it rejects."""
+    days = [
+        d for d in find_dates(text, language, anchor or "2025-04-18") if d.relative and d.precision == "day"
+    ]
+    if days:
+        assert may_name_day(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Вчера в Астане подписали соглашение.", "ru", True),
+        ("Министр выступил в пятницу.", "ru", True),
+        ("The talks ended on Friday in Brussels.", "en", True),
+        ("Ministers met yesterday.", "en", True),
+        ("Визит министра прошёл в апреле 2025 года.", "ru", False),
+        ("The visa regime was eased in 2025.", "en", False),
+        ("Friday-Brussels https://x.kz/yesterday", "en", False),
+        ("", "ru", False),
+    ],
+)
+def test_may_name_day(text, language, expected):
+    assert may_name_day(text, language) is expected
