@@ -68,6 +68,12 @@ def ident(value: object) -> Markup:
     return Markup(s)
 
 
+def fnref(n: object) -> Markup:
+    """Return a reference to footnote n, as Python-Markdown's footnotes extension writes it."""
+    k = ident(n)
+    return Markup(f'<sup id="fnref:{k}"><a class="footnote-ref" href="#fn:{k}">{k}</a></sup>')
+
+
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -81,6 +87,7 @@ def _env() -> jinja2.Environment:
     env.filters["meta"] = meta
     env.filters["id"] = ident
     env.filters["html"] = html
+    env.filters["fnref"] = fnref
     return env
 
 
@@ -211,20 +218,20 @@ class Site:
     # ------------------------------------------------------------ pieces
 
     def cite_note(self, page: str, cite: Citation) -> Markup:
-        """Return a footnote body: outlet, date, language, verbatim quote, paragraph link."""
+        """Return a footnote body, as HTML: outlet, date, language, verbatim quote, paragraph link."""
         art = self.articles[cite.source]
         day, precision, _ = self.published(cite.source)
-        n = cite.paragraph.lstrip("p")
-        href = rel(page, f"sources/{cite.source}.md#{cite.paragraph}")
+        n = html(cite.paragraph.lstrip("p"))
+        href = html(rel(page, f"sources/{cite.source}.md#{cite.paragraph}"))
         return (
-            md(art.outlet or art.title)
+            html(art.outlet or art.title)
             + Markup(" · ")
-            + md(date_label(day, precision))
+            + html(date_label(day, precision))
             + Markup(" · ")
-            + md(cite.language)
+            + html(cite.language)
             + Markup(" — «")
-            + md(cite.quote)
-            + Markup(f"» [source ¶{n}]({href})")
+            + html(cite.quote)
+            + Markup(f'» <a href="{href}">source ¶{n}</a>')
         )
 
     def langs(self, claim: Claim) -> str:
