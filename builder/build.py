@@ -339,7 +339,8 @@ def analyse(
     report.sort(key=lambda r: r.file)
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
 
-    claims = link.build_claims(kept, annotations, config)
+    items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
+    claims = link.build_claims(kept, annotations, config, items)
     stories = link.build_stories(kept, claims, config.language)
     inferred = link.infer_dates(kept, stories)
     if inferred:
@@ -353,7 +354,7 @@ def analyse(
             changed |= ann != annotations.get(sid)
             annotations[sid] = ann
         if changed:
-            claims = link.build_claims(kept, annotations, config)
+            claims = link.build_claims(kept, annotations, config, items)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
     story_of = {sid: st.id for st in stories for sid in st.sources}

@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -179,7 +180,8 @@ def is_reporting(s: Sentence, published: str | None) -> bool:
 
 # ---------------------------------------------------------------- claims
 
-PAIR_BLOCK = 512  # signatures scored against all others at once
+PAIR_BLOCK = 256  # signatures scored against all others at once (dense rows: memory)
+PAIR_THREADS = 2  # blocks scored at once
 
 
 def _cover_candidates(
@@ -257,17 +259,22 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> l
     weighted = onehot.multiply(w).tocsr()
     weighted_specific = onehot.multiply(w * specific).tocsr()
     total = np.asarray(weighted.sum(axis=1)).ravel()
-    out: list[tuple[int, int]] = []
+    onehot_t = onehot.T.tocsr()
     slack = 1e-6  # float error never drops a pair: the caller rescores exactly
-    for start in range(0, n, PAIR_BLOCK):
+
+    def block(start: int) -> list[tuple[int, int]]:
         stop = min(n, start + PAIR_BLOCK)
-        inter = (weighted[start:stop] @ onehot.T).toarray()
-        shared = (weighted_specific[start:stop] @ onehot.T).toarray()
+        inter = (weighted[start:stop] @ onehot_t).toarray()
+        shared = (weighted_specific[start:stop] @ onehot_t).toarray()
         union = total[start:stop, None] + total[None, :] - inter
         ok = (inter >= (SAME_THRESHOLD - slack) * union) & (shared >= MIN_SHARED_WEIGHT - slack)
         ok &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
-        out.extend((start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True))
-    return out
+        return [(start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True)]
+
+    # scipy's sparse products and numpy's comparisons release the GIL: blocks run on
+    # PAIR_THREADS threads, and map() keeps their order, so the pairs are the same.
+    with ThreadPoolExecutor(max_workers=PAIR_THREADS) as pool:
+        return [pair for part in pool.map(block, range(0, n, PAIR_BLOCK)) for pair in part]
 
 
 def _citation(art: Article, s: Sentence) -> Citation:
@@ -286,26 +293,41 @@ class _Item:
     topics: tuple[str, ...]
 
 
-def _items(articles: tuple[Article, ...], annotations: dict[str, Annotations]) -> list[_Item]:
-    """Return the sentences that can make claims: on a topic, or dated."""
+def _items(
+    articles: tuple[Article, ...], annotations: dict[str, Annotations], memo: dict | None = None
+) -> list[_Item]:
+    """Return the sentences that can make claims: on a topic, or dated.
+
+    memo: {article id: (article, annotations, its items)} from an earlier call, reused
+    while both are the same objects (the second build_claims of a build).
+    """
     out = []
     for art in articles:
         ann = annotations.get(art.id)
         if not ann:
             continue
-        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
-        if not art_topics:
+        hit = memo.get(art.id) if memo is not None else None
+        if hit is not None and hit[0] is art and hit[1] is ann:
+            out.extend(hit[2])
             continue
-        for s in ann.sentences:
+        own = []
+        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
+        for s in ann.sentences if art_topics else ():
             topics = effective_topics(art_topics, s)
             dated = s.dates and not is_reporting(s, art.published)
             if topics or dated:
-                out.append(_Item(art.id, s, features(s, topics), topics))
+                own.append(_Item(art.id, s, features(s, topics), topics))
+        if memo is not None:
+            memo[art.id] = (art, ann, own)
+        out.extend(own)
     return out
 
 
 def build_claims(
-    articles: tuple[Article, ...], annotations: dict[str, Annotations], config: Config
+    articles: tuple[Article, ...],
+    annotations: dict[str, Annotations],
+    config: Config,
+    memo: dict | None = None,
 ) -> tuple[Claim, ...]:
     """Group sentences from different sources that state the same thing.
 
@@ -313,11 +335,11 @@ def build_claims(
     Jaccard similarity of their signatures and merged greedily, best first,
     at most one sentence per source per claim. A compound sentence that
     reports two things ("met X in Lyon and Y in The Hague") then joins every
-    claim whose signature it covers, so both claims cite it.
+    claim whose signature it covers, so both claims cite it. memo: see _items.
     """
     by_id = {a.id: a for a in articles}
     order = {a.id: i for i, a in enumerate(articles)}
-    items = _items(articles, annotations)
+    items = _items(articles, annotations, memo)
     if not items:
         return ()
     weights = _weights(it.sig for it in items)
