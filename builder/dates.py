@@ -24,6 +24,28 @@ from builder.records import DateMention
 
 TABLE = Path(__file__).parent / "tables" / "months.yml"
 YEAR_MIN, YEAR_MAX = 1900, 2100
+# Which absolute patterns (below) cannot match a text without a digit, or without a month word:
+# a quick test of the whole text skips them (most paragraphs have no date at all).
+NEED_DIGIT = frozenset(
+    {
+        "iso",
+        "num",
+        "kk_ymd",
+        "dmy",
+        "mdy",
+        "kk_ym",
+        "my",
+        "dm",
+        "md",
+        "since",
+        "since_kk",
+        "yw",
+        "prep_y",
+        "the_y",
+    }
+)
+NEED_MONTH = frozenset({"kk_ymd", "dmy", "mdy", "kk_ym", "my", "dm", "md", "m"})
+_DIGIT = re.compile(r"\d")
 MASK = "\x01"
 W = r"[^\W\d_]"  # a letter
 
@@ -47,6 +69,7 @@ class _Tables:
     currencies: re.Pattern
     masks: re.Pattern
     since_before: re.Pattern
+    month_word: re.Pattern  # any month word (see NEED_MONTH)
 
 
 def _norm(s: str) -> str:
@@ -158,6 +181,7 @@ def _tables() -> _Tables:
         currencies=re.compile(rf"\s*(?:{_alt(raw['currencies'])}|[$€₸£₽%])(?!\w)", re.IGNORECASE),
         masks=masks,
         since_before=re.compile(rf"(?<!\w)(?:{since})\s+$", re.IGNORECASE),
+        month_word=re.compile(M, re.IGNORECASE),
     )
 
 
@@ -274,7 +298,16 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
         taken[a:b] = b"\x01" * (b - a)
         out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
 
+    digit = _DIGIT.search(work) is not None
+    month = None  # searched for only when a pattern needs it
     for name, pat in t.patterns:
+        if name in NEED_DIGIT and not digit:
+            continue
+        if name in NEED_MONTH:
+            if month is None:
+                month = t.month_word.search(work) is not None
+            if not month:
+                continue
         for m in pat.finditer(work):
             a, b = m.span()
             # trim trailing whitespace the pattern may have consumed (the_y lookahead)

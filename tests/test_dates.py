@@ -166,3 +166,13 @@ def test_may_name_day_never_misses_a_relative_day(text, language, anchor, expect
 )
 def test_may_name_day(text, language, expected):
     assert may_name_day(text, language) is expected
+
+
+def test_skip_tables_name_real_patterns():
+    # find_dates skips patterns by these names when a text has no digit or no month word;
+    # a renamed pattern would otherwise run unfiltered, or never be skipped.
+    from builder.dates import NEED_DIGIT, NEED_MONTH, _tables
+
+    names = {name for name, _ in _tables().patterns}
+    assert names >= NEED_DIGIT | NEED_MONTH
+    assert names - NEED_DIGIT == {"m"}  # the month with a preposition: "в апреле", "in April"
