@@ -361,8 +361,15 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
         discrepancies=[{"id": d.id, "subject": d.subject} for d in site.discrepancies_of.get(art.id, [])],
         paragraphs=paragraphs,
     )
-    # Everything the template reads is in context (the article itself by value): its repr is the key.
-    key = hashlib.blake2b(repr(sorted(context.items())).encode("utf-8"), digest_size=16).hexdigest()
+    # Everything the template reads is in context, so its repr is the key; but the article and
+    # its paragraphs' text stand in by the file's digest and name and what the build changed in
+    # them: the rest of an Article follows from those (the memo is dropped when code or config change).
+    keyed = {
+        **context,
+        "art": (art.sha256, art.file, art.id, art.warnings),
+        "paragraphs": [(p["id"], p["cited"]) for p in paragraphs],
+    }
+    key = hashlib.blake2b(repr(sorted(keyed.items())).encode("utf-8"), digest_size=16).hexdigest()
     old = site.memo.get(page)
     text = old[1] if old is not None and old[0] == key else None
     if text is None:
