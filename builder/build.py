@@ -20,16 +20,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import link
-from builder.annotate import annotate_cached
-from builder.citation import render_citations, site_settings
 from builder.config import Config
 from builder.errors import BuilderError, CheckError, ConfigError
-from builder.export import render_data
 from builder.load import load_file
 from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Rejected
-from builder.render import Site, render_pages
 from builder.write import digest
+
+# The stages past loading (annotate, link, render, exports) are imported where they run:
+# a rebuild where nothing changed needs none of them, and importing them was a fifth of it.
 
 RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
 log = logging.getLogger(__name__)
@@ -144,6 +142,9 @@ def _load_one(
     args: tuple[Path, str, Config, Path | None],
 ) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None]:
     """The per-article stages: load, annotate, fingerprint for duplicates."""
+    from builder import link
+    from builder.annotate import annotate_cached
+
     path, rel, config, cache = args
     item = load_file(path, rel, config)
     if isinstance(item, Rejected):
@@ -285,6 +286,9 @@ def analyse(
     progress: Progress | None = None,
 ) -> Corpus:
     """Read, annotate and link every input; return the whole corpus in memory."""
+    from builder import link
+    from builder.annotate import annotate_cached
+
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
     key = _code_key(config) if cache is not None else ""
@@ -388,6 +392,10 @@ def check(corpus: Corpus) -> list[str]:
 
 def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports (memo: see render_pages)."""
+    from builder.citation import render_citations, site_settings
+    from builder.export import render_data
+    from builder.render import Site, render_pages
+
     files = render_pages(corpus, config, memo)
     files.update(render_data(corpus, config, Site(corpus, config).source_topics))
     files.update(

@@ -262,9 +262,9 @@ def _write(
             pass
         changed.append((rel, data))
     stale = sorted(set(previous) - set(names))
-    manifest = json.dumps({"files": names, "sha256": new_sums}, indent=1, sort_keys=True) + "\n"
     if not changed and not stale and sums == new_sums and (out / MANIFEST).exists():
         return [], []
+    manifest = json.dumps({"files": names, "sha256": new_sums}, indent=1, sort_keys=True) + "\n"
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     crash.step()
     for rel, data in changed:
