@@ -1,4 +1,4 @@
-"""MkDocs hook: run the builder and hand its pages to MkDocs as generated files.
+"""MkDocs hook: run the builder (in a child process) and hand its pages to MkDocs as generated files.
 
 mkdocs.yml names this file under `hooks:`; `extra.research` gives the seeds
 folder and research definition relative to mkdocs.yml (RESEARCH_SEEDS and
@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from builder import passthrough, search
-from builder.build import build
+from builder.build import build_apart
 from builder.config import load_config
 from builder.errors import BuilderError
 
@@ -35,7 +35,7 @@ def _paths(config) -> tuple[Path, Path, Path]:
 def on_files(files: Files, config) -> Files:
     seeds, cfg, cache = _paths(config)
     try:
-        result = build(seeds, load_config(cfg), cache)
+        result = build_apart(seeds, load_config(cfg), cache)
     except BuilderError as exc:
         raise PluginError(f"research builder: {exc}") from None
     for line in result.problems:

@@ -128,3 +128,23 @@ def test_source_pages_from_the_memo_equal_a_fresh_render(corpus, config, tmp_pat
     assert len(rendered) < len(sources), "unchanged source pages come from the memo"
     monkeypatch.setattr(jinja2.Template, "render", real)
     assert dict(warm.files) == dict(build(corpus, config, None, workers=1).files)
+
+
+def test_build_apart_leaves_the_result_in_the_cache(corpus, config, tmp_path):
+    # The MkDocs hook builds in a child process and takes the pages from the cache it left,
+    # so its own process never holds the corpus.
+    from builder.build import build_apart
+
+    apart = build_apart(corpus, config, tmp_path / "cache")
+    assert isinstance(apart.files, build_mod.StoredFiles), "the pages come from the cache"
+    fresh = build(corpus, config, None, workers=1)
+    assert dict(apart.files) == dict(fresh.files)
+    assert apart.problems == fresh.problems and apart.report == fresh.report
+
+
+def test_build_apart_reports_a_failed_build(config, tmp_path):
+    from builder.build import build_apart
+    from builder.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="seeds folder not found"):
+        build_apart(tmp_path / "missing", config, tmp_path / "cache")
