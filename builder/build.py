@@ -355,8 +355,9 @@ def analyse(
         for sid, (day, precision, _) in inferred.items():
             art = dataclasses.replace(by_id[sid], published=day, published_precision=precision)
             ann = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
-            changed |= ann != annotations.get(sid)
-            annotations[sid] = ann
+            if ann != annotations.get(sid):  # an equal one stays the same object: its items are reused
+                annotations[sid] = ann
+                changed = True
         if changed:
             claims = link.build_claims(kept, annotations, config, items)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
