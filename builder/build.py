@@ -259,6 +259,59 @@ class StoredFiles(Mapping[str, str]):
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
+def _child(send, fn: Callable, args: tuple) -> None:
+    try:
+        value = (True, fn(*args))
+    except BaseException as exc:  # handed to the parent, which raises it
+        value = (False, exc)
+    try:
+        send.send(value)
+    except Exception as exc:  # an unpicklable result or error: say what it was
+        send.send((False, BuilderError(f"{fn.__name__} in a child process: {exc!r}")))
+    send.close()
+
+
+def forked(fn: Callable, *args) -> Callable[[], object]:
+    """Start fn(*args) in a forked child; return a function that waits for its result.
+
+    Fork shares the parent's memory as it is, so the arguments are not copied
+    (the corpus would be); the result comes back pickled. The returned function
+    raises what fn raised. Where fork is missing, or the child dies (killed,
+    out of memory), fn runs in this process instead.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return lambda: fn(*args)
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+    try:
+        child.start()
+    except (AssertionError, OSError) as exc:  # in a daemonic process, or no process left
+        log.debug("cannot fork for %s: %s", fn.__name__, exc)
+        recv.close()
+        send.close()
+        return lambda: fn(*args)
+    send.close()
+
+    def wait():
+        try:
+            ok, value = recv.recv()
+        except EOFError:  # the child died before it answered
+            child.join()
+            log.debug("%s in a child process died (exit code %s)", fn.__name__, child.exitcode)
+            return fn(*args)
+        finally:
+            recv.close()
+        child.join()
+        if not ok:
+            raise value
+        return value
+
+    return wait
+
+
 def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = None) -> list:
     """Return [fn(job) for job in jobs], on a process pool past PARALLEL_FROM jobs."""
     out: list = []
@@ -391,19 +444,44 @@ def check(corpus: Corpus) -> list[str]:
     return bad
 
 
-def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[str, str]:
-    """Return every generated file: Markdown pages and data exports (memo: see render_pages)."""
+def _render_sources(site) -> tuple[dict[str, str], dict]:
+    """Return the source pages, the data exports and citation files, and the refilled page memo."""
     from builder.citation import render_citations, site_settings
     from builder.export import render_data
-    from builder.render import Site, render_pages
+    from builder.render import render_sources
 
-    files = render_pages(corpus, config, memo)
-    files.update(render_data(corpus, config, Site(corpus, config).source_topics))
+    files = render_sources(site)
+    files.update(render_data(site.corpus, site.config, site.source_topics))
     files.update(
         render_citations(
-            files["data/sources.json"], config.title, config.description, **site_settings(os.environ)
+            files["data/sources.json"], site.config.title, site.config.description, **site_settings(os.environ)
         )
     )
+    return files, site.memo_next
+
+
+def generate(corpus: Corpus, config: Config, memo: dict | None = None, workers: int = 1) -> dict[str, str]:
+    """Return every generated file: Markdown pages and data exports.
+
+    memo: source pages of an earlier build with the same code and research
+    definition (see render.Site.memo); it is refilled with this build's.
+
+    The source pages and exports are rendered in a forked child while this
+    process renders the pages that gather the corpus (topics, timeline, ...):
+    the two halves take about as long, and the machine has the cores.
+    """
+    from builder.render import Site, render_aggregates
+
+    site = Site(corpus, config, memo=memo if memo is not None else {})
+    site.prepare()  # the lookups both halves read, computed once before the fork
+    apart = workers > 1 and len(corpus.articles) >= PARALLEL_FROM
+    wait = forked(_render_sources, site) if apart else None
+    files = render_aggregates(site)
+    own, memo_next = wait() if wait else _render_sources(site)
+    files.update(own)
+    if memo is not None:
+        memo.clear()
+        memo.update(memo_next)
     return dict(sorted(files.items()))
 
 
@@ -470,7 +548,7 @@ def _build(
     rendered = None
     if cache is not None:
         rendered = _read_pickle(Path(cache) / PAGES, code) or {}
-    files = generate(corpus, config, rendered)
+    files = generate(corpus, config, rendered, workers or os.cpu_count() or 1)
     if cache is not None:
         _write_pickle(Path(cache) / PAGES, code, rendered)
     digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}

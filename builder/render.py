@@ -128,6 +128,11 @@ class Site:
     memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     memo_next: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    def prepare(self) -> None:
+        """Compute the lookups that source pages and aggregate pages both read."""
+        for name in ("articles", "story_of", "story_by_id", "discrepancies_of", "source_topics", "cited_by"):
+            getattr(self, name)
+
     @cached_property
     def articles(self) -> dict[str, Article]:
         return {a.id: a for a in self.corpus.articles}
@@ -378,36 +383,29 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
     return text
 
 
-def render_pages(
-    corpus: Corpus, config: Config, memo: dict[str, tuple[str, str]] | None = None
-) -> dict[str, str]:
-    """Return every generated Markdown page, keyed by docs-relative path.
-
-    memo: source pages of an earlier build with the same code and research
-    definition (see Site.memo); when given, it is refilled with this build's.
-    """
-    site = Site(corpus, config, memo=memo if memo is not None else {})
-    pages: dict[str, str] = {}
-    for topic in config.topics:
-        pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
+def render_sources(site: Site) -> dict[str, str]:
+    """Return one page per source (filling site.memo_next)."""
     dupes: dict[str, list[str]] = defaultdict(list)
-    for r in corpus.report:
+    for r in site.corpus.report:
         if r.status == "duplicate" and r.duplicate_of:
             dupes[r.duplicate_of].append(r.file)
-    for art in corpus.articles:
-        pages[f"sources/{art.id}.md"] = render_source(site, art, dupes.get(art.id, []))
+    return {f"sources/{a.id}.md": render_source(site, a, dupes.get(a.id, [])) for a in site.corpus.articles}
+
+
+def render_aggregates(site: Site) -> dict[str, str]:
+    """Return the pages that gather the corpus: topics, indexes, entities, timeline, discrepancies."""
+    pages: dict[str, str] = {}
+    for topic in site.config.topics:
+        pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
     pages["sources/index.md"] = render_sources_index(site)
     pages["entities/index.md"] = render_entities_index(site)
-    for e in config.entities:
+    for e in site.config.entities:
         if site.mentions_by_entity.get(e.id):
             pages[f"entities/{e.id}.md"] = render_entity(site, e)
     pages["timeline.md"] = render_timeline(site)
     pages["discrepancies.md"] = render_discrepancies(site)
     pages["about.md"] = render_about(site)
     pages["index.md"] = render_index(site)
-    if memo is not None:
-        memo.clear()
-        memo.update(site.memo_next)
     return pages
 
 

@@ -148,3 +148,63 @@ def test_build_apart_reports_a_failed_build(config, tmp_path):
 
     with pytest.raises(ConfigError, match="seeds folder not found"):
         build_apart(tmp_path / "missing", config, tmp_path / "cache")
+
+
+# ---------------------------------------------------------------- work in a forked child
+
+
+def _pid_and(value):
+    import os
+
+    return os.getpid(), value
+
+
+def _fails():
+    from builder.errors import ConfigError
+
+    raise ConfigError("research.yml: broken on purpose")
+
+
+def _dies_in_a_child(parent: int):
+    import os
+
+    if os.getpid() != parent:
+        os._exit(3)  # as if killed for memory
+    return "computed here instead"
+
+
+def test_forked_returns_the_childs_result():
+    import os
+
+    pid, value = build_mod.forked(_pid_and, {"corpus": [1, 2]})()
+    assert value == {"corpus": [1, 2]} and pid != os.getpid()
+
+
+def test_forked_raises_what_the_child_raised():
+    from builder.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="broken on purpose"):
+        build_mod.forked(_fails)()
+
+
+def test_forked_runs_here_when_the_child_dies():
+    import os
+
+    assert build_mod.forked(_dies_in_a_child, os.getpid())() == "computed here instead"
+
+
+def test_pages_rendered_in_a_child_equal_those_rendered_here(corpus, config, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)  # the seeds are fewer than the threshold
+    forks = []
+    real = build_mod.forked
+    monkeypatch.setattr(build_mod, "forked", lambda fn, *a: forks.append(fn.__name__) or real(fn, *a))
+    two = build(corpus, config, tmp_path / "a", workers=2)
+    assert forks == ["_render_sources"]
+    one = build(corpus, config, tmp_path / "b", workers=1)
+    assert forks == ["_render_sources"], "one worker: nothing forked"
+    assert dict(two.files) == dict(one.files)
+    article = sorted(corpus.iterdir())[0]
+    article.write_bytes(article.read_bytes() + b"\n\nInterpol published the notice on Monday.\n")
+    again = build(corpus, config, tmp_path / "a", workers=2)  # with the page memo the child refilled
+    assert len(build_mod._read_pickle(tmp_path / "a" / build_mod.PAGES, build_mod._code_key(config))) > 1
+    assert dict(again.files) == dict(build(corpus, config, None, workers=1).files)
