@@ -454,7 +454,10 @@ def _render_sources(site) -> tuple[dict[str, str], dict]:
     files.update(render_data(site.corpus, site.config, site.source_topics))
     files.update(
         render_citations(
-            files["data/sources.json"], site.config.title, site.config.description, **site_settings(os.environ)
+            files["data/sources.json"],
+            site.config.title,
+            site.config.description,
+            **site_settings(os.environ),
         )
     )
     return files, site.memo_next
