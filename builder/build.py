@@ -161,12 +161,15 @@ def _load_one(
 #   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
 # - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
 #   did not change is not rendered again (render.Site.memo).
+# - inferred.pickle: the dates the last build inferred, to start the second run of
+#   build_claims early (see analyse); a wrong guess only costs the time it saved.
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
 LOADED = "loaded.pickle"
 RESULT = "result.pickle"
 RESULT_FILES = "result-files.pickle"
 PAGES = "pages.pickle"
+INFERRED = "inferred.pickle"
 
 
 def _code_key(config: Config) -> str:
@@ -271,45 +274,56 @@ def _child(send, fn: Callable, args: tuple) -> None:
     send.close()
 
 
-def forked(fn: Callable, *args) -> Callable[[], object]:
-    """Start fn(*args) in a forked child; return a function that waits for its result.
+class Forked:
+    """Run fn(*args) in a forked child; result() waits for it, cancel() stops it.
 
     Fork shares the parent's memory as it is, so the arguments are not copied
-    (the corpus would be); the result comes back pickled. The returned function
-    raises what fn raised. Where fork is missing, or the child dies (killed,
-    out of memory), fn runs in this process instead.
+    (the corpus would be); the result comes back pickled. result() raises what
+    fn raised. Where fork is missing or fails, or the child dies (killed, out of
+    memory), result() runs fn in this process instead.
     """
-    import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return lambda: fn(*args)
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
-    try:
-        child.start()
-    except (AssertionError, OSError) as exc:  # in a daemonic process, or no process left
-        log.debug("cannot fork for %s: %s", fn.__name__, exc)
-        recv.close()
-        send.close()
-        return lambda: fn(*args)
-    send.close()
+    def __init__(self, fn: Callable, *args) -> None:
+        import multiprocessing
 
-    def wait():
+        self.fn, self.args, self.child, self.recv = fn, args, None, None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        ctx = multiprocessing.get_context("fork")
+        recv, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_child, args=(send, fn, args))  # not daemonic: it may fork too
         try:
-            ok, value = recv.recv()
-        except EOFError:  # the child died before it answered
-            child.join()
-            log.debug("%s in a child process died (exit code %s)", fn.__name__, child.exitcode)
-            return fn(*args)
-        finally:
+            child.start()
+        except (AssertionError, OSError) as exc:  # in a daemonic process, or no process left
+            log.debug("cannot fork for %s: %s", fn.__name__, exc)
             recv.close()
-        child.join()
+        else:
+            self.child, self.recv = child, recv
+        send.close()
+
+    def result(self):
+        if self.child is None:
+            return self.fn(*self.args)
+        try:
+            ok, value = self.recv.recv()
+        except EOFError:  # the child died before it answered
+            self._reap()
+            log.debug("%s in a child process died", self.fn.__name__)
+            return self.fn(*self.args)
+        self._reap()
         if not ok:
             raise value
         return value
 
-    return wait
+    def cancel(self) -> None:
+        if self.child is not None:
+            self.child.terminate()
+            self._reap()
+
+    def _reap(self) -> None:
+        self.recv.close()
+        self.child.join()
+        self.child = None
 
 
 def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = None) -> list:
@@ -340,7 +354,6 @@ def analyse(
 ) -> Corpus:
     """Read, annotate and link every input; return the whole corpus in memory."""
     from builder import link
-    from builder.annotate import annotate_cached
 
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
@@ -396,23 +409,27 @@ def analyse(
     report.sort(key=lambda r: r.file)
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
 
+    # Relative dates in an undated article resolve once its date is inferred from
+    # its story, which the claims give; the claims are then built again where that
+    # changed an annotation. The last build's inferred dates usually hold: that
+    # second run starts on them at once, in a child, and is kept if they did.
+    last = _read_pickle(Path(cache) / INFERRED, key) if cache is not None else None
+    guess = _dated(kept, annotations, last or {}, config, cache)
+    ahead = Forked(link.build_claims, kept, guess, config) if guess and workers > 1 else None
     items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
     claims = link.build_claims(kept, annotations, config, items)
     stories = link.build_stories(kept, claims, config.language)
     inferred = link.infer_dates(kept, stories)
-    if inferred:
-        # Relative dates in an undated article resolve once its date is inferred;
-        # claims change only where that changed an annotation.
-        by_id = {a.id: a for a in kept}
-        changed = False
-        for sid, (day, precision, _) in inferred.items():
-            art = dataclasses.replace(by_id[sid], published=day, published_precision=precision)
-            ann = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
-            if ann != annotations.get(sid):  # an equal one stays the same object: its items are reused
-                annotations[sid] = ann
-                changed = True
-        if changed:
-            claims = link.build_claims(kept, annotations, config, items)
+    if cache is not None and inferred != last:
+        _write_pickle(Path(cache) / INFERRED, key, inferred)
+    final = _dated(kept, annotations, inferred, config, cache)
+    if final and ahead is not None and final == guess:
+        claims = ahead.result()
+    elif final:
+        claims = link.build_claims(kept, final, config, items)
+    if ahead is not None:
+        ahead.cancel()
+    annotations = final or annotations
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
     story_of = {sid: st.id for st in stories for sid in st.sources}
@@ -428,6 +445,34 @@ def analyse(
         discrepancies=discrepancies,
         inferred=inferred,
     )
+
+
+def _dated(
+    kept: tuple[Article, ...],
+    annotations: dict[str, Annotations],
+    inferred: Mapping[str, tuple[str, str, str]],
+    config: Config,
+    cache: Path | None,
+) -> dict[str, Annotations] | None:
+    """Return the annotations with each undated article annotated again on its inferred date.
+
+    None when that changes no annotation. An unchanged one stays the same
+    object, so build_claims reuses its sentence items.
+    """
+    from builder.annotate import annotate_cached
+
+    by_id = {a.id: a for a in kept}
+    out = None
+    for sid, (day, precision, _) in sorted(inferred.items()):
+        art = by_id.get(sid)
+        if art is None or art.published:
+            continue
+        art = dataclasses.replace(art, published=day, published_precision=precision)
+        ann = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
+        if ann != annotations.get(sid):
+            out = out if out is not None else dict(annotations)
+            out[sid] = ann
+    return out
 
 
 def check(corpus: Corpus) -> list[str]:
@@ -478,9 +523,9 @@ def generate(corpus: Corpus, config: Config, memo: dict | None = None, workers: 
     site = Site(corpus, config, memo=memo if memo is not None else {})
     site.prepare()  # the lookups both halves read, computed once before the fork
     apart = workers > 1 and len(corpus.articles) >= PARALLEL_FROM
-    wait = forked(_render_sources, site) if apart else None
+    child = Forked(_render_sources, site) if apart else None
     files = render_aggregates(site)
-    own, memo_next = wait() if wait else _render_sources(site)
+    own, memo_next = child.result() if child else _render_sources(site)
     files.update(own)
     if memo is not None:
         memo.clear()
@@ -573,15 +618,7 @@ def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
     the cache, see StoredFiles) but never the corpus. At 10,000 articles the
     build's heap, which Python keeps once freed, was 300 MB more in the process
     that then renders every page and waits for Pagefind. Where fork is missing,
-    or the cache cannot be written, the result is built here.
+    the child dies, or the cache cannot be written, the result is built here.
     """
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    if "fork" in multiprocessing.get_all_start_methods():
-        try:
-            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-                pool.submit(_build_into_cache, seeds, config, cache).result()
-        except BrokenProcessPool as exc:  # the child died (killed, out of memory): build here
-            log.debug("build in a child process failed: %s", exc)
+    Forked(_build_into_cache, seeds, config, cache).result()
     return build(seeds, config, cache)  # from the cache, unless an input changed meanwhile

@@ -176,28 +176,43 @@ def _dies_in_a_child(parent: int):
 def test_forked_returns_the_childs_result():
     import os
 
-    pid, value = build_mod.forked(_pid_and, {"corpus": [1, 2]})()
+    pid, value = build_mod.Forked(_pid_and, {"corpus": [1, 2]}).result()
     assert value == {"corpus": [1, 2]} and pid != os.getpid()
+
+
+def _nested(levels: int):
+    import os
+
+    inner = build_mod.Forked(_nested, levels - 1).result() if levels else []
+    return [os.getpid(), *inner]
+
+
+def test_forked_child_may_fork_again():
+    # The hook builds in a child, and the build forks again (annotation pool, pages, claims).
+    import os
+
+    pids = build_mod.Forked(_nested, 2).result()
+    assert len(set(pids)) == 3 and os.getpid() not in pids
 
 
 def test_forked_raises_what_the_child_raised():
     from builder.errors import ConfigError
 
     with pytest.raises(ConfigError, match="broken on purpose"):
-        build_mod.forked(_fails)()
+        build_mod.Forked(_fails).result()
 
 
 def test_forked_runs_here_when_the_child_dies():
     import os
 
-    assert build_mod.forked(_dies_in_a_child, os.getpid())() == "computed here instead"
+    assert build_mod.Forked(_dies_in_a_child, os.getpid()).result() == "computed here instead"
 
 
 def test_pages_rendered_in_a_child_equal_those_rendered_here(corpus, config, tmp_path, monkeypatch):
     monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)  # the seeds are fewer than the threshold
     forks = []
-    real = build_mod.forked
-    monkeypatch.setattr(build_mod, "forked", lambda fn, *a: forks.append(fn.__name__) or real(fn, *a))
+    real = build_mod.Forked
+    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real(fn, *a))
     two = build(corpus, config, tmp_path / "a", workers=2)
     assert forks == ["_render_sources"]
     one = build(corpus, config, tmp_path / "b", workers=1)
@@ -208,3 +223,43 @@ def test_pages_rendered_in_a_child_equal_those_rendered_here(corpus, config, tmp
     again = build(corpus, config, tmp_path / "a", workers=2)  # with the page memo the child refilled
     assert len(build_mod._read_pickle(tmp_path / "a" / build_mod.PAGES, build_mod._code_key(config))) > 1
     assert dict(again.files) == dict(build(corpus, config, None, workers=1).files)
+
+
+def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(corpus, config, tmp_path, monkeypatch):
+    # The seed 001 is undated; its story dates it, and its "в пятницу" then resolves, which
+    # changes its annotations, so analyse() builds the claims a second time. From the second
+    # build on, that run starts in a child on the dates the last build inferred.
+    from builder import link
+
+    cache = tmp_path / "cache"
+    build(corpus, config, cache, workers=2)
+    key = build_mod._code_key(config)
+    inferred = build_mod._read_pickle(cache / build_mod.INFERRED, key)
+    assert any(sid.startswith("001") for sid in inferred)
+
+    forks, here = [], []
+    real_fork, real_claims = build_mod.Forked, link.build_claims
+    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real_fork(fn, *a))
+
+    def build_claims(*args):  # counts the runs in this process; the child's are its own
+        here.append(1)
+        return real_claims(*args)
+
+    monkeypatch.setattr(link, "build_claims", build_claims)
+
+    def rebuild(line: bytes) -> None:
+        forks.clear(), here.clear()
+        article = sorted(corpus.iterdir())[-1]
+        article.write_bytes(article.read_bytes() + b"\n\n" + line + b"\n")
+        warm = build(corpus, config, cache, workers=2)
+        monkeypatch.setattr(link, "build_claims", real_claims)
+        assert dict(warm.files) == dict(build(corpus, config, None, workers=1).files)
+        monkeypatch.setattr(link, "build_claims", build_claims)
+
+    rebuild(b"Europol confirmed the visit in a statement.")
+    assert "build_claims" in forks and len(here) == 1, "the guess held: one run here, one in the child"
+
+    wrong = {sid: ("2025-04-25", "day", "a wrong guess") for sid in inferred}
+    build_mod._write_pickle(cache / build_mod.INFERRED, key, wrong)
+    rebuild(b"Interpol confirmed it too.")
+    assert "build_claims" in forks and len(here) == 2, "a wrong guess: both runs here, same result"
