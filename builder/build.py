@@ -156,7 +156,7 @@ def _load_one(
 # Two small layers over annotate's content-hash cache, so unchanged inputs are
 # neither read nor parsed again. Both are keyed by a fingerprint of the code
 # and the research definition, and by each file's (size, mtime_ns):
-# - loaded.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
+# - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
 #   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
 # - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
@@ -165,11 +165,20 @@ def _load_one(
 #   build_claims early (see analyse); a wrong guess only costs the time it saved.
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
-LOADED = "loaded.pickle"
+LOADED = "loaded-{:02d}.pickle"  # in shards by path, so one changed file rewrites one shard
+LOADED_SHARDS = 32
 RESULT = "result.pickle"
 RESULT_FILES = "result-files.pickle"
 PAGES = "pages.pickle"
 INFERRED = "inferred.pickle"
+
+
+def _shard(rel: str) -> int:
+    """Return the loaded-NN.pickle shard of an input file (the same in every process)."""
+    return (
+        int.from_bytes(hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=4).digest())
+        % LOADED_SHARDS
+    )
 
 
 def _code_key(config: Config) -> str:
@@ -358,7 +367,9 @@ def analyse(
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
     key = _code_key(config) if cache is not None else ""
-    known = (_read_pickle(Path(cache) / LOADED, key) if cache is not None else None) or {}
+    known: dict = {}
+    for k in range(LOADED_SHARDS if cache is not None else 0):
+        known.update(_read_pickle(Path(cache) / LOADED.format(k), key) or {})
     stats = [_stat(p) for p, _ in files]
     loaded: list = [None] * len(files)
     todo = []
@@ -372,12 +383,15 @@ def analyse(
         todo, _map(_load_one, [(*files[n], config, cache) for n in todo], workers, progress), strict=True
     ):
         loaded[n] = res
-    if cache is not None and (todo or len(known) != len(files)):
-        _write_pickle(
-            Path(cache) / LOADED,
-            key,
-            {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True) if st[0] >= 0},
-        )
+    if cache is not None:
+        gone = set(known) - {r for _, r in files}
+        dirty = {_shard(files[n][1]) for n in todo} | {_shard(r) for r in gone}
+        shards: dict[int, dict] = {k: {} for k in dirty}
+        for (_, r), st, res in zip(files, stats, loaded, strict=True):
+            if st[0] >= 0 and _shard(r) in shards:
+                shards[_shard(r)][r] = (*st, *res)
+        for k, shard in sorted(shards.items()):
+            _write_pickle(Path(cache) / LOADED.format(k), key, shard)
     items = _unique_ids([it for it, _, _ in loaded])
     annotations: dict[str, Annotations] = {}
     prints: dict[str, Fingerprint] = {}
