@@ -428,7 +428,8 @@ def analyse(
     # changed an annotation. The last build's inferred dates usually hold: that
     # second run starts on them at once, in a child, and is kept if they did.
     last = _read_pickle(Path(cache) / INFERRED, key) if cache is not None else None
-    guess = _dated(kept, annotations, last or {}, config, cache)
+    redone: dict = {}  # annotations on an inferred date, shared by the guess and the final run
+    guess = _dated(kept, annotations, last or {}, config, cache, redone)
     ahead = Forked(link.build_claims, kept, guess, config) if guess and workers > 1 else None
     items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
     claims = link.build_claims(kept, annotations, config, items)
@@ -436,7 +437,7 @@ def analyse(
     inferred = link.infer_dates(kept, stories)
     if cache is not None and inferred != last:
         _write_pickle(Path(cache) / INFERRED, key, inferred)
-    final = _dated(kept, annotations, inferred, config, cache)
+    final = _dated(kept, annotations, inferred, config, cache, redone)
     if final and ahead is not None and final == guess:
         claims = ahead.result()
     elif final:
@@ -467,11 +468,13 @@ def _dated(
     inferred: Mapping[str, tuple[str, str, str]],
     config: Config,
     cache: Path | None,
+    redone: dict,
 ) -> dict[str, Annotations] | None:
     """Return the annotations with each undated article annotated again on its inferred date.
 
     None when that changes no annotation. An unchanged one stays the same
-    object, so build_claims reuses its sentence items.
+    object, so build_claims reuses its sentence items. redone: {(id, date,
+    precision): annotations} of earlier calls, filled in.
     """
     from builder.annotate import annotate_cached
 
@@ -481,8 +484,12 @@ def _dated(
         art = by_id.get(sid)
         if art is None or art.published:
             continue
-        art = dataclasses.replace(art, published=day, published_precision=precision)
-        ann = dataclasses.replace(annotate_cached(art, config, cache), source=sid)
+        ann = redone.get((sid, day, precision))
+        if ann is None:
+            art = dataclasses.replace(art, published=day, published_precision=precision)
+            ann = redone[sid, day, precision] = dataclasses.replace(
+                annotate_cached(art, config, cache), source=sid
+            )
         if ann != annotations.get(sid):
             out = out if out is not None else dict(annotations)
             out[sid] = ann
