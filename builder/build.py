@@ -162,7 +162,8 @@ def _load_one(
 # - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
 #   did not change is not rendered again (render.Site.memo).
 # - inferred.pickle: the dates the last build inferred, to start the second run of
-#   build_claims early (see analyse); a wrong guess only costs the time it saved.
+#   build_claims early (see analyse; a wrong guess only costs the time it saved), and
+#   the weekdays it found in undated articles (link.infer_dates).
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
 LOADED = "loaded-{:02d}.pickle"  # in shards by path, so one changed file rewrites one shard
@@ -427,16 +428,17 @@ def analyse(
     # its story, which the claims give; the claims are then built again where that
     # changed an annotation. The last build's inferred dates usually hold: that
     # second run starts on them at once, in a child, and is kept if they did.
-    last = _read_pickle(Path(cache) / INFERRED, key) if cache is not None else None
+    last, weekdays = (_read_pickle(Path(cache) / INFERRED, key) if cache is not None else None) or ({}, {})
     redone: dict = {}  # annotations on an inferred date, shared by the guess and the final run
-    guess = _dated(kept, annotations, last or {}, config, cache, redone)
+    guess = _dated(kept, annotations, last, config, cache, redone)
     ahead = Forked(link.build_claims, kept, guess, config) if guess and workers > 1 else None
     items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
     claims = link.build_claims(kept, annotations, config, items)
     stories = link.build_stories(kept, claims, config.language)
-    inferred = link.infer_dates(kept, stories)
-    if cache is not None and inferred != last:
-        _write_pickle(Path(cache) / INFERRED, key, inferred)
+    seen = dict(weekdays)
+    inferred = link.infer_dates(kept, stories, weekdays)
+    if cache is not None and (inferred != last or weekdays != seen):
+        _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
     final = _dated(kept, annotations, inferred, config, cache, redone)
     if final and ahead is not None and final == guess:
         claims = ahead.result()

@@ -550,17 +550,21 @@ def build_stories(
 # ---------------------------------------------------------------- inferred dates
 
 
-def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> dict[str, tuple[str, str, str]]:
+def infer_dates(
+    articles: tuple[Article, ...], stories: tuple[Story, ...], memo: dict | None = None
+) -> dict[str, tuple[str, str, str]]:
     """Return {source id: (date, precision, reason)} for undated tellings of dated stories.
 
     A weekday the article names ("в пятницу", "on Friday") that falls on a
     sibling's publication date pins that day; otherwise the story's dates
-    give the month.
+    give the month. memo: {(text digest, language, days): weekday found}
+    of an earlier call, reused; it is refilled with this call's.
     """
     from builder import dates as dates_mod
 
     by_id = {a.id: a for a in articles}
     out: dict[str, tuple[str, str, str]] = {}
+    used: dict = {}
     for story in stories:
         dated = sorted({by_id[s].published for s in story.sources if by_id[s].published})
         days = [d for d in dated if _day(d)]
@@ -568,7 +572,11 @@ def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> di
             art = by_id[sid]
             if art.published or not dated:
                 continue
-            reason = _weekday_reason(art, days, dates_mod.find_dates)
+            key = (art.sha256, art.language, tuple(days))
+            if memo is not None and key in memo:
+                reason = used[key] = memo[key]
+            else:
+                reason = used[key] = _weekday_reason(art, days, dates_mod.find_dates)
             if reason:
                 out[sid] = (reason[0], "day", reason[1])
                 continue
@@ -579,6 +587,9 @@ def infer_dates(articles: tuple[Article, ...], stories: tuple[Story, ...]) -> di
                     "month",
                     f"no date in the article; the other tellings of its story are dated {', '.join(dated)}",
                 )
+    if memo is not None:
+        memo.clear()
+        memo.update(used)
     return out
 
 

@@ -225,7 +225,9 @@ def test_pages_rendered_in_a_child_equal_those_rendered_here(corpus, config, tmp
     assert dict(again.files) == dict(build(corpus, config, None, workers=1).files)
 
 
-def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(corpus, config, tmp_path, monkeypatch):
+def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
+    corpus, config, tmp_path, monkeypatch
+):
     # The seed 001 is undated; its story dates it, and its "в пятницу" then resolves, which
     # changes its annotations, so analyse() builds the claims a second time. From the second
     # build on, that run starts in a child on the dates the last build inferred.
@@ -234,7 +236,7 @@ def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(corpus
     cache = tmp_path / "cache"
     build(corpus, config, cache, workers=2)
     key = build_mod._code_key(config)
-    inferred = build_mod._read_pickle(cache / build_mod.INFERRED, key)
+    inferred, weekdays = build_mod._read_pickle(cache / build_mod.INFERRED, key)
     assert any(sid.startswith("001") for sid in inferred)
 
     forks, here = [], []
@@ -260,6 +262,6 @@ def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(corpus
     assert "build_claims" in forks and len(here) == 1, "the guess held: one run here, one in the child"
 
     wrong = {sid: ("2025-04-25", "day", "a wrong guess") for sid in inferred}
-    build_mod._write_pickle(cache / build_mod.INFERRED, key, wrong)
+    build_mod._write_pickle(cache / build_mod.INFERRED, key, (wrong, weekdays))
     rebuild(b"Interpol confirmed it too.")
     assert "build_claims" in forks and len(here) == 2, "a wrong guess: both runs here, same result"
