@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from functools import lru_cache
 
 from builder.config import Config, Role
@@ -156,14 +157,23 @@ def _weights(sigs: Iterable[frozenset[str]]) -> dict[str, float]:
     return {f: math.log(1 + n / c) for f, c in df.items()}
 
 
-def _w(fs: Iterable[str], weights: dict[str, float]) -> float:
-    """Return the summed weight of features.
+WEIGHT_SCALE = 1 << 32  # weights as integers in units of 2**-32: sums are exact in any order
 
-    math.fsum is exactly rounded, so the result does not depend on the order a
-    set yields its members in, which changes with the string hash seed: with
-    sum(), scores a few ulps apart reordered ties between runs.
+
+def _fixed(weights: dict[str, float]) -> dict[str, int]:
+    """Return the weights as integers, so that summing them is exact and independent of order.
+
+    A set yields its strings in an order that changes with the string hash
+    seed; float sums in that order differ in the last bits, which reordered
+    near-tied pairs between two builds. Integer sums do not, and numpy sums
+    them exactly too (int64: a signature would need millions of features to overflow).
     """
-    return math.fsum(weights.get(f, 0.0) for f in fs)
+    return {f: round(w * WEIGHT_SCALE) for f, w in weights.items()}
+
+
+def _w(fs: Iterable[str], weights: dict[str, int]) -> int:
+    """Return the summed (integer) weight of features."""
+    return sum(weights.get(f, 0) for f in fs)
 
 
 def effective_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
@@ -235,13 +245,15 @@ def _cover_candidates(
     return out
 
 
-def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> list[tuple[int, int]]:
-    """Return the pairs (a < b) of signatures that may reach SAME_THRESHOLD.
+def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> list[tuple[int, int, int]]:
+    """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
 
     The weighted intersections of all pairs come from one sparse matrix
-    product per block of rows (numpy/scipy), so no pair is scored in Python
-    unless its weighted Jaccard and shared non-topic weight pass the bounds;
-    the exact score is then computed by the caller.
+    product per block of rows (numpy/scipy, in integers: exact), so no pair is
+    scored in Python: a pair is kept when its weighted Jaccard similarity is at
+    least SAME_THRESHOLD and its shared non-topic features weigh at least
+    MIN_SHARED_WEIGHT. Each block is compared with the signatures from its own
+    first row on.
     """
     import numpy as np
     from scipy import sparse
@@ -251,25 +263,30 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, float]) -> l
         return []
     names = sorted(weights)
     col = {f: k for k, f in enumerate(names)}
-    rows = [i for i, x in enumerate(sigs) for _ in x]
-    cols = [col[f] for x in sigs for f in x]
-    onehot = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(names)))
-    w = np.array([weights[f] for f in names])
-    specific = np.array([0.0 if f.startswith("t:") else 1.0 for f in names])
-    weighted = onehot.multiply(w).tocsr()
-    weighted_specific = onehot.multiply(w * specific).tocsr()
-    total = np.asarray(weighted.sum(axis=1)).ravel()
-    onehot_t = onehot.T.tocsr()
-    slack = 1e-6  # float error never drops a pair: the caller rescores exactly
+    rows = np.array([i for i, x in enumerate(sigs) for _ in x], dtype=np.int64)
+    cols = np.array([col[f] for x in sigs for f in x], dtype=np.int64)
+    w = np.array([weights[f] for f in names], dtype=np.int64)[cols]
+    specific = np.array([not f.startswith("t:") for f in names])[cols]
 
-    def block(start: int) -> list[tuple[int, int]]:
+    def matrix(data):
+        return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(names)), dtype=np.int64)
+
+    onehot, weighted, weighted_specific = matrix(np.ones_like(w)), matrix(w), matrix(w * specific)
+    total = np.asarray(weighted.sum(axis=1)).ravel()
+    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
+    num, den = Fraction(repr(SAME_THRESHOLD)).as_integer_ratio()  # 0.5 -> 1, 2
+
+    def block(start: int) -> list[tuple[int, int, int]]:
         stop = min(n, start + PAIR_BLOCK)
-        inter = (weighted[start:stop] @ onehot_t).toarray()
-        shared = (weighted_specific[start:stop] @ onehot_t).toarray()
-        union = total[start:stop, None] + total[None, :] - inter
-        ok = (inter >= (SAME_THRESHOLD - slack) * union) & (shared >= MIN_SHARED_WEIGHT - slack)
-        ok &= np.arange(n)[None, :] > np.arange(start, stop)[:, None]
-        return [(start + int(a), int(b)) for a, b in zip(*np.nonzero(ok), strict=True)]
+        right = onehot[start:].T.tocsr()
+        inter = (weighted[start:stop] @ right).toarray()
+        shared = (weighted_specific[start:stop] @ right).toarray()
+        # inter / (ta + tb - inter) >= num / den, in integers
+        ok = (den + num) * inter >= num * (total[start:stop, None] + total[None, start:])
+        ok &= shared >= least_shared
+        ok &= np.arange(start, n)[None, :] > np.arange(start, stop)[:, None]
+        a, b = np.nonzero(ok)
+        return list(zip((a + start).tolist(), (b + start).tolist(), inter[a, b].tolist(), strict=True))
 
     # scipy's sparse products and numpy's comparisons release the GIL: blocks run on
     # PAIR_THREADS threads, and map() keeps their order, so the pairs are the same.
@@ -362,23 +379,28 @@ def build_claims(
             node_sources.append({it.source})
     sig = [items[ns[0]].sig for ns in nodes]
     topics_of = [set(items[ns[0]].topics) for ns in nodes]
-    total = [_w(x, weights) for x in sig]
+    fixed = _fixed(weights)
+    total = [_w(x, fixed) for x in sig]
     informative = [frozenset(f for f in x if f[:2] != "t:" and weights[f] >= INFORMATIVE) for x in sig]
+    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
+
+    def apart(a: int, b: int) -> bool:
+        return topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b])
 
     def sim(a: int, b: int) -> float:
-        if topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b]):
+        if apart(a, b):
             return 0.0
         common = sig[a] & sig[b]
-        shared = _w(common, weights)  # exactly rounded: the same whatever the set order
-        specific = _w((f for f in common if f[:2] != "t:"), weights)
-        if specific < MIN_SHARED_WEIGHT:
+        shared = _w(common, fixed)
+        if shared - _w((f for f in common if f[:2] == "t:"), fixed) < least_shared:
             return 0.0
-        return shared / ((total[a] + total[b] - shared) or 1.0)
+        return shared / ((total[a] + total[b] - shared) or 1)
 
     pairs = [
-        (score, a, b) for a, b in _candidate_pairs(sig, weights) if (score := sim(a, b)) >= SAME_THRESHOLD
+        (shared / (total[a] + total[b] - shared), a, b)
+        for a, b, shared in _candidate_pairs(sig, fixed)
+        if not apart(a, b) and node_sources[a].isdisjoint(node_sources[b])
     ]
-    pairs = [(score, a, b) for score, a, b in pairs if node_sources[a].isdisjoint(node_sources[b])]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
 
     cluster = list(range(len(nodes)))
@@ -422,7 +444,7 @@ def build_claims(
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
-                    and _w(sig[n] & sig[r], weights) / (total[r] or 1) >= COVER_THRESHOLD
+                    and _w(sig[n] & sig[r], fixed) / (total[r] or 1) >= COVER_THRESHOLD
                 )
             ):
                 continue

@@ -215,15 +215,50 @@ def test_date_conflict_for_the_same_statement(fx):
 
 def test_feature_weights_sum_the_same_in_any_order():
     # A set yields its strings in an order that changes with the hash seed; a plain sum()
-    # of these weights is 0.6 or 0.6000000000000001 depending on it, which reordered
+    # of float weights is 0.6 or 0.6000000000000001 depending on it, which reordered
     # near-tied claim pairs between two builds of a 10,000-article corpus.
     import itertools
 
-    from builder.link import _w
+    from builder.link import _fixed, _w
 
     weights = {"a": 0.1, "b": 0.2, "c": 0.3}
     assert {sum(weights[f] for f in order) for order in itertools.permutations(weights)} != {0.6}
-    assert {_w(order, weights) for order in itertools.permutations(weights)} == {0.6}
+    assert len({_w(order, _fixed(weights)) for order in itertools.permutations(weights)}) == 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
+    # The sparse products must keep every pair a direct computation keeps, and no other.
+    import random
+    from fractions import Fraction
+
+    from builder.link import (
+        MIN_SHARED_WEIGHT,
+        PAIR_BLOCK,
+        SAME_THRESHOLD,
+        WEIGHT_SCALE,
+        _candidate_pairs,
+        _fixed,
+        _weights,
+    )
+
+    rnd = random.Random(seed)
+    pool = [f"t:{t}" for t in "ab"] + [f"e:{k}" for k in range(12)] + [f"y:{2000 + k}" for k in range(5)]
+    sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 6))) for _ in range(PAIR_BLOCK + 40)]
+    sigs += sigs[:30]  # equal signatures: similarity 1
+    fixed = _fixed(_weights(sigs))
+    expected = []
+    for a in range(len(sigs)):
+        for b in range(a + 1, len(sigs)):
+            common = sigs[a] & sigs[b]
+            shared = sum(fixed[f] for f in common)
+            union = sum(fixed[f] for f in sigs[a] | sigs[b])
+            specific = sum(fixed[f] for f in common if not f.startswith("t:"))
+            if Fraction(shared, union) >= Fraction(repr(SAME_THRESHOLD)) and specific >= round(
+                MIN_SHARED_WEIGHT * WEIGHT_SCALE
+            ):
+                expected.append((a, b, shared))
+    assert expected and _candidate_pairs(sigs, fixed) == expected
 
 
 def test_second_claims_run_reuses_items_and_equals_a_fresh_run():
