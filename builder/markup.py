@@ -28,9 +28,19 @@ _NONCHARACTERS = "".join(
 )
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
 _WS = re.compile(r"\s+")
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})  # as markupsafe
 # Anything visible() or _WS would change: controls, invisibles, noncharacters, runs of
 # spaces and whitespace other than a plain space.
 _UNUSUAL = re.compile(_CONTROL.pattern + "|" + _INVISIBLE.pattern + r"|[^\S ]| {2}")
+
+
+def _unusual(s: str) -> bool:
+    """Return True if visible() or _WS would change s.
+
+    Everything _UNUSUAL finds is unprintable or a double space, so the C-level
+    str.isprintable() answers for most text without the regex.
+    """
+    return not (s.isprintable() and "  " not in s) and _UNUSUAL.search(s) is not None
 
 
 def visible(text: str) -> str:
@@ -44,7 +54,7 @@ def md(text: object) -> Markup:
     if isinstance(text, Markup):
         return text
     s = str(text)
-    if _UNUSUAL.search(s):  # most text has none of these: skip the three substitutions
+    if _unusual(s):  # most text has none of these: skip the three substitutions
         s = _WS.sub(" ", visible(s))
     return Markup(s.translate(_ESCAPE))
 
@@ -58,9 +68,9 @@ def html(text: object) -> Markup:
     if isinstance(text, Markup):
         return text
     s = str(text)
-    if _UNUSUAL.search(s):
+    if _unusual(s):
         s = _WS.sub(" ", visible(s))
-    return Markup.escape(s)
+    return Markup(s.translate(_HTML))
 
 
 def safe_url(url: str | None) -> str | None:

@@ -228,16 +228,10 @@ class Site:
         day, precision, _ = self.published(cite.source)
         n = html(cite.paragraph.lstrip("p"))
         href = html(rel(page, f"sources/{cite.source}.md#{cite.paragraph}"))
-        return (
-            html(art.outlet or art.title)
-            + Markup(" · ")
-            + html(date_label(day, precision))
-            + Markup(" · ")
-            + html(cite.language)
-            + Markup(" — «")
-            + html(cite.quote)
-            + Markup(f'» <a href="{href}">source ¶{n}</a>')
+        outlet, day, lang, quote = (
+            html(x) for x in (art.outlet or art.title, date_label(day, precision), cite.language, cite.quote)
         )
+        return Markup(f'{outlet} · {day} · {lang} — «{quote}» <a href="{href}">source ¶{n}</a>')
 
     def langs(self, claim: Claim) -> str:
         return ", ".join(sorted({c.language for c in claim.citations}))
@@ -332,27 +326,59 @@ def render_topic(site: Site, topic: Topic) -> str:
 
 
 def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
+    """Return a source page, from site.memo when everything it shows is as it was."""
     page = f"sources/{art.id}.md"
+    story = site.story_by_id.get(site.story_of.get(art.id, ""))
+    siblings = [site.articles[s] for s in story.sources if s != art.id] if story else []
+    cited = [(p.id, site.cited_by.get((art.id, p.id), ())) for p in art.paragraphs]
+    discrepancies = site.discrepancies_of.get(art.id, [])
+    # What the page shows, as cheap values: the article stands in by its file's digest and
+    # name and what the build changed in it (the rest of an Article follows from those), and
+    # the config is the same (the memo is dropped when code or config change).
+    inputs = (
+        (art.sha256, art.file, art.id, art.warnings),
+        site.published(art.id),
+        site.source_topics.get(art.id, ()),
+        [(o.id, o.title) for o in siblings[:MAX_SIBLINGS]],
+        len(siblings),
+        duplicates,
+        [(d.id, d.subject) for d in discrepancies],
+        [(pid, [(claim.id, claim.text, topic) for claim, topic in c]) for pid, c in cited if c],
+    )
+    key = hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).hexdigest()
+    old = site.memo.get(page)
+    text = old[1] if old is not None and old[0] == key else None
+    if text is None:
+        text = _render_source(site, art, page, siblings, dict(cited), duplicates, discrepancies)
+    site.memo_next[page] = (key, text)
+    return text
+
+
+def _render_source(
+    site: Site,
+    art: Article,
+    page: str,
+    siblings: list[Article],
+    cited: dict[str, list[tuple[Claim, str]]],
+    duplicates: list[str],
+    discrepancies: list[Discrepancy],
+) -> str:
     day, precision, inferred = site.published(art.id)
     published = date_label(day, precision) if day else "unknown"
     if inferred:
         published += f" (inferred: {inferred})"
     topics = [site.config.topic(t) for t in site.source_topics.get(art.id, ())]
-    story = site.story_by_id.get(site.story_of.get(art.id, ""))
-    siblings = [site.articles[s] for s in story.sources if s != art.id] if story else []
-    more_siblings = max(0, len(siblings) - MAX_SIBLINGS)
-    paragraphs = []
     topic_titles = {t.slug: t.title for t in site.config.topics}
+    paragraphs = []
     for p in art.paragraphs:
-        cited = []
-        for claim, topic in site.cited_by.get((art.id, p.id), []):
+        links = []
+        for claim, topic in cited.get(p.id, ()):
             label = (
                 f"{topic_titles.get(topic, topic)}: {claim.text[:80]}{'…' if len(claim.text) > 80 else ''}"
             )
-            cited.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim.id}"))})
-        paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": cited})
-    url = safe_url(art.url)
-    context = dict(
+            links.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim.id}"))})
+        paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": links})
+    return site.env.get_template("source.md.j2").render(
         art=art,
         description=f"{art.outlet or 'Unknown outlet'}, {published}: {art.paragraphs[0].text[:200]}"
         if art.paragraphs
@@ -360,27 +386,12 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
         published=published,
         topics=[t for t in topics if t],
         siblings=[{"id": o.id, "title": o.title} for o in siblings[:MAX_SIBLINGS]],
-        more_siblings=more_siblings,
-        url=url,
+        more_siblings=max(0, len(siblings) - MAX_SIBLINGS),
+        url=safe_url(art.url),
         duplicates=duplicates,
-        discrepancies=[{"id": d.id, "subject": d.subject} for d in site.discrepancies_of.get(art.id, [])],
+        discrepancies=[{"id": d.id, "subject": d.subject} for d in discrepancies],
         paragraphs=paragraphs,
     )
-    # Everything the template reads is in context, so its repr is the key; but the article and
-    # its paragraphs' text stand in by the file's digest and name and what the build changed in
-    # them: the rest of an Article follows from those (the memo is dropped when code or config change).
-    keyed = {
-        **context,
-        "art": (art.sha256, art.file, art.id, art.warnings),
-        "paragraphs": [(p["id"], p["cited"]) for p in paragraphs],
-    }
-    key = hashlib.blake2b(repr(sorted(keyed.items())).encode("utf-8"), digest_size=16).hexdigest()
-    old = site.memo.get(page)
-    text = old[1] if old is not None and old[0] == key else None
-    if text is None:
-        text = site.env.get_template("source.md.j2").render(**context)
-    site.memo_next[page] = (key, text)
-    return text
 
 
 def render_sources(site: Site) -> dict[str, str]:

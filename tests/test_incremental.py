@@ -265,3 +265,60 @@ def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
     build_mod._write_pickle(cache / build_mod.INFERRED, key, (wrong, weekdays))
     rebuild(b"Interpol confirmed it too.")
     assert "build_claims" in forks and len(here) == 2, "a wrong guess: both runs here, same result"
+
+
+def _retitle_sibling(corpus):
+    # as an edit of the file would (an article's own page is keyed by its file's digest)
+    import dataclasses
+
+    story = next(st for st in corpus.stories if len(st.sources) > 1)
+    arts = tuple(
+        dataclasses.replace(a, title=a.title + " (updated)", sha256="0" * 64)
+        if a.id == story.sources[-1]
+        else a
+        for a in corpus.articles
+    )
+    return dataclasses.replace(corpus, articles=arts)
+
+
+def _reword_claim(corpus):
+    import dataclasses
+
+    claims = list(corpus.claims)
+    claims[0] = dataclasses.replace(claims[0], text="Another wording of the claim.")
+    return dataclasses.replace(corpus, claims=tuple(claims))
+
+
+def _new_inference(corpus):
+    import dataclasses
+
+    sid, (day, precision, _) = next(iter(corpus.inferred.items()))
+    return dataclasses.replace(corpus, inferred={**corpus.inferred, sid: (day, precision, "another reason")})
+
+
+def _renamed_discrepancy(corpus):
+    import dataclasses
+
+    from builder.records import Citation, Discrepancy, Version
+
+    art = corpus.articles[0]
+    cite = Citation(art.id, art.paragraphs[0].id, 0, 1, art.paragraphs[0].text[:1], art.language)
+    extra = Discrepancy("d-test", "Who said it", (Version("A", (cite,)), Version("B", (cite,))), "note", ())
+    return dataclasses.replace(corpus, discrepancies=(*corpus.discrepancies, extra))
+
+
+@pytest.mark.parametrize("change", [_retitle_sibling, _reword_claim, _new_inference, _renamed_discrepancy])
+def test_source_page_memo_notices_what_the_page_shows(corpus, config, change):
+    # The memo key is built from the page's inputs, not its rendered context: each of
+    # them changing must render the page again, equal to a render without the memo.
+    from builder.build import analyse
+    from builder.render import Site, render_sources
+
+    before = analyse(corpus, config, None, 1)
+    site = Site(before, config)
+    pages = render_sources(site)
+    after = change(before)
+    warm = Site(after, config, memo=site.memo_next)
+    fresh = render_sources(Site(after, config))
+    assert render_sources(warm) == fresh
+    assert fresh != pages, "the change shows on some source page"

@@ -294,6 +294,22 @@ def test_md_neutralises_syntax(text):
     assert_renders_as_text(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(article_text, st.text(), st.text(alphabet="  \t\n\u00a0\u200b\u202e\u00ad\ufeff\ufdd0a<&'\""))
+)
+def test_html_escapes_as_markupsafe_after_the_quick_check(text):
+    # html() escapes with its own table and skips the regex for printable text: the same
+    # result as the regex always and markupsafe's escape.
+    from markupsafe import Markup
+
+    from builder import markup
+
+    assert markup._unusual(text) == (markup._UNUSUAL.search(text) is not None)
+    expected = markup._WS.sub(" ", visible(text)) if markup._UNUSUAL.search(text) else text
+    assert markup.html(text) == Markup.escape(expected)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(article_text, st.text()))
 def test_md_renders_as_exactly_the_text(text):
