@@ -647,6 +647,21 @@ def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str
 # ---------------------------------------------------------------- timeline
 
 
+class _SentenceIndex:
+    """The sentences a citation quotes, by (source, paragraph, start); a source is indexed when first cited."""
+
+    def __init__(self, annotations: dict[str, Annotations]) -> None:
+        self.annotations, self.by_source = annotations, {}
+
+    def get(self, key: tuple[str, str, int]) -> Sentence | None:
+        sid, paragraph, start = key
+        index = self.by_source.get(sid)
+        if index is None:
+            ann = self.annotations.get(sid)
+            index = self.by_source[sid] = {(s.paragraph, s.start): s for s in ann.sentences} if ann else {}
+        return index.get((paragraph, start))
+
+
 def _contains(outer: str, inner: str) -> bool:
     return inner.startswith(outer) or outer.startswith(inner)
 
@@ -667,10 +682,7 @@ def build_timeline(
     """
     by_id = {a.id: a for a in articles}
     published = published or {a.id: a.published for a in articles}
-    sentence_at: dict[tuple[str, str, int], Sentence] = {}
-    for sid, ann in annotations.items():
-        for s in ann.sentences:
-            sentence_at[(sid, s.paragraph, s.start)] = s
+    sentence_at = _SentenceIndex(annotations)
     events: list[Event] = []
     rank = {"day": 0, "month": 1, "year": 2}
     for claim in claims:
@@ -804,7 +816,7 @@ def claim_conflicts(
     claims: tuple[Claim, ...], annotations: dict[str, Annotations], story_of: dict[str, str]
 ) -> tuple[Discrepancy, ...]:
     """Find claims whose sources give different exact dates or different numbers."""
-    sentence_at = {(sid, s.paragraph, s.start): s for sid, ann in annotations.items() for s in ann.sentences}
+    sentence_at = _SentenceIndex(annotations)
     out = []
     for claim in claims:
         if claim.corroboration < 2:
