@@ -512,47 +512,31 @@ def check(corpus: Corpus) -> list[str]:
     return bad
 
 
-def _render_sources(site) -> tuple[dict[str, str], dict]:
-    """Return the source pages, the data exports and citation files, and the refilled page memo."""
-    from builder.citation import render_citations, site_settings
-    from builder.export import render_data
-    from builder.render import render_sources
-
-    files = render_sources(site)
-    files.update(render_data(site.corpus, site.config, site.source_topics))
-    files.update(
-        render_citations(
-            files["data/sources.json"],
-            site.config.title,
-            site.config.description,
-            **site_settings(os.environ),
-        )
-    )
-    return files, site.memo_next
-
-
-def generate(corpus: Corpus, config: Config, memo: dict | None = None, workers: int = 1) -> dict[str, str]:
+def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports.
 
     memo: source pages of an earlier build with the same code and research
     definition (see render.Site.memo); it is refilled with this build's.
-
-    The source pages and exports are rendered in a forked child while this
-    process renders the pages that gather the corpus (topics, timeline, ...):
-    the two halves take about as long, and the machine has the cores.
     """
-    from builder.render import Site, render_aggregates
+    from builder.citation import render_citations, site_settings
+    from builder.export import render_data
+    from builder.render import Site, render_aggregates, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
-    site.prepare()  # the lookups both halves read, computed once before the fork
-    apart = workers > 1 and len(corpus.articles) >= PARALLEL_FROM
-    child = Forked(_render_sources, site) if apart else None
     files = render_aggregates(site)
-    own, memo_next = child.result() if child else _render_sources(site)
-    files.update(own)
+    files.update(render_sources(site))
+    files.update(render_data(corpus, config, site.source_topics))
+    files.update(
+        render_citations(
+            files["data/sources.json"],
+            config.title,
+            config.description,
+            **site_settings(os.environ),
+        )
+    )
     if memo is not None:
         memo.clear()
-        memo.update(memo_next)
+        memo.update(site.memo_next)
     return dict(sorted(files.items()))
 
 
@@ -619,7 +603,7 @@ def _build(
     rendered = None
     if cache is not None:
         rendered = _read_pickle(Path(cache) / PAGES, code) or {}
-    files = generate(corpus, config, rendered, workers or os.cpu_count() or 1)
+    files = generate(corpus, config, rendered)
     if cache is not None:
         _write_pickle(Path(cache) / PAGES, code, rendered)
     digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}

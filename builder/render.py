@@ -128,11 +128,6 @@ class Site:
     memo: dict[str, tuple[str, str]] = field(default_factory=dict)
     memo_next: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def prepare(self) -> None:
-        """Compute the lookups that source pages and aggregate pages both read."""
-        for name in ("articles", "story_of", "story_by_id", "discrepancies_of", "source_topics", "cited_by"):
-            getattr(self, name)
-
     @cached_property
     def articles(self) -> dict[str, Article]:
         return {a.id: a for a in self.corpus.articles}

@@ -208,23 +208,6 @@ def test_forked_runs_here_when_the_child_dies():
     assert build_mod.Forked(_dies_in_a_child, os.getpid()).result() == "computed here instead"
 
 
-def test_pages_rendered_in_a_child_equal_those_rendered_here(corpus, config, tmp_path, monkeypatch):
-    monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)  # the seeds are fewer than the threshold
-    forks = []
-    real = build_mod.Forked
-    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real(fn, *a))
-    two = build(corpus, config, tmp_path / "a", workers=2)
-    assert forks == ["_render_sources"]
-    one = build(corpus, config, tmp_path / "b", workers=1)
-    assert forks == ["_render_sources"], "one worker: nothing forked"
-    assert dict(two.files) == dict(one.files)
-    article = sorted(corpus.iterdir())[0]
-    article.write_bytes(article.read_bytes() + b"\n\nInterpol published the notice on Monday.\n")
-    again = build(corpus, config, tmp_path / "a", workers=2)  # with the page memo the child refilled
-    assert len(build_mod._read_pickle(tmp_path / "a" / build_mod.PAGES, build_mod._code_key(config))) > 1
-    assert dict(again.files) == dict(build(corpus, config, None, workers=1).files)
-
-
 def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
     corpus, config, tmp_path, monkeypatch
 ):
