@@ -432,20 +432,22 @@ def analyse(
     redone: dict = {}  # annotations on an inferred date, shared by the guess and the final run
     guess = _dated(kept, annotations, last, config, cache, redone)
     ahead = Forked(link.build_claims, kept, guess, config) if guess and workers > 1 else None
-    items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
-    claims = link.build_claims(kept, annotations, config, items)
-    stories = link.build_stories(kept, claims, config.language)
-    seen = dict(weekdays)
-    inferred = link.infer_dates(kept, stories, weekdays)
-    if cache is not None and (inferred != last or weekdays != seen):
-        _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
-    final = _dated(kept, annotations, inferred, config, cache, redone)
-    if final and ahead is not None and final == guess:
-        claims = ahead.result()
-    elif final:
-        claims = link.build_claims(kept, final, config, items)
-    if ahead is not None:
-        ahead.cancel()
+    try:
+        items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
+        claims = link.build_claims(kept, annotations, config, items)
+        stories = link.build_stories(kept, claims, config.language)
+        seen = dict(weekdays)
+        inferred = link.infer_dates(kept, stories, weekdays)
+        if cache is not None and (inferred != last or weekdays != seen):
+            _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
+        final = _dated(kept, annotations, inferred, config, cache, redone)
+        if final and ahead is not None and final == guess:
+            claims = ahead.result()
+        elif final:
+            claims = link.build_claims(kept, final, config, items)
+    finally:  # a wrong guess, or an error here: the child is not waited for
+        if ahead is not None:
+            ahead.cancel()
     annotations = final or annotations
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)

@@ -195,6 +195,16 @@ def test_forked_child_may_fork_again():
     assert len(set(pids)) == 3 and os.getpid() not in pids
 
 
+def test_forked_child_is_stopped_when_cancelled():
+    import time
+
+    job = build_mod.Forked(time.sleep, 60)
+    child = job.child
+    started = time.monotonic()
+    job.cancel()
+    assert time.monotonic() - started < 30 and child.exitcode is not None
+
+
 def test_forked_raises_what_the_child_raised():
     from builder.errors import ConfigError
 
