@@ -18,6 +18,7 @@ from html import escape as html_escape
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
+from builder.export import dump
 from builder.markup import safe_url
 
 Source = Mapping[str, object]
@@ -172,9 +173,8 @@ def csl_item(src: Source) -> dict:
 
 
 def csl_json(sources: Iterable[Source]) -> str:
-    """Return a CSL-JSON list, ordered by id, keys sorted."""
-    items = [csl_item(s) for s in _sorted(sources)]
-    return json.dumps(items, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    """Return a CSL-JSON list, ordered by id, keys sorted, one item per line (as the other exports)."""
+    return dump([csl_item(s) for s in _sorted(sources)])
 
 
 # ------------------------------------------------------------------ RSS 2.0
