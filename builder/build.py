@@ -153,9 +153,10 @@ def _load_one(
 
 
 # ---------------------------------------------------------------- caches
-# Two small layers over annotate's content-hash cache, so unchanged inputs are
-# neither read nor parsed again. Both are keyed by a fingerprint of the code
-# and the research definition, and by each file's (size, mtime_ns):
+# Small layers over annotate's content-hash cache, so unchanged inputs are
+# neither read nor parsed again, and unchanged results not computed again. All
+# are keyed by a fingerprint of the code and the research definition; inputs
+# also by each file's (size, mtime_ns):
 # - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
 #   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
@@ -177,7 +178,7 @@ INFERRED = "inferred.pickle"
 def _shard(rel: str) -> int:
     """Return the loaded-NN.pickle shard of an input file (the same in every process)."""
     return (
-        int.from_bytes(hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=4).digest())
+        int.from_bytes(hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=4).digest(), "big")
         % LOADED_SHARDS
     )
 

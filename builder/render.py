@@ -223,10 +223,10 @@ class Site:
         day, precision, _ = self.published(cite.source)
         n = html(cite.paragraph.lstrip("p"))
         href = html(rel(page, f"sources/{cite.source}.md#{cite.paragraph}"))
-        outlet, day, lang, quote = (
+        outlet, when, lang, quote = (
             html(x) for x in (art.outlet or art.title, date_label(day, precision), cite.language, cite.quote)
         )
-        return Markup(f'{outlet} · {day} · {lang} — «{quote}» <a href="{href}">source ¶{n}</a>')
+        return Markup(f'{outlet} · {when} · {lang} — «{quote}» <a href="{href}">source ¶{n}</a>')
 
     def langs(self, claim: Claim) -> str:
         return ", ".join(sorted({c.language for c in claim.citations}))

@@ -80,3 +80,20 @@ def copy_seeds(dest: Path) -> Path:
     for p in sorted(SEEDS.iterdir()):
         shutil.copy(p, dest / p.name)
     return dest
+
+
+UNDATED_TELLING = """Kazakhstan and Europol sign agreement against cybercrime
+
+Kazakhstan's Ministry of Internal Affairs and Europol signed an operational agreement in The Hague on Tuesday, the ministry said.
+
+The agreement allows the exchange of information on cybercrime and illegal migration through Europol channels.
+"""
+
+
+@pytest.fixture
+def weekday_corpus(tmp_path) -> Path:
+    """The link fixtures plus an undated telling of their Europol story that names a weekday."""
+    seeds = tmp_path / "weekday-seeds"
+    shutil.copytree(FIXTURES / "link", seeds)
+    (seeds / "h_en_undated_tuesday.txt").write_text(UNDATED_TELLING, encoding="utf-8")
+    return seeds

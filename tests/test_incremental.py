@@ -219,18 +219,20 @@ def test_forked_runs_here_when_the_child_dies():
 
 
 def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
-    corpus, config, tmp_path, monkeypatch
+    weekday_corpus, config, tmp_path, monkeypatch
 ):
-    # The seed 001 is undated; its story dates it, and its "в пятницу" then resolves, which
-    # changes its annotations, so analyse() builds the claims a second time. From the second
-    # build on, that run starts in a child on the dates the last build inferred.
+    # The undated telling is dated by its story (its "Tuesday" falls on a sibling's date), and
+    # its "on Tuesday" then resolves, which changes its annotations, so analyse() builds the
+    # claims a second time. From the second build on, that run starts in a child on the dates
+    # the last build inferred.
     from builder import link
 
+    corpus = weekday_corpus
     cache = tmp_path / "cache"
     build(corpus, config, cache, workers=2)
     key = build_mod._code_key(config)
     inferred, weekdays = build_mod._read_pickle(cache / build_mod.INFERRED, key)
-    assert any(sid.startswith("001") for sid in inferred)
+    assert inferred["h_en_undated_tuesday"][:2] == ("2026-03-03", "day")
 
     forks, here = [], []
     real_fork, real_claims = build_mod.Forked, link.build_claims
@@ -301,13 +303,13 @@ def _renamed_discrepancy(corpus):
 
 
 @pytest.mark.parametrize("change", [_retitle_sibling, _reword_claim, _new_inference, _renamed_discrepancy])
-def test_source_page_memo_notices_what_the_page_shows(corpus, config, change):
+def test_source_page_memo_notices_what_the_page_shows(weekday_corpus, config, change):
     # The memo key is built from the page's inputs, not its rendered context: each of
     # them changing must render the page again, equal to a render without the memo.
     from builder.build import analyse
     from builder.render import Site, render_sources
 
-    before = analyse(corpus, config, None, 1)
+    before = analyse(weekday_corpus, config, None, 1)
     site = Site(before, config)
     pages = render_sources(site)
     after = change(before)

@@ -112,17 +112,18 @@ def test_undated_telling_gets_inferred_date_from_its_weekday(seeds):
     assert "пятницу" in s["published_inferred"]
 
 
-def test_inferred_dates_from_the_memo_equal_a_fresh_scan(seeds_dir, config, monkeypatch):
+def test_inferred_dates_from_the_memo_equal_a_fresh_scan(weekday_corpus, config, monkeypatch):
     # A rebuild reuses the weekdays found in unchanged undated articles (keyed by their text,
     # language and the story's days) instead of scanning their paragraphs again.
     from builder import link
     from builder.build import analyse
 
-    corpus = analyse(seeds_dir, config, None, 1)
+    corpus = analyse(weekday_corpus, config, None, 1)
     memo: dict = {}
     fresh = link.infer_dates(corpus.articles, corpus.stories, memo)
     assert fresh == link.infer_dates(corpus.articles, corpus.stories)
-    assert any(reason for reason in memo.values()), "the seed 001 names a weekday"
+    assert fresh["h_en_undated_tuesday"][:2] == ("2026-03-03", "day")
+    assert any(reason for reason in memo.values()), "its Tuesday was found"
     monkeypatch.setattr(link, "_weekday_reason", lambda *a: pytest.fail("scanned again"))
     assert link.infer_dates(corpus.articles, corpus.stories, memo) == fresh
     # entries for other days (another build's stories) are not taken, and are dropped
