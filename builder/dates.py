@@ -299,14 +299,14 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
         out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
 
     digit = _DIGIT.search(work) is not None
-    month = None  # searched for only when a pattern needs it
+    has_month = None  # whether a month word occurs: searched for only when a pattern needs it
     for name, pat in t.patterns:
         if name in NEED_DIGIT and not digit:
             continue
         if name in NEED_MONTH:
-            if month is None:
-                month = t.month_word.search(work) is not None
-            if not month:
+            if has_month is None:
+                has_month = t.month_word.search(work) is not None
+            if not has_month:
                 continue
         for m in pat.finditer(work):
             a, b = m.span()

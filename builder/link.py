@@ -1,9 +1,9 @@
 """Corpus-level linking: duplicates, claims, stories, timeline, discrepancies.
 
 Everything here is a pure function of the loaded articles, their
-annotations and the config. Nothing compares all pairs: sentences are
-blocked by the rare features of their signature, near-duplicates by
-MinHash LSH.
+annotations and the config. Nothing compares all pairs in Python: sentence
+signatures are scored by sparse matrix products, a block of rows at a time,
+and near-duplicates are found by MinHash LSH.
 """
 
 from __future__ import annotations
@@ -132,7 +132,6 @@ MIN_SHARED_WEIGHT = 2.0  # shared non-topic features must carry this much inform
 INFORMATIVE = 2.0  # weight of a feature found in fewer than ~15% of sentences
 COVER_INFORMATIVE = 2  # informative features a compound sentence must share with a claim
 REPRESENTATIVES = 5  # members of a claim a newcomer is compared with
-BLOCK_CAP = 5000  # features in more sentences than this are not used for blocking
 
 
 def features(s: Sentence, topics: tuple[str, ...] | None = None) -> frozenset[str]:
