@@ -58,6 +58,11 @@ def on_post_build(config) -> None:
     search.on_post_build(config)
 
 
+def on_build_error(error) -> None:
+    """Stop Pagefind if it is still indexing the pages of a build that failed."""
+    search.on_build_error(error)
+
+
 def on_post_page(output: str, page, config) -> str:
     """Let Pagefind rank topic pages by their keywords in every language."""
     output = search.on_post_page(output, page=page, config=config)

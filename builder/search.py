@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 log = logging.getLogger("mkdocs.hooks.research.search")
 
@@ -41,7 +42,7 @@ SCRIPT = "assets/pagefind-search.js"  # static, in docs/assets/
 STYLE = "assets/pagefind-search.css"
 FORCE_LANGUAGE = "ru"
 DEFAULT_THRESHOLD = 1000
-SHARD_PAGES = 5000  # pages per Pagefind index (see run_pagefind); RESEARCH_PAGEFIND_SHARD_PAGES overrides
+SHARD_PAGES = 2500  # pages per Pagefind index (see Shards); RESEARCH_PAGEFIND_SHARD_PAGES overrides
 
 
 def mode() -> str:
@@ -122,13 +123,16 @@ def _topic_terms(config) -> dict[str, str]:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Weight a topic page by its keywords, so "реадмиссия" ranks the topic above sources.
+    """Hand the page to Pagefind's shards; weight a topic page by its keywords.
+
+    The weight makes "реадмиссия" rank the topic above sources.
 
     The site language is English, so topic titles are English; without this a
     Russian query ranks the topic page below dozens of short source pages.
     """
     if not config["extra"].get("research_pagefind"):
         return output
+    _shards(config).rendered(page.file.dest_uri)
     terms = config["extra"].setdefault("research_topic_terms", None)
     if terms is None:
         terms = config["extra"]["research_topic_terms"] = _topic_terms(config)
@@ -142,7 +146,8 @@ def on_post_page(output: str, page, config) -> str:
     return output.replace(marker, marker + tag, 1)
 
 
-def _pagefind(site: Path, output: Path, language: str) -> None:
+def _pagefind(site: Path, output: Path, language: str) -> tuple[subprocess.Popen, IO[bytes]]:
+    """Start Pagefind over site into output; return the process and the file taking its messages."""
     cmd = [
         sys.executable,
         "-m",
@@ -157,11 +162,12 @@ def _pagefind(site: Path, output: Path, language: str) -> None:
         "article",
         "--silent",
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(f"pagefind failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Shards._wait) not a pipe: nobody reads it meanwhile
+    try:
+        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors), errors
+    except BaseException:
+        errors.close()
+        raise
 
 
 def _pages(site_dir: Path) -> list[str]:
@@ -182,34 +188,111 @@ def _link(src: Path, dest: Path) -> None:
         shutil.copyfile(src, dest)
 
 
-def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE, shard_pages: int = SHARD_PAGES) -> list[str]:
-    """Index site_dir with Pagefind into site_dir/pagefind; return the extra shard bundles.
+_RUNNING: set[Shards] = set()  # the builds' Shards until they finish (on_build_error stops them)
+
+
+class Shards:
+    """Index a site with Pagefind in shards of `size` pages, the first ones while MkDocs still renders.
 
     Pagefind holds every page of an index in memory while it builds (about
-    150 KB a page: 1.5 GB at 10,000 pages). Past `shard_pages` pages the site
-    is indexed in shards of that many pages, one Pagefind run after the other,
-    each over a folder of hard links to its pages (so URLs stay the same); the
-    first shard is the main bundle, the others go to pagefind/shards/N/ and
-    pagefind/shards.json lists them for the search box to merge.
+    150 KB a page: 1.5 GB at 10,000 pages), so the site is indexed in shards
+    of `size` pages, each over a folder of hard links to its pages (URLs stay
+    the same). The first shard is the main bundle, the others go to
+    pagefind/shards/N/ and pagefind/shards.json lists them for the search box
+    to merge. Pagefind runs on one core and MkDocs renders on one:
+    rendered() takes the pages in the order MkDocs renders them (a page is
+    written once its on_post_page returns, so the one before it is on disk)
+    and starts a shard as soon as `size` of them are on disk, one Pagefind at
+    a time; finish() indexes the rest (pages never announced, such as
+    404.html, included), waits, and returns the extra bundles. A shard holds
+    the same pages whatever the timing: the pages in render order, `size` at a
+    time, then the others in sorted order.
     """
-    out = site_dir / "pagefind"
-    shutil.rmtree(out, ignore_errors=True)
-    pages = _pages(site_dir)
-    extra: list[str] = []
-    if len(pages) <= shard_pages:
-        _pagefind(site_dir, out, language)
-        (out / "shards.json").write_text("[]\n", "utf-8")
-        return extra
-    for n, start in enumerate(range(0, len(pages), shard_pages)):
-        with tempfile.TemporaryDirectory(prefix=".pagefind-shard-", dir=site_dir) as tmp:
-            for rel in pages[start : start + shard_pages]:
-                _link(site_dir / rel, Path(tmp) / rel)
-            bundle = out if n == 0 else out / "shards" / str(n)
-            _pagefind(Path(tmp), bundle, language)
+
+    def __init__(self, site_dir: Path, language: str = FORCE_LANGUAGE, size: int = SHARD_PAGES) -> None:
+        self.site, self.language, self.size = Path(site_dir), language, max(1, size)
+        self.out = self.site / "pagefind"
+        shutil.rmtree(self.out, ignore_errors=True)
+        self.pending: str | None = None  # rendered, written once the next page is rendered
+        self.queue: list[str] = []  # written, in no shard yet
+        self.indexed: set[str] = set()
+        self.extra: list[str] = []
+        self.started = 0  # shards started
+        self.running: tuple[subprocess.Popen, IO[bytes], str] | None = None
+        _RUNNING.add(self)
+
+    def rendered(self, page: str) -> None:
+        """Take the page MkDocs is about to write (site-relative path); the one before it is written."""
+        if self.pending is not None:
+            self.queue.append(self.pending)
+        self.pending = os.path.normpath(page)
+        if len(self.queue) >= self.size and (self.running is None or self.running[0].poll() is not None):
+            self._wait()
+            self._start(self.queue[: self.size])
+            del self.queue[: self.size]
+
+    def finish(self) -> list[str]:
+        """Index every page not indexed yet, wait for Pagefind, write shards.json; return the extra bundles."""
+        if self.pending is not None:
+            self.queue.append(self.pending)
+            self.pending = None
+        waiting = set(self.queue)
+        rest = self.queue + [p for p in _pages(self.site) if p not in self.indexed and p not in waiting]
+        self.queue = []
+        if not rest and not self.started:
+            rest = [""]  # an empty site still gets an (empty) index
+        for start in range(0, len(rest), self.size):
+            self._wait()
+            self._start(rest[start : start + self.size])
+        self._wait()
+        _RUNNING.discard(self)
+        (self.out / "shards.json").write_text(json.dumps(self.extra) + "\n", "utf-8")
+        return self.extra
+
+    def cancel(self) -> None:
+        """Stop a running Pagefind and remove its folder of links (a failed build)."""
+        if self.running is not None:
+            self.running[0].kill()
+            self._wait(check=False)
+        _RUNNING.discard(self)
+
+    def _start(self, pages: list[str]) -> None:
+        n = self.started
+        self.started += 1
+        tmp = tempfile.mkdtemp(prefix=".pagefind-shard-", dir=self.site)
+        for rel in pages:
+            if rel and (self.site / rel).is_file():  # MkDocs writes no file for an empty page
+                _link(self.site / rel, Path(tmp) / rel)
+                self.indexed.add(rel)
+        bundle = self.out if n == 0 else self.out / "shards" / str(n)
         if n:
-            extra.append(f"shards/{n}/")
-    (out / "shards.json").write_text(json.dumps(extra) + "\n", "utf-8")
-    return extra
+            self.extra.append(f"shards/{n}/")
+        try:
+            proc, errors = _pagefind(Path(tmp), bundle, self.language)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self.running = (proc, errors, tmp)
+
+    def _wait(self, check: bool = True) -> None:
+        if self.running is None:
+            return
+        proc, errors, tmp = self.running
+        self.running = None
+        code = proc.wait()
+        errors.seek(0)
+        message = errors.read().decode("utf-8", "replace").strip()[-500:]
+        errors.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if code and check:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError(f"pagefind failed ({code}): {message}")
+
+
+def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE, shard_pages: int = SHARD_PAGES) -> list[str]:
+    """Index the finished site_dir with Pagefind into site_dir/pagefind; return the extra shard bundles."""
+    return Shards(site_dir, language, shard_pages).finish()
 
 
 def shard_pages() -> int:
@@ -229,8 +312,23 @@ def _release_memory() -> None:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
+def _shards(config) -> Shards:
+    """Return this build's Shards, made at its first page (on_config runs again for each build)."""
+    shards = config["extra"].get("research_shards")
+    if shards is None:
+        shards = config["extra"]["research_shards"] = Shards(Path(config.site_dir), size=shard_pages())
+    return shards
+
+
 def on_post_build(config):
-    """Build the Pagefind index over the finished site."""
+    """Index the pages Pagefind has not had yet, and wait for it."""
     if config["extra"].get("research_pagefind"):
         _release_memory()
-        run_pagefind(Path(config.site_dir), shard_pages=shard_pages())
+        _shards(config).finish()
+        config["extra"]["research_shards"] = None
+
+
+def on_build_error(error) -> None:
+    """Stop a Pagefind still running for a build that failed."""
+    for shards in list(_RUNNING):
+        shards.cancel()

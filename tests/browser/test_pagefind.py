@@ -8,6 +8,7 @@ in Chromium through Pagefind's JS API and through the search box in the header.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -87,18 +88,31 @@ def test_lunr_index_is_not_shipped(pagefind_site):
     assert not (pagefind_site / "search" / "search_index.json").exists()
 
 
+def _shard_urls(bundle: Path) -> set[str]:
+    """Return the URLs of the pages a Pagefind bundle indexed (its fragments are gzipped JSON)."""
+    urls = set()
+    for frag in (bundle / "fragment").iterdir():
+        data = gzip.decompress(frag.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.add(json.loads(data)["url"])
+    return urls
+
+
 def test_site_is_indexed_in_shards_that_search_merges(pagefind_site, page):
     from builder.search import _pages
 
     extra = json.loads((pagefind_site / "pagefind" / "shards.json").read_text("utf-8"))
     pages = _pages(pagefind_site)
     assert len(extra) == -(-len(pages) // SHARD) - 1 >= 2
-    for path in extra:
-        assert (pagefind_site / "pagefind" / path / "pagefind-entry.json").exists()
-    last_shard = pages[(len(pages) - 1) // SHARD * SHARD :]
-    last = {"/" + p.removesuffix("index.html") for p in last_shard if p.startswith("sources/")}
+    bundles = [pagefind_site / "pagefind", *(pagefind_site / "pagefind" / path for path in extra)]
+    shards = [_shard_urls(b) for b in bundles]
+    assert all(0 < len(s) <= SHARD for s in shards)
+    # every page in exactly one shard, whichever were indexed while MkDocs still rendered
+    urls = [u for s in shards for u in s]
+    assert len(urls) == len(set(urls)) == len(pages)
+    assert set(urls) == {"/" + p.removesuffix("index.html") for p in pages}
+    assert not [p for p in pagefind_site.iterdir() if p.name.startswith(".pagefind-shard-")]
     found = set(_search(page, "Казахстан")) | set(_search(page, "Kazakhstan"))
-    assert found & last, "no result from the last shard"
+    assert found & shards[-1], "no result from the last shard"
 
 
 def _search(page, query: str) -> list[str]:
