@@ -33,6 +33,7 @@ RESERVED_IDS = frozenset({"index"})  # sources/index.md is the list of sources
 log = logging.getLogger(__name__)
 
 PARALLEL_FROM = 64  # files; below this a process pool costs more than it saves
+CHUNK = 32  # files a worker takes at a time: small, so both cores stay busy to the end
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = Non
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         # gc.enable: workers start with the collector the build paused (see _collector_paused)
         with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
-            results = pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+            results = pool.map(fn, jobs, chunksize=max(1, min(CHUNK, len(jobs) // (workers * 8))))
             for r in results:
                 out.append(r)
                 if progress:
