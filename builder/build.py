@@ -141,16 +141,17 @@ def _unique_ids(items: list[Article | Rejected]) -> list[Article | Rejected]:
 
 def _load_one(
     args: tuple[Path, str, Config, Path | None],
-) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None]:
-    """The per-article stages: load, annotate, fingerprint for duplicates."""
+) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None, str | None]:
+    """The per-article stages: load, annotate, fingerprint for duplicates, digest for the claims memo."""
     from builder import link
     from builder.annotate import annotate_cached
 
     path, rel, config, cache = args
     item = load_file(path, rel, config)
     if isinstance(item, Rejected):
-        return item, None, None
-    return item, annotate_cached(item, config, cache), link.fingerprint(item)
+        return item, None, None, None
+    ann = annotate_cached(item, config, cache)
+    return item, ann, link.fingerprint(item), link.items_digest(item, ann)
 
 
 # ---------------------------------------------------------------- caches
@@ -158,11 +159,14 @@ def _load_one(
 # neither read nor parsed again, and unchanged results not computed again. All
 # are keyed by a fingerprint of the code and the research definition; inputs
 # also by each file's (size, mtime_ns):
-# - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations)}
+# - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations,
+#   Fingerprint, link.items_digest)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
 #   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
 # - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
 #   did not change is not rendered again (render.Site.memo).
+# - claims.pickle: the claims of the last build's runs of build_claims, by a key of their
+#   inputs (see ClaimsMemo), so an edit that changes no claim sentence links no claim again.
 # - inferred.pickle: the dates the last build inferred, to start the second run of
 #   build_claims early (see analyse; a wrong guess only costs the time it saved), and
 #   the weekdays it found in undated articles (link.infer_dates).
@@ -174,6 +178,7 @@ RESULT = "result.pickle"
 RESULT_FILES = "result-files.pickle"
 PAGES = "pages.pickle"
 INFERRED = "inferred.pickle"
+CLAIMS = "claims.pickle"
 
 
 def _shard(rel: str) -> int:
@@ -211,15 +216,15 @@ def _read_pickle(path: Path, key: str):
         return None
 
 
-def _write_pickle(path: Path, key: str, value, body=None) -> None:
-    """Write (key, value) atomically; with value None, the key then body as two pickles."""
+def _write_pickle(path: Path, key: str, value, *bodies) -> None:
+    """Write (key, value) atomically; with value None, the key then each body, as separate pickles."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             if value is None:
-                pickle.dump(key, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(body, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                for part in (key, *bodies):
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
             else:
                 pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
@@ -395,13 +400,15 @@ def analyse(
                 shards[_shard(r)][r] = (*st, *res)
         for k, shard in sorted(shards.items()):
             _write_pickle(Path(cache) / LOADED.format(k), key, shard)
-    items = _unique_ids([it for it, _, _ in loaded])
+    items = _unique_ids([it for it, *_ in loaded])
     annotations: dict[str, Annotations] = {}
     prints: dict[str, Fingerprint] = {}
-    for it, (_, ann, fp) in zip(items, loaded, strict=True):
+    digests: dict[str, tuple[Annotations, str]] = {}
+    for it, (_, ann, fp, dg) in zip(items, loaded, strict=True):
         if isinstance(it, Article) and ann is not None:
             annotations[it.id] = dataclasses.replace(ann, source=it.id)
             prints[it.id] = fp
+            digests[it.id] = (annotations[it.id], dg)
     articles = [it for it in items if isinstance(it, Article)]
     dupes = link.find_duplicates(articles, prints)
     by_file = {}
@@ -433,10 +440,15 @@ def analyse(
     last, weekdays = (_read_pickle(Path(cache) / INFERRED, key) if cache is not None else None) or ({}, {})
     redone: dict = {}  # annotations on an inferred date, shared by the guess and the final run
     guess = _dated(kept, annotations, last, config, cache, redone)
-    ahead = Forked(link.build_claims, kept, guess, config) if guess and workers > 1 else None
+    memo = ClaimsMemo(Path(cache) / CLAIMS if cache is not None else None, key, kept, config, digests)
+    ahead = (
+        Forked(link.build_claims, kept, guess, config)
+        if guess and workers > 1 and guess not in memo
+        else None
+    )
     try:
         items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
-        claims = link.build_claims(kept, annotations, config, items)
+        claims = memo.claims(annotations, items)
         stories = link.build_stories(kept, claims, config.language)
         seen = dict(weekdays)
         inferred = link.infer_dates(kept, stories, weekdays)
@@ -444,12 +456,13 @@ def analyse(
             _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
         final = _dated(kept, annotations, inferred, config, cache, redone)
         if final and ahead is not None and final == guess:
-            claims = ahead.result()
+            claims = memo.claims(final, items, ahead.result)
         elif final:
-            claims = link.build_claims(kept, final, config, items)
+            claims = memo.claims(final, items)
     finally:  # a wrong guess, or an error here: the child is not waited for
         if ahead is not None:
             ahead.cancel()
+    memo.save()
     annotations = final or annotations
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
@@ -466,6 +479,86 @@ def analyse(
         discrepancies=discrepancies,
         inferred=inferred,
     )
+
+
+class ClaimsMemo:
+    """build_claims with the last build's results, by a key of their inputs.
+
+    The key is the research definition plus, for each article in order, its
+    id, language and link.items_digest of the annotations given: everything
+    build_claims reads. The digests of loaded annotations come from the
+    per-file cache, the others are computed here. The file holds the code key,
+    the result keys, then the results, as three pickles: the results are read
+    only when a key matches. save() keeps this build's runs only.
+    """
+
+    def __init__(
+        self,
+        path: Path | None,
+        code: str,
+        kept: tuple[Article, ...],
+        config: Config,
+        digests: Mapping[str, tuple[Annotations, str]],
+    ) -> None:
+        self.path, self.code, self.kept, self.config = path, code, kept, config
+        self.digests = dict(digests)  # id -> (annotations, digest), checked by identity
+        self.stored: list[str] = []
+        self.results: dict[str, tuple] | None = None  # read on the first hit
+        self.used: dict[str, tuple] = {}
+        if path is not None:
+            with contextlib.suppress(Exception), open(path, "rb") as fh:  # missing or unreadable: no memo
+                if pickle.load(fh) == code:
+                    self.stored = pickle.load(fh)
+
+    def key(self, annotations: Mapping[str, Annotations]) -> str:
+        from builder import link
+
+        h = hashlib.sha256(self.config.digest.encode())
+        for art in self.kept:
+            ann = annotations.get(art.id)
+            if ann is None:
+                continue
+            known = self.digests.get(art.id)
+            if known is None or known[0] is not ann:
+                known = self.digests[art.id] = (ann, link.items_digest(art, ann))
+            h.update(f"{art.id}\0{art.language}\0{known[1]}\n".encode())
+        return h.hexdigest()
+
+    def __contains__(self, annotations: Mapping[str, Annotations]) -> bool:
+        if self.path is None:
+            return False
+        k = self.key(annotations)
+        return k in self.used or k in self.stored
+
+    def claims(
+        self, annotations: Mapping[str, Annotations], items: dict, run: Callable | None = None
+    ) -> tuple:
+        """Return build_claims(kept, annotations), from the memo or run (by default here)."""
+        from builder import link
+
+        if self.path is None:
+            return run() if run else link.build_claims(self.kept, annotations, self.config, items)
+        k = self.key(annotations)
+        if k not in self.used and k in self.stored:
+            if self.results is None:
+                self.results = self._read()
+            if k in self.results:
+                self.used[k] = self.results[k]
+        if k not in self.used:
+            self.used[k] = run() if run else link.build_claims(self.kept, annotations, self.config, items)
+        return self.used[k]
+
+    def _read(self) -> dict[str, tuple]:
+        try:
+            with open(self.path, "rb") as fh:
+                ok = pickle.load(fh) == self.code and pickle.load(fh) == self.stored
+                return pickle.load(fh) if ok else {}
+        except Exception:  # changed or broken meanwhile: build the claims
+            return {}
+
+    def save(self) -> None:
+        if self.path is not None and sorted(self.used) != sorted(self.stored):
+            _write_pickle(self.path, self.code, None, sorted(self.used), self.used)
 
 
 def _dated(

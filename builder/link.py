@@ -339,6 +339,25 @@ def _items(
     return out
 
 
+def items_digest(art: Article, ann: Annotations) -> str:
+    """Return a digest of what build_claims reads from one article, apart from its id and language.
+
+    build_claims is a pure function of the articles' ids, languages and order,
+    of the sentences _items takes from each (with their signatures and
+    topics) and of the research definition: a build whose articles all give
+    the same digests gets the same claims (builder/build.py keeps the last ones).
+    """
+    import io
+    import pickle
+
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=5)
+    pickler.fast = True  # no memo: equal values pickle the same whichever objects they share
+    for it in _items((art,), {art.id: ann}):
+        pickler.dump((it.sentence, sorted(it.sig), it.topics))
+    return hashlib.sha256(out.getvalue()).hexdigest()
+
+
 def build_claims(
     articles: tuple[Article, ...],
     annotations: dict[str, Annotations],

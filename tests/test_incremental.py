@@ -317,3 +317,79 @@ def test_source_page_memo_notices_what_the_page_shows(weekday_corpus, config, ch
     fresh = render_sources(Site(after, config))
     assert render_sources(warm) == fresh
     assert fresh != pages, "the change shows on some source page"
+
+
+def _append(line: str):
+    def edit(seeds: Path) -> None:
+        path = seeds / "a_en_europol.md"
+        path.write_text(path.read_text("utf-8") + f"\n{line}\n", "utf-8")
+
+    return edit
+
+
+def _replace(old: str, new: str, name: str = "a_en_europol.md"):
+    def edit(seeds: Path) -> None:
+        path = seeds / name
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    return edit
+
+
+def _add_article(seeds: Path) -> None:
+    (seeds / "i_fr_europol.txt").write_text(
+        "Le Kazakhstan et Europol signent un accord\n\n"
+        "Le Kazakhstan et Europol ont signé un accord opérationnel à La Haye le 3 mars 2026.\n",
+        "utf-8",
+    )
+
+
+# (edit, whether build_claims may come from the memo: it reads none of what changed)
+CLAIMS_EDITS = [
+    (_append("The ministry later thanked the staff of both sides."), True),  # no topic, no date
+    (_replace("operational agreement in The Hague", "operational agreement in The Hague"), True),  # touch
+    (_replace("title: Kazakhstan and Europol sign", "title: Kazakhstan and Europol sign a new"), True),
+    (_replace("Interpol Secretary General", "Interpol's Secretary General"), False),  # a claim sentence
+    (_append("Europol and Kazakhstan agreed on a readmission protocol on 12 March 2026."), False),
+    (_replace("date: 2026-03-04", "date: 2026-03-05"), True),  # no sentence is dated either day
+    (_replace("Published 2026-01-05", "Published 2026-02-05", "f_en_relative.txt"), False),  # "last year"
+    (_add_article, False),
+    (lambda seeds: (seeds / "c_de_europol.txt").unlink(), False),
+]
+
+
+@pytest.mark.parametrize(("edit", "memoized"), CLAIMS_EDITS)
+def test_claims_memo_serves_only_unchanged_inputs(
+    weekday_corpus, config, tmp_path, monkeypatch, edit, memoized
+):
+    # Whatever the edit, the claims (and every page) equal a build without any cache; the
+    # memo answers exactly when build_claims' inputs are the same, in this process and the child.
+    from builder import link
+
+    cache = tmp_path / "cache"
+    build(weekday_corpus, config, cache, workers=2)
+    edit(weekday_corpus)
+    runs, forks = [], []
+    real_claims, real_fork = link.build_claims, build_mod.Forked
+    monkeypatch.setattr(link, "build_claims", lambda *a: runs.append(1) or real_claims(*a))
+    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real_fork(fn, *a))
+    warm = build(weekday_corpus, config, cache, workers=2)
+    ran = bool(runs) or "build_claims" in forks
+    monkeypatch.setattr(link, "build_claims", real_claims)
+    assert dict(warm.files) == dict(build(weekday_corpus, config, None, workers=1).files)
+    assert ran != memoized
+    if memoized:  # and the memo is still there for the next build
+        runs.clear()
+        monkeypatch.setattr(link, "build_claims", lambda *a: runs.append(1) or real_claims(*a))
+        (cache / build_mod.RESULT).unlink()
+        build(weekday_corpus, config, cache, workers=2)
+        assert not runs
+
+
+def test_a_broken_claims_memo_is_ignored(weekday_corpus, config, tmp_path):
+    cache = tmp_path / "cache"
+    first = build(weekday_corpus, config, cache, workers=1)
+    (cache / build_mod.CLAIMS).write_bytes(b"not a pickle")
+    (cache / build_mod.RESULT).unlink()
+    assert dict(build(weekday_corpus, config, cache, workers=1).files) == dict(first.files)
