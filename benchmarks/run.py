@@ -12,7 +12,8 @@ twice) and the sum of PSS (each shared page split between its processes):
 - builder_cold:   `python -m builder build` with an empty cache into a fresh folder
 - builder_warm:   the same, per-article caches filled (last result dropped), into a fresh folder
 - builder_noop:   again into the same folder, nothing changed
-- builder_one:    one article edited, rebuilt into the same folder
+- builder_one:    one article edited (a paragraph no claim reads), rebuilt into the same folder
+- builder_add:    one new article (from the generator, another seed: dated claim sentences), rebuilt
 - mkdocs_only:    `mkdocs build` over the pre-generated docs (the hook does not run the builder)
 - site_cold:      `mkdocs build` with the hook and an empty cache: the full site from the articles
 
@@ -176,6 +177,14 @@ def _touch_one(seeds: Path) -> None:
     path.write_bytes(data + b"\n\nThe ministry later confirmed the figures in a separate statement.\n")
 
 
+def _add_one(seeds: Path, seed: int) -> None:
+    """Add one new article: the first of another seed's corpus, so its claims link with the others."""
+    from benchmarks.corpus import Generator
+
+    name, data = next(iter(Generator(seed + 1).corpus(1)))
+    (seeds / f"added-{name}").write_bytes(data)
+
+
 def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     """Write a mkdocs.yml inheriting the project's, with docs_dir and hooks adjusted."""
     cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
@@ -228,6 +237,8 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
         res["builder_noop"] = emit("builder_noop", measure(builder(out2)))
         _touch_one(seeds)
         res["builder_one"] = emit("builder_one", measure(builder(out2)))
+        _add_one(seeds, seed)
+        res["builder_add"] = emit("builder_add", measure(builder(out2)))
     if "mkdocs" in steps:
         # MkDocs alone, over the pre-generated pages plus the hand-written docs/.
         docs = work / "docs"
