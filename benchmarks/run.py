@@ -10,7 +10,7 @@ targets are stated; it counts the pages a forked child shares with its parent
 twice) and the sum of PSS (each shared page split between its processes):
 
 - builder_cold:   `python -m builder build` with an empty cache into a fresh folder
-- builder_warm:   the same, per-article caches filled (last result dropped), into a fresh folder
+- builder_warm:   the same, per-article caches filled (last result and claims dropped), into a fresh folder
 - builder_noop:   again into the same folder, nothing changed
 - builder_one:    one article edited (a paragraph no claim reads), rebuilt into the same folder
 - builder_add:    one new article (from the generator, another seed: dated claim sentences), rebuilt
@@ -231,8 +231,10 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
     res = {}
     if "builder" in steps:
         res["builder_cold"] = emit("builder_cold", measure(builder(out1)))
-        # Warm: per-article caches filled; the whole-result memo is dropped so link and render run.
-        (cache / "result.pickle").unlink(missing_ok=True)
+        # Warm: per-article caches filled; the whole-result and claims memos are dropped so
+        # link and render run.
+        for memo in ("result.pickle", "claims.pickle"):
+            (cache / memo).unlink(missing_ok=True)
         res["builder_warm"] = emit("builder_warm", measure(builder(out2)))
         res["builder_noop"] = emit("builder_noop", measure(builder(out2)))
         _touch_one(seeds)
