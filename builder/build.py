@@ -158,7 +158,7 @@ def _load_one(
 # Small layers over annotate's content-hash cache, so unchanged inputs are
 # neither read nor parsed again, and unchanged results not computed again. All
 # are keyed by a fingerprint of the code and the research definition; inputs
-# also by each file's (size, mtime_ns):
+# also by each file's (size, mtime_ns), or its SHA-256 when those changed:
 # - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations,
 #   Fingerprint, link.items_digest)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
@@ -205,6 +205,13 @@ def _stat(path: Path) -> tuple[int, int]:
         return st.st_size, st.st_mtime_ns
     except OSError:
         return -1, -1
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _read_pickle(path: Path, key: str):
@@ -380,11 +387,19 @@ def analyse(
         known.update(_read_pickle(Path(cache) / LOADED.format(k), key) or {})
     stats = [_stat(p) for p, _ in files]
     loaded: list = [None] * len(files)
-    todo = []
-    for n, ((_, r), st) in enumerate(zip(files, stats, strict=True)):
+    todo, restat = [], []
+    for n, ((path, r), st) in enumerate(zip(files, stats, strict=True)):
         hit = known.get(r)
         if hit is not None and hit[:2] == st:
             loaded[n] = hit[2:]
+        elif (
+            hit is not None
+            and hit[0] == st[0]
+            and isinstance(hit[2], Article)
+            and _sha256(path) == hit[2].sha256
+        ):
+            loaded[n] = hit[2:]  # touched, not changed: a fresh checkout, a restored CI cache
+            restat.append(n)
         else:
             todo.append(n)
     for n, res in zip(
@@ -393,7 +408,7 @@ def analyse(
         loaded[n] = res
     if cache is not None:
         gone = set(known) - {r for _, r in files}
-        dirty = {_shard(files[n][1]) for n in todo} | {_shard(r) for r in gone}
+        dirty = {_shard(files[n][1]) for n in todo + restat} | {_shard(r) for r in gone}
         shards: dict[int, dict] = {k: {} for k in dirty}
         for (_, r), st, res in zip(files, stats, loaded, strict=True):
             if st[0] >= 0 and _shard(r) in shards:

@@ -99,6 +99,35 @@ def test_touched_file_is_loaded_again(corpus, config, tmp_path, monkeypatch):
     assert calls == [article.name]
 
 
+def test_files_touched_but_not_changed_are_not_loaded_again(corpus, config, tmp_path, monkeypatch):
+    # A fresh checkout or a restored CI cache gives every file a new mtime: the cache
+    # then checks the bytes (SHA-256) before reading and annotating a file again.
+    import os
+
+    cache = tmp_path / "cache"
+    first = build(corpus, config, cache, workers=1)
+    paths = sorted(corpus.iterdir())
+    for n, path in enumerate(paths):
+        os.utime(path, ns=(10**18 + n, 10**18 + n))
+    same_size = paths[2]
+    data = same_size.read_bytes()
+    i = max(data.rfind(b"."), data.rfind(b","))  # punctuation: same bytes count, new content
+    same_size.write_bytes(data[:i] + (b"," if data[i : i + 1] == b"." else b".") + data[i + 1 :])
+    calls = []
+    real = build_mod.load_file
+    monkeypatch.setattr(build_mod, "load_file", lambda *a: calls.append(a[1]) or real(*a))
+    second = build(corpus, config, cache, workers=1)
+    assert calls == [same_size.name], "only the file whose bytes changed (its size did not)"
+    monkeypatch.setattr(build_mod, "load_file", real)
+    assert dict(second.files) == dict(build(corpus, config, None, workers=1).files)
+    calls.clear()
+    monkeypatch.setattr(build_mod, "load_file", lambda *a: calls.append(a[1]) or real(*a))
+    (cache / build_mod.RESULT).unlink()
+    assert dict(build(corpus, config, cache, workers=1).files) == dict(second.files)
+    assert calls == [], "the new mtimes were kept"
+    assert first.files != second.files
+
+
 def test_unchanged_result_is_not_recomputed(corpus, config, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     first = build(corpus, config, cache, workers=1)
