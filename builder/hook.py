@@ -64,7 +64,7 @@ def on_build_error(error) -> None:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Let Pagefind rank topic pages by their keywords in every language."""
+    """Hand the page to Pagefind's shards, which rank topic pages by their keywords in every language."""
     output = search.on_post_page(output, page=page, config=config)
     # The page is written once this returns and nothing reads its Markdown or HTML again:
     # 10,000 pages of both would stay in memory while Pagefind runs.
