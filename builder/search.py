@@ -290,11 +290,6 @@ class Shards:
             raise PluginError(f"pagefind failed ({code}): {message}")
 
 
-def run_pagefind(site_dir: Path, language: str = FORCE_LANGUAGE, shard_pages: int = SHARD_PAGES) -> list[str]:
-    """Index the finished site_dir with Pagefind into site_dir/pagefind; return the extra shard bundles."""
-    return Shards(site_dir, language, shard_pages).finish()
-
-
 def shard_pages() -> int:
     raw = os.environ.get("RESEARCH_PAGEFIND_SHARD_PAGES", "")
     return int(raw) if raw.isdigit() and int(raw) > 0 else SHARD_PAGES
