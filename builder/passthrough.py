@@ -1,7 +1,7 @@
 """MkDocs hook events: pass the builder's pre-rendered HTML around Markdown.
 
 A generated page may end in raw HTML after a line `<!-- research:html -->`
-(source pages do: templates/source.md.j2). Markdown would pass that HTML
+(source pages are all HTML: templates/source.md.j2). Markdown would pass that HTML
 through unchanged anyway, but only after parsing it tag by tag, which was most
 of a 10,000-article MkDocs build. So `on_page_markdown` hands Markdown only
 the part before the marker and `on_page_content` appends the rest, after:
@@ -11,7 +11,8 @@ the part before the marker and `on_page_content` appends the rest, after:
   target under the site's settings, as MkDocs does for Markdown links, with a
   warning for a target that is not in the site;
 - adding its element ids to the anchors MkDocs validates links against, and
-  its headings to the page's table of contents.
+  its headings to the page's table of contents, nested by level as Markdown's
+  would be (Material lists the children of a page's h1).
 
 Without this hook the page still renders the same, only slower and with .md links.
 builder/hook.py calls these; this file also works alone under `hooks:` (the benchmark does that).
@@ -33,15 +34,24 @@ _ATTR = "_research_html"
 # href="relative/path#anchor": no scheme, no leading slash, not a same-page anchor.
 _HREF = re.compile(r'href="(?![A-Za-z][A-Za-z0-9+.-]*:|/|#)([^"#?]+)(#[^"]*)?"')
 _ID = re.compile(r'\sid="([^"]+)"')
-_HEADING = re.compile(r'<h([2-6]) id="([^"]+)"[^>]*>([^<]*)')
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>([^<]*)')
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Keep the raw HTML after the marker away from Markdown."""
-    head, sep, body = markdown.partition(_SPLIT)
+    """Keep the raw HTML after the marker away from Markdown (the whole page, when it starts with it)."""
+    head, sep, body = f"\n{markdown}".partition(_SPLIT)
     if sep:
         setattr(page, _ATTR, body)
-    return head if sep else markdown
+    return head[1:] if sep else markdown
+
+
+def _nest(items: list, headings: list[tuple[str, str, str]]) -> None:
+    """Add each heading (level, id, title) to the table of contents, under the last one above its level."""
+    for level, anchor, title in headings:
+        siblings = items
+        while siblings and siblings[-1].level < int(level):
+            siblings = siblings[-1].children
+        siblings.append(AnchorLink(title.strip(), anchor, int(level)))
 
 
 def resolve_links(html: str, page, files) -> str:
@@ -67,6 +77,5 @@ def on_page_content(html: str, page, config, files) -> str:
     body = resolve_links(body, page, files)
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= set(_ID.findall(body))
-    for level, anchor, title in _HEADING.findall(body):
-        page.toc.items.append(AnchorLink(title.strip(), anchor, int(level)))
+    _nest(page.toc.items, _HEADING.findall(body))
     return html + body

@@ -33,9 +33,13 @@ def _site(tmp_path, directory_urls: bool):
     return cfg, files, page
 
 
-def _render(tmp_path, directory_urls: bool, caplog) -> Page:
+# A source page: all HTML, title included, so Markdown converts nothing.
+HTML_PAGE = f'{passthrough.MARKER}\n<h1 id="title">A &amp; B<a class="headerlink" href="#title">&para;</a></h1>\n{BODY}'
+
+
+def _render(tmp_path, directory_urls: bool, caplog, text: str = PAGE) -> Page:
     cfg, files, page = _site(tmp_path, directory_urls)
-    page.markdown = passthrough.on_page_markdown(PAGE, page=page, config=cfg, files=files)
+    page.markdown = passthrough.on_page_markdown(text, page=page, config=cfg, files=files)
     page.render(cfg, files)
     with caplog.at_level(logging.WARNING, logger="mkdocs.hooks.research.passthrough"):
         page.content = passthrough.on_page_content(page.content, page=page, config=cfg, files=files)
@@ -46,6 +50,7 @@ def test_markdown_sees_only_the_part_before_the_marker(tmp_path):
     cfg, files, page = _site(tmp_path, True)
     assert passthrough.on_page_markdown(PAGE, page=page, config=cfg, files=files) == "# Title\n"
     assert passthrough.on_page_markdown("# Plain\n", page=page, config=cfg, files=files) == "# Plain\n"
+    assert passthrough.on_page_markdown(HTML_PAGE, page=page, config=cfg, files=files) == ""
 
 
 @pytest.mark.parametrize(
@@ -76,7 +81,19 @@ def test_raw_html_is_passed_through_and_a_missing_target_is_reported(tmp_path, c
     assert any("../gone.md" in r.getMessage() for r in caplog.records)
 
 
-def test_anchors_and_headings_are_registered(tmp_path, caplog):
-    page = _render(tmp_path, True, caplog)
+@pytest.mark.parametrize("text", [PAGE, HTML_PAGE], ids=["markdown title", "html title"])
+def test_anchors_and_headings_are_registered(tmp_path, caplog, text):
+    page = _render(tmp_path, True, caplog, text)
     assert {"text", "p1", "title"} <= page.present_anchor_ids
-    assert [(t.title, t.id) for t in page.toc][-1] == ("Text", "text")
+    # Nested as Markdown's own headings: Material's sidebar lists the h1's children.
+    [top] = page.toc
+    assert (top.id, top.level) == ("title", 1)
+    assert [(t.title, t.id, t.level) for t in top.children] == [("Text", "text", 2)]
+
+
+def test_an_all_html_page_is_its_own_content(tmp_path, caplog):
+    page = _render(tmp_path, False, caplog, HTML_PAGE)
+    assert page.content.startswith('<h1 id="title">A &amp; B<a class="headerlink"')
+    assert page.content.count("<h1") == 1
+    assert "*not emphasis*" in page.content
+    assert [t.title for t in page.toc] == ["A &amp; B"]

@@ -178,6 +178,15 @@ def test_source_pages_have_paragraph_anchors(site):
         assert [p for p in want if p not in ids] == [], src["id"]
 
 
+def test_source_pages_have_one_title_and_a_table_of_contents(site):
+    # The page is all raw HTML (Markdown never sees it): the hook registers its headings.
+    for src in data(site, "sources.json"):
+        html = (site / "sources" / src["id"] / "index.html").read_text(encoding="utf-8")
+        assert len(re.findall(r"<h1[ >]", html)) == 1, src["id"]
+        toc = html.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+        assert 'href="#text"' in toc, src["id"]
+
+
 def test_internal_links_and_anchors_resolve(site, html_pages):
     broken = []
     for path in html_pages:
