@@ -315,7 +315,7 @@ def render_topic(site: Site, topic: Topic) -> str:
         footnotes=fn.items,
         badge=lambda c: Markup(
             f'<span class="rs-badge">{c.corroboration} source{"s" if c.corroboration != 1 else ""}'
-            f" · {md(site.langs(c))}</span>"
+            f" · {html(site.langs(c))}</span>"
         ),
     )
 
