@@ -82,3 +82,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_page_content(html: str, page, config, files) -> str:
     """Append that raw HTML again, its links resolved."""
     return passthrough.on_page_content(html, page=page, config=config, files=files)
+
+
+def on_env(env, config, files):
+    """Give the theme its cache of the navigation shared by the source pages (see builder/passthrough.py)."""
+    return passthrough.on_env(env, config=config, files=files)

@@ -157,6 +157,31 @@ def test_mkdocs_build_strict_passes_with_warnings_counted(tmp_path):
     assert (tmp_path / "site" / "index.html").is_file()
 
 
+def _build_site(dest: Path, env: dict, nav_cache: bool) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RESEARCH_SEEDS": str(ROOT / "seeds"), **env}
+    env.pop("RESEARCH_CONFIG", None)
+    env["RESEARCH_CACHE"] = str(dest.parent / "cache")
+    patch = "" if nav_cache else "passthrough.on_env = lambda env, config, files: env;"
+    script = f"import sys; from builder import passthrough; {patch} from mkdocs.__main__ import cli; cli(sys.argv[1:])"
+    cmd = [sys.executable, "-c", script, "build", "--strict", "-d", str(dest)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("directory_urls", ["true", "false"])
+def test_the_shared_navigation_cache_changes_no_byte(tmp_path, directory_urls):
+    """overrides/main.html renders the navigation of pages outside the nav once per folder:
+    the site built without that cache (Material's own path) is the same, byte for byte."""
+    env = {"USE_DIRECTORY_URLS": directory_urls}
+    _build_site(tmp_path / "a" / "site", env, nav_cache=True)
+    _build_site(tmp_path / "b" / "site", env, nav_cache=False)
+    a, b = tmp_path / "a" / "site", tmp_path / "b" / "site"
+    pages = sorted(p.relative_to(a) for p in a.rglob("*.html"))
+    assert sum(p.parts[0] in ("sources", "entities") for p in pages) > 10  # pages the cache serves
+    assert pages == sorted(p.relative_to(b) for p in b.rglob("*.html"))
+    assert [p for p in pages if (a / p).read_bytes() != (b / p).read_bytes()] == []
+
+
 # ------------------------------------------------------------------ pages and links
 
 
