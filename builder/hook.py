@@ -85,5 +85,5 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_env(env, config, files):
-    """Give the theme its cache of the navigation shared by the source pages (see builder/passthrough.py)."""
+    """Give the theme its cache of the parts shared by the pages of a folder (see builder/passthrough.py)."""
     return passthrough.on_env(env, config=config, files=files)
