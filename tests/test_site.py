@@ -169,8 +169,8 @@ def _build_site(dest: Path, env: dict, nav_cache: bool) -> None:
 
 
 @pytest.mark.parametrize("directory_urls", ["true", "false"])
-def test_the_shared_navigation_cache_changes_no_byte(tmp_path, directory_urls):
-    """overrides/main.html renders the navigation of pages outside the nav once per folder:
+def test_the_shared_theme_parts_change_no_byte(tmp_path, directory_urls):
+    """The theme renders the parts shared by the pages of a folder once (research-shared.html):
     the site built without that cache (Material's own path) is the same, byte for byte."""
     env = {"USE_DIRECTORY_URLS": directory_urls}
     _build_site(tmp_path / "a" / "site", env, nav_cache=True)
