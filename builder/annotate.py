@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -48,6 +49,29 @@ def _within(items: list, starts: list[int], start: int, end: int) -> list:
     return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
 
+class _Dated:
+    """A paragraph's dates and numbers: the only annotations that depend on the article's date.
+
+    Relative dates resolve against it, and numbers skip the spans of dates.
+    """
+
+    def __init__(self, article: Article, paragraph: Paragraph, warnings: list[str]) -> None:
+        dates = _find_dates(paragraph, article, warnings)
+        spans = tuple((d.start, d.end) for d in dates)
+        self.numbers = sorted(find_numbers(paragraph.text, (article.language or "").lower(), spans))
+        self.dates = sorted(dates, key=lambda d: (d.start, d.end))
+        self.date_starts = [d.start for d in self.dates]
+        self.number_starts = [n[0] for n in self.numbers]
+
+    def of(self, start: int, end: int) -> dict:
+        """Return the dates and numbers fields of the sentence at [start, end)."""
+        numbers = _within(self.numbers, self.number_starts, start, end)
+        return {
+            "dates": tuple(_within(self.dates, self.date_starts, start, end)),
+            "numbers": tuple(dict.fromkeys(v for _s, _e, v in numbers)),
+        }
+
+
 def _paragraph(
     article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher, warnings: list[str]
 ) -> tuple[list[Sentence], list[Mention]]:
@@ -55,12 +79,7 @@ def _paragraph(
     text = paragraph.text
     language = (article.language or "").lower()
     topic_slugs = {t.slug for t in matcher.config.topics}
-    dates = _find_dates(paragraph, article, warnings)
-    date_spans = tuple((d.start, d.end) for d in dates)
-    numbers = sorted(find_numbers(text, language, date_spans))
-    dates = sorted(dates, key=lambda d: (d.start, d.end))
-    date_starts = [d.start for d in dates]
-    number_starts = [n[0] for n in numbers]
+    dated = _Dated(article, paragraph, warnings)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     for start, end in sentence_split.split(text):
@@ -90,8 +109,7 @@ def _paragraph(
                 entities=tuple(sorted(entities)),
                 topics=tuple(sorted(topics)),
                 concepts=tuple(sorted(concepts)),
-                dates=tuple(_within(dates, date_starts, start, end)),
-                numbers=tuple(dict.fromkeys(v for _s, _e, v in _within(numbers, number_starts, start, end))),
+                **dated.of(start, end),
             )
         )
     return sentences, mentions
@@ -128,6 +146,35 @@ def annotate(article: Article, config: Config) -> Annotations:
     return Annotations(
         source=article.id, sentences=tuple(sentences), mentions=tuple(mentions), warnings=tuple(warnings)
     )
+
+
+def redate(article: Article, undated: Annotations, config: Config) -> Annotations:
+    """Return annotate(article, config), given the annotations of the same text without its date.
+
+    For an undated article annotated again on the date its story gives it
+    (build._dated): only dates and numbers depend on the date, so the
+    sentences, mentions, entities, topics and concepts are kept and the
+    tokeniser and lemmatiser never run. Where annotate warned (a paragraph it
+    could not read), it runs whole, so the warnings come out as it says them.
+    """
+    if undated.warnings or not _valid(dataclasses.replace(undated, source=article.id), article):
+        return annotate(article, config)
+    by_paragraph: dict[str, list[Sentence]] = {}
+    for s in undated.sentences:
+        by_paragraph.setdefault(s.paragraph, []).append(s)
+    sentences: list[Sentence] = []
+    warnings: list[str] = []
+    for paragraph in article.paragraphs:
+        try:
+            dated = _Dated(article, paragraph, warnings)
+        except Exception:  # annotate keeps the paragraph's sentences and says why
+            return annotate(article, config)
+        if warnings:
+            return annotate(article, config)
+        sentences += [
+            dataclasses.replace(s, **dated.of(s.start, s.end)) for s in by_paragraph.get(paragraph.id, ())
+        ]
+    return Annotations(source=article.id, sentences=tuple(sentences), mentions=undated.mentions, warnings=())
 
 
 # ---------------------------------------------------------------- cache
@@ -225,10 +272,19 @@ def _valid(a: Annotations, article: Article) -> bool:
     return all(pid in texts and texts[pid][start:end] == quote for pid, start, end, quote in spans)
 
 
-def annotate_cached(article: Article, config: Config, cache_dir: Path | None) -> Annotations:
-    """Return annotate(article, config), read from or saved to cache_dir/annotate/ when given."""
+def annotate_cached(
+    article: Article, config: Config, cache_dir: Path | None, undated: Annotations | None = None
+) -> Annotations:
+    """Return annotate(article, config), read from or saved to cache_dir/annotate/ when given.
+
+    undated: the annotations of the same text without the article's date, if known (see redate).
+    """
+
+    def compute() -> Annotations:
+        return annotate(article, config) if undated is None else redate(article, undated, config)
+
     if cache_dir is None:
-        return annotate(article, config)
+        return compute()
     key = cache_key(article, config)
     path = Path(cache_dir) / "annotate" / key[:2] / key
     try:
@@ -239,7 +295,7 @@ def annotate_cached(article: Article, config: Config, cache_dir: Path | None) ->
         pass
     except Exception as exc:  # a corrupt entry is recomputed and overwritten
         log.debug("%s: ignoring bad annotate cache entry %s: %s", article.file, path.name, exc)
-    result = annotate(article, config)
+    result = compute()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")

@@ -602,7 +602,7 @@ def _dated(
         if ann is None:
             art = dataclasses.replace(art, published=day, published_precision=precision)
             ann = redone[sid, day, precision] = dataclasses.replace(
-                annotate_cached(art, config, cache), source=sid
+                annotate_cached(art, config, cache, annotations.get(sid)), source=sid
             )
         if ann != annotations.get(sid):
             out = out if out is not None else dict(annotations)

@@ -299,6 +299,86 @@ def test_cache_none_and_unwritable(tmp_path, counted):
     assert annotate_cached(article, CONFIG, blocked) == annotate(article, CONFIG)
 
 
+# Undated articles whose dates are relative: what redate must resolve on each date given.
+RELATIVE = [
+    (
+        "ru",
+        [
+            "Вчера министры обсудили визы; в прошлую пятницу 120 человек вернулись по реадмиссии.",
+            "В прошлом году Европол передал 35 запросов, а 3 марта — ещё 12.",
+        ],
+    ),
+    (
+        "en",
+        [
+            "Last Friday Europol and Kazakhstan signed the deal; 74 people were returned on Tuesday.",
+            "Next month, on the 5th, the visa rules change for 2 categories.",
+        ],
+    ),
+    ("kk", ["Кеше министрлер визаларды талқылады, 2024 жылы 15 наурызда 40 адам қайтарылды."]),
+    (
+        "de",
+        ["Am vergangenen Montag sprachen die Minister über Visa; 12 Personen wurden im Mai zurückgeführt."],
+    ),
+]
+UNDATED = [
+    Article(
+        id=f"rel-{lang}",
+        file=f"rel-{lang}.txt",
+        sha256="",
+        title="t",
+        language=lang,
+        paragraphs=tuple(Paragraph(f"p{i}", text) for i, text in enumerate(texts, 1)),
+    )
+    for lang, texts in RELATIVE
+] + [dataclasses.replace(a, published=None) for a in all_articles()]
+DATES = [("2025-04-18", "day"), ("2024-01-01", "day"), ("2026-03", "month"), ("2023", "year")]
+
+
+@pytest.mark.parametrize("article", UNDATED, ids=lambda a: a.id)
+def test_redate_equals_annotating_on_the_date(article):
+    undated = annotate(article, CONFIG)
+    for day, precision in DATES:
+        dated = dataclasses.replace(article, published=day, published_precision=precision)
+        assert stage.redate(dated, undated, CONFIG) == annotate(dated, CONFIG), day
+
+
+def test_redate_resolves_relative_dates():
+    article = UNDATED[0]
+    dated = dataclasses.replace(article, published="2025-04-18", published_precision="day")
+    before = {d.value for s in annotate(article, CONFIG).sentences for d in s.dates}
+    after = {
+        d.value for s in stage.redate(dated, annotate(article, CONFIG), CONFIG).sentences for d in s.dates
+    }
+    assert "2025-04-17" in after and "2025-04-17" not in before  # "вчера" on 18 April 2025
+
+
+def test_redate_skips_the_lemmatiser_and_caches_like_annotate(tmp_path, counted, monkeypatch):
+    article = UNDATED[1]
+    undated = annotate(article, CONFIG)
+    counted.clear()
+    monkeypatch.setattr(stage, "tokenize", lambda *a, **k: pytest.fail("tokenised again"))
+    dated = dataclasses.replace(article, published="2025-04-18", published_precision="day")
+    got = annotate_cached(dated, CONFIG, tmp_path, undated)
+    assert counted == []
+    monkeypatch.undo()
+    assert got == annotate(dated, CONFIG) == annotate_cached(dated, CONFIG, tmp_path)  # the same entry
+
+
+def test_redate_falls_back_to_annotate_when_dates_fail(monkeypatch):
+    article = UNDATED[0]
+    undated = annotate(article, CONFIG)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(stage, "find_numbers", broken)
+    dated = dataclasses.replace(article, published="2025-04-18", published_precision="day")
+    got = stage.redate(dated, undated, CONFIG)
+    assert got == annotate(dated, CONFIG)
+    assert got.warnings
+
+
 def test_annotate_all_in_parallel_matches_serial():
     articles = [seed(p, lang) for p, lang, _ in SEEDS]
     assert annotate_all(articles, CONFIG, jobs=2) == annotate_all(articles, CONFIG, jobs=1)
