@@ -1,7 +1,8 @@
 """MkDocs hook events: pass the builder's pre-rendered HTML around Markdown.
 
 A generated page may end in raw HTML after a line `<!-- research:html -->`
-(source pages are all HTML: templates/source.md.j2). Markdown would pass that HTML
+(source, topic, timeline and discrepancies pages are all HTML: the marker is
+their first line, see templates/source.md.j2). Markdown would pass that HTML
 through unchanged anyway, but only after parsing it tag by tag, which was most
 of a 10,000-article MkDocs build. So `on_page_markdown` hands Markdown only
 the part before the marker and `on_page_content` appends the rest, after:
@@ -15,6 +16,8 @@ the part before the marker and `on_page_content` appends the rest, after:
   would be (Material lists the children of a page's h1).
 
 Without this hook the page still renders the same, only slower and with .md links.
+`on_env` gives the theme its cache of the parts shared by the pages of a folder
+(overrides/partials/research-shared.html); without it they are rendered per page.
 builder/hook.py calls these; this file also works alone under `hooks:` (the benchmark does that).
 """
 
