@@ -36,3 +36,36 @@ def test_page_matches_golden(seeds_docs: Path, page: str, golden: str):
     assert got == want, (
         f"{page} differs from tests/golden/{golden} (UPDATE_GOLDEN=1 to refresh):\n{diff[:4000]}"
     )
+
+
+# A corpus of one undated English article on visas only: every aggregate page shows its empty state.
+LONE = """Title: Schengen visa talks continue
+Outlet: Example Daily
+
+Kazakhstan and France discussed simplifying Schengen visas for Kazakh citizens.
+"""
+EMPTY_STATES = [
+    ("topics/europol.md", "<p>No source in the corpus says anything on this topic yet.</p>"),
+    ("topics/europol.md", "<p>No dated events on this topic yet.</p>"),
+    ("timeline.md", "<p>No dated events yet.</p>"),
+    ("discrepancies.md", "<p>No discrepancies found.</p>"),
+]
+
+
+@pytest.fixture(scope="module")
+def lone_docs(tmp_path_factory) -> Path:
+    from tests.conftest import build_docs
+
+    root = tmp_path_factory.mktemp("lone")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "visa-talks.txt").write_text(LONE, "utf-8")
+    proc = build_docs(root / "seeds", root / "docs")
+    assert proc.returncode == 0, proc.stderr
+    return root / "docs"
+
+
+@pytest.mark.parametrize(("page", "html"), EMPTY_STATES)
+def test_an_empty_aggregate_page_says_so(lone_docs: Path, page: str, html: str):
+    text = (lone_docs / page).read_text("utf-8")
+    assert html in text
+    assert text.split("---\n", 2)[2].lstrip().startswith("<!-- research:html -->\n<h1 id=")  # all HTML
