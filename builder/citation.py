@@ -203,6 +203,11 @@ def _newest_first(sources: Iterable[Source]) -> list[Source]:
     return dated + _sorted(undated)
 
 
+def guid_line(src: Source) -> str:
+    """Return a feed item's guid line: the digest of the article's file, so an edit reads as new."""
+    return f'      <guid isPermaLink="false">{_xml(src.get("sha256") or src["id"])}</guid>'
+
+
 def rss(
     sources: Iterable[Source],
     title: str,
@@ -244,7 +249,7 @@ def rss(
             "    <item>",
             f"      <title>{_xml(src.get('title') or sid)}</title>",
             f"      <link>{_xml(link)}</link>",
-            f'      <guid isPermaLink="false">{_xml(src.get("sha256") or sid)}</guid>',
+            guid_line(src),
         ]
         if summary:
             # RSS readers render <description> as HTML: escape for HTML, then for XML.

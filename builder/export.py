@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from builder.config import Config
-from builder.records import Citation, Corpus
+from builder.records import Article, Citation, Corpus
 
 
 def dump(value: Any) -> str:
@@ -16,39 +16,52 @@ def dump(value: Any) -> str:
     (indentation falls back to the pure-Python one, ten times slower).
     """
     if isinstance(value, list):
-        lines = ",\n".join(json.dumps(v, ensure_ascii=False, sort_keys=True) for v in value)
+        lines = ",\n".join(map(dump_line, value))
         return f"[\n{lines}\n]\n" if value else "[]\n"
     return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def dump_line(record: Any) -> str:
+    """Return one record of a list as dump() writes it: one line, no trailing comma."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True)
 
 
 def _cite(c: Citation) -> dict:
     return {"source": c.source, "paragraph": c.paragraph, "quote": c.quote, "language": c.language}
 
 
+def source_record(
+    a: Article,
+    published: tuple[str | None, str | None, str | None],
+    topics: tuple[str, ...],
+    story: str | None,
+) -> dict:
+    """Return an article's record in data/sources.json; published is (date, precision, inferred reason)."""
+    return {
+        "id": a.id,
+        "file": a.file,
+        "title": a.title,
+        "outlet": a.outlet,
+        "author": a.author,
+        "language": a.language,
+        "published": published[0],
+        "published_precision": published[1],
+        "published_inferred": published[2],
+        "topics": list(topics),
+        "story": story,
+        "sha256": a.sha256,
+        "url": a.url,
+        "paragraphs": [{"id": p.id, "text": p.text} for p in a.paragraphs],
+    }
+
+
 def sources_json(corpus: Corpus, topics: dict[str, tuple[str, ...]], story_of: dict[str, str]) -> list[dict]:
     out = []
     for a in corpus.articles:
-        published, precision, inferred = a.published, a.published_precision, None
-        if not published and a.id in corpus.inferred:
-            published, precision, inferred = corpus.inferred[a.id]
-        out.append(
-            {
-                "id": a.id,
-                "file": a.file,
-                "title": a.title,
-                "outlet": a.outlet,
-                "author": a.author,
-                "language": a.language,
-                "published": published,
-                "published_precision": precision,
-                "published_inferred": inferred,
-                "topics": list(topics.get(a.id, ())),
-                "story": story_of.get(a.id),
-                "sha256": a.sha256,
-                "url": a.url,
-                "paragraphs": [{"id": p.id, "text": p.text} for p in a.paragraphs],
-            }
-        )
+        published = (a.published, a.published_precision, None)
+        if not a.published and a.id in corpus.inferred:
+            published = corpus.inferred[a.id]
+        out.append(source_record(a, published, topics.get(a.id, ()), story_of.get(a.id)))
     return out
 
 

@@ -7,7 +7,6 @@ escaped parts, so article text can never become Markdown, HTML or Jinja.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import posixpath
 import re
@@ -125,8 +124,8 @@ class Site:
     env: jinja2.Environment = field(default_factory=_env)
     # Source pages of an earlier build, {path: (key of their inputs, text)}: a page whose
     # inputs are unchanged is not rendered again. Refilled with this build's pages.
-    memo: dict[str, tuple[str, str]] = field(default_factory=dict)
-    memo_next: dict[str, tuple[str, str]] = field(default_factory=dict)
+    memo: dict[str, tuple[tuple, str]] = field(default_factory=dict)
+    memo_next: dict[str, tuple[tuple, str]] = field(default_factory=dict)
 
     @cached_property
     def articles(self) -> dict[str, Article]:
@@ -320,71 +319,94 @@ def render_topic(site: Site, topic: Topic) -> str:
     )
 
 
+@dataclass(frozen=True)
+class SourcePage:
+    """Everything a source page shows besides its article, as plain values.
+
+    The page is render_source_page(article, this): the memo compares these to
+    the last build's, and a rebuild that patches an article (builder/delta.py)
+    renders its page again from them.
+    """
+
+    published: tuple[str | None, str | None, str | None]  # date, precision, inferred reason
+    topics: tuple[str, ...]
+    story: str | None
+    siblings: tuple[tuple[str, str], ...]  # (id, title) of the first MAX_SIBLINGS other tellings
+    more_siblings: int
+    duplicates: tuple[str, ...]  # files with the same text
+    discrepancies: tuple[tuple[str, str], ...]  # (id, subject)
+    cited: tuple[
+        tuple[str, tuple[tuple[str, str, str], ...]], ...
+    ]  # (paragraph, ((claim id, text, topic), ...))
+
+
+def identity(art: Article) -> tuple:
+    """Return what stands in for an article in the memo: its file's digest and name, and what
+    the build changed in it (the rest of an Article follows from those; the memo is dropped
+    when code or config change)."""
+    return art.sha256, art.file, art.id, art.warnings
+
+
 def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
     """Return a source page, from site.memo when everything it shows is as it was."""
     page = f"sources/{art.id}.md"
-    story = site.story_by_id.get(site.story_of.get(art.id, ""))
+    sid = site.story_of.get(art.id)
+    story = site.story_by_id.get(sid or "")
     siblings = [site.articles[s] for s in story.sources if s != art.id] if story else []
-    cited = [(p.id, site.cited_by.get((art.id, p.id), ())) for p in art.paragraphs]
-    discrepancies = site.discrepancies_of.get(art.id, [])
-    # What the page shows, as cheap values: the article stands in by its file's digest and
-    # name and what the build changed in it (the rest of an Article follows from those), and
-    # the config is the same (the memo is dropped when code or config change).
-    inputs = (
-        (art.sha256, art.file, art.id, art.warnings),
-        site.published(art.id),
-        site.source_topics.get(art.id, ()),
-        [(o.id, o.title) for o in siblings[:MAX_SIBLINGS]],
-        len(siblings),
-        duplicates,
-        [(d.id, d.subject) for d in discrepancies],
-        [(pid, [(claim.id, claim.text, topic) for claim, topic in c]) for pid, c in cited if c],
+    context = SourcePage(
+        published=site.published(art.id),
+        topics=site.source_topics.get(art.id, ()),
+        story=sid,
+        siblings=tuple((o.id, o.title) for o in siblings[:MAX_SIBLINGS]),
+        more_siblings=max(0, len(siblings) - MAX_SIBLINGS),
+        duplicates=tuple(duplicates),
+        discrepancies=tuple((d.id, d.subject) for d in site.discrepancies_of.get(art.id, [])),
+        cited=tuple(
+            (p.id, tuple((claim.id, claim.text, topic) for claim, topic in c))
+            for p in art.paragraphs
+            if (c := site.cited_by.get((art.id, p.id)))
+        ),
     )
-    key = hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).hexdigest()
+    key = (identity(art), context)
     old = site.memo.get(page)
     text = old[1] if old is not None and old[0] == key else None
     if text is None:
-        text = _render_source(site, art, page, siblings, dict(cited), duplicates, discrepancies)
+        text = render_source_page(site.env, site.config, art, context)
     site.memo_next[page] = (key, text)
     return text
 
 
-def _render_source(
-    site: Site,
-    art: Article,
-    page: str,
-    siblings: list[Article],
-    cited: dict[str, list[tuple[Claim, str]]],
-    duplicates: list[str],
-    discrepancies: list[Discrepancy],
-) -> str:
-    day, precision, inferred = site.published(art.id)
+def render_source_page(env: jinja2.Environment, config: Config, art: Article, ctx: SourcePage) -> str:
+    """Return the page of one source: its metadata and numbered paragraphs, with backlinks."""
+    page = f"sources/{art.id}.md"
+    day, precision, inferred = ctx.published
     published = date_label(day, precision) if day else "unknown"
     if inferred:
         published += f" (inferred: {inferred})"
-    topics = [site.config.topic(t) for t in site.source_topics.get(art.id, ())]
-    topic_titles = {t.slug: t.title for t in site.config.topics}
+    topics = [config.topic(t) for t in ctx.topics]
+    topic_titles = {t.slug: t.title for t in config.topics}
+    cited = dict(ctx.cited)
     paragraphs = []
     for p in art.paragraphs:
         links = []
-        for claim, topic in cited.get(p.id, ()):
+        for claim_id, claim_text, topic in cited.get(p.id, ()):
             label = (
-                f"{topic_titles.get(topic, topic)}: {claim.text[:80]}{'…' if len(claim.text) > 80 else ''}"
+                f"{topic_titles.get(topic, topic)}: {claim_text[:80]}{'…' if len(claim_text) > 80 else ''}"
             )
-            links.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim.id}"))})
+            links.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim_id}"))})
         paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": links})
-    return site.env.get_template("source.md.j2").render(
+    return env.get_template("source.md.j2").render(
         art=art,
         description=f"{art.outlet or 'Unknown outlet'}, {published}: {art.paragraphs[0].text[:200]}"
         if art.paragraphs
         else art.title,
         published=published,
         topics=[t for t in topics if t],
-        siblings=[{"id": o.id, "title": o.title} for o in siblings[:MAX_SIBLINGS]],
-        more_siblings=max(0, len(siblings) - MAX_SIBLINGS),
+        siblings=[{"id": i, "title": t} for i, t in ctx.siblings],
+        more_siblings=ctx.more_siblings,
         url=safe_url(art.url),
-        duplicates=duplicates,
-        discrepancies=[{"id": d.id, "subject": d.subject} for d in discrepancies],
+        duplicates=list(ctx.duplicates),
+        discrepancies=[{"id": i, "subject": s} for i, s in ctx.discrepancies],
         paragraphs=paragraphs,
     )
 
