@@ -15,7 +15,7 @@ import os
 import pickle
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,19 +139,29 @@ def _unique_ids(items: list[Article | Rejected]) -> list[Article | Rejected]:
     return out
 
 
-def _load_one(
+def _read_one(
     args: tuple[Path, str, Config, Path | None],
-) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None, str | None]:
-    """The per-article stages: load, annotate, fingerprint for duplicates, digest for the claims memo."""
+) -> tuple[Article | Rejected, Annotations | None, str | None]:
+    """Load and annotate one file; with the digest of what build_claims reads of it (its claims memo key)."""
     from builder import link
     from builder.annotate import annotate_cached
 
     path, rel, config, cache = args
     item = load_file(path, rel, config)
     if isinstance(item, Rejected):
-        return item, None, None, None
+        return item, None, None
     ann = annotate_cached(item, config, cache)
-    return item, ann, link.fingerprint(item), link.items_digest(item, ann)
+    return item, ann, link.items_digest(item, ann)
+
+
+def _load_one(
+    args: tuple[Path, str, Config, Path | None],
+) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None, str | None]:
+    """The per-article stages: load, annotate, fingerprint for duplicates, digest for the claims memo."""
+    from builder import link
+
+    item, ann, dg = _read_one(args)
+    return item, ann, link.fingerprint(item) if isinstance(item, Article) else None, dg
 
 
 # ---------------------------------------------------------------- caches
@@ -162,9 +172,10 @@ def _load_one(
 # - loaded-NN.pickle: {relative path: (size, mtime_ns, Article | Rejected, Annotations,
 #   Fingerprint, link.items_digest)}
 # - result.pickle: the BuildResult of the last build, for a rebuild where nothing changed;
-#   its pages are in result-files.pickle, read only when one is asked for (StoredFiles).
-# - pages.pickle: {source page: (key of its inputs, text)}, so a source page whose inputs
-#   did not change is not rendered again (render.Site.memo).
+#   its pages are in result-files-NN.pickle by name, read only when one is asked for (StoredFiles).
+# - pages-NN.pickle: {source page: ((article, render.SourcePage), text)}, so a source page
+#   whose inputs did not change is not rendered again (render.Site.memo).
+# - delta.pickle: what builder/delta.py needs to patch the last result after a few edits.
 # - claims.pickle: the claims of the last build's runs of build_claims, by a key of their
 #   inputs (see ClaimsMemo), so an edit that changes no claim sentence links no claim again.
 # - inferred.pickle: the dates the last build inferred, to start the second run of
@@ -173,10 +184,11 @@ def _load_one(
 # A stale or unreadable cache file is ignored; the content-hash cache still applies.
 
 LOADED = "loaded-{:02d}.pickle"  # in shards by path, so one changed file rewrites one shard
-LOADED_SHARDS = 32
+SHARDS = 32  # of each sharded cache file
 RESULT = "result.pickle"
-RESULT_FILES = "result-files.pickle"
-PAGES = "pages.pickle"
+RESULT_FILES = "result-files-{:02d}.pickle"
+PAGES = "pages-{:02d}.pickle"
+DELTA = "delta.pickle"
 INFERRED = "inferred.pickle"
 CLAIMS = "claims.pickle"
 
@@ -185,7 +197,7 @@ def _shard(rel: str) -> int:
     """Return the loaded-NN.pickle shard of an input file (the same in every process)."""
     return (
         int.from_bytes(hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=4).digest(), "big")
-        % LOADED_SHARDS
+        % SHARDS
     )
 
 
@@ -239,42 +251,84 @@ def _write_pickle(path: Path, key: str, value, *bodies) -> None:
         log.debug("cannot write cache %s: %s", path, exc)
 
 
+def read_shards(cache: Path, name: str, key: str, which: Iterable[int] = range(SHARDS)) -> dict:
+    """Return the union of the shards of a sharded cache file (a missing or stale one is empty)."""
+    out: dict = {}
+    for k in which:
+        out.update(_read_pickle(Path(cache) / name.format(k), key) or {})
+    return out
+
+
+def write_shards(
+    cache: Path, name: str, key: str, entries: Mapping[str, object], which: Iterable[int]
+) -> None:
+    """Write the given shards of a sharded cache file from entries, a superset of their contents."""
+    shards: dict[int, dict] = {k: {} for k in which}
+    for rel, value in entries.items():
+        k = _shard(rel)
+        if k in shards:
+            shards[k][rel] = value
+    for k, shard in sorted(shards.items()):
+        _write_pickle(Path(cache) / name.format(k), key, shard)
+
+
 class StoredFiles(Mapping[str, str]):
     """The pages of a memoized result: names known at once, texts read from the cache on first use.
 
-    The file holds the key, then the pages, as two pickles: the key is checked
-    when the result is taken from the cache, the pages are read only when a
-    page is asked for (a rebuild where nothing changed never asks).
+    The pages are in RESULT_FILES shards by name, each holding its key, then its
+    pages, as two pickles: the keys are checked when the result is taken from
+    the cache, and a shard's pages are read only when one of them is asked for
+    (a rebuild where nothing changed never asks; one that changed a page reads
+    its shard).
     """
 
-    def __init__(self, path: Path, key: str, names: Iterable[str]) -> None:
-        self._path, self._key, self._names, self._files = path, key, tuple(names), None
+    def __init__(self, cache: Path, keys: Sequence[str], names: Iterable[str]) -> None:
+        self._cache, self._keys, self._names = Path(cache), tuple(keys), tuple(names)
+        self._shards: dict[int, dict[str, str]] = {}
 
     @staticmethod
-    def save(path: Path, key: str, files: Mapping[str, str]) -> None:
-        _write_pickle(path, key, None, dict(files))
+    def save(
+        cache: Path, keys: Sequence[str], files: Mapping[str, str], which: Iterable[int] = range(SHARDS)
+    ) -> None:
+        """Write the given shards, each under its key: files holds at least their pages."""
+        shards: dict[int, dict[str, str]] = {k: {} for k in which}
+        for name, text in files.items():
+            k = _shard(name)
+            if k in shards:
+                shards[k][name] = text
+        for k, shard in sorted(shards.items()):
+            _write_pickle(Path(cache) / RESULT_FILES.format(k), keys[k], None, shard)
 
     def fresh(self) -> bool:
-        try:
-            with open(self._path, "rb") as fh:
-                return pickle.load(fh) == self._key
-        except Exception:
-            return False
-
-    def _load(self) -> dict[str, str]:
-        if self._files is None:
+        for k, key in enumerate(self._keys):
             try:
-                with open(self._path, "rb") as fh:
-                    ok = pickle.load(fh) == self._key
-                    self._files = pickle.load(fh) if ok else None
+                with open(self._cache / RESULT_FILES.format(k), "rb") as fh:
+                    if pickle.load(fh) != key:
+                        return False
             except Exception:
-                self._files = None
-            if self._files is None:
-                raise BuilderError(f"{self._path}: cache changed during the build; build again")
-        return self._files
+                return False
+        return len(self._keys) == SHARDS
+
+    def shard(self, k: int) -> dict[str, str]:
+        """Return the pages of one shard, read on first use."""
+        if k not in self._shards:
+            self._shards[k] = self._load(k)
+        return self._shards[k]
+
+    def _load(self, k: int) -> dict[str, str]:
+        path = self._cache / RESULT_FILES.format(k)
+        try:
+            with open(path, "rb") as fh:
+                ok = pickle.load(fh) == self._keys[k]
+                files = pickle.load(fh) if ok else None
+        except Exception:
+            files = None
+        if files is None:
+            raise BuilderError(f"{path}: cache changed during the build; build again")
+        return files
 
     def __getitem__(self, name: str) -> str:
-        return self._load()[name]
+        return self.shard(_shard(name))[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
@@ -382,9 +436,7 @@ def analyse(
     files, refused = discover(seeds, config)
     workers = workers or os.cpu_count() or 1
     key = _code_key(config) if cache is not None else ""
-    known: dict = {}
-    for k in range(LOADED_SHARDS if cache is not None else 0):
-        known.update(_read_pickle(Path(cache) / LOADED.format(k), key) or {})
+    known: dict = read_shards(cache, LOADED, key) if cache is not None else {}
     stats = [_stat(p) for p, _ in files]
     loaded: list = [None] * len(files)
     todo, restat = [], []
@@ -409,12 +461,8 @@ def analyse(
     if cache is not None:
         gone = set(known) - {r for _, r in files}
         dirty = {_shard(files[n][1]) for n in todo + restat} | {_shard(r) for r in gone}
-        shards: dict[int, dict] = {k: {} for k in dirty}
-        for (_, r), st, res in zip(files, stats, loaded, strict=True):
-            if st[0] >= 0 and _shard(r) in shards:
-                shards[_shard(r)][r] = (*st, *res)
-        for k, shard in sorted(shards.items()):
-            _write_pickle(Path(cache) / LOADED.format(k), key, shard)
+        entries = {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True) if st[0] >= 0}
+        write_shards(cache, LOADED, key, entries, dirty)
     items = _unique_ids([it for it, *_ in loaded])
     annotations: dict[str, Annotations] = {}
     prints: dict[str, Fingerprint] = {}
@@ -426,6 +474,10 @@ def analyse(
             digests[it.id] = (annotations[it.id], dg)
     articles = [it for it in items if isinstance(it, Article)]
     dupes = link.find_duplicates(articles, prints)
+    if cache is not None:
+        from builder import delta
+
+        delta.save_state(Path(cache), key, refused, files, stats, items, prints, dupes)
     by_file = {}
     for it in items:
         by_file[it.file] = it
@@ -693,13 +745,17 @@ def _build(
     code = _code_key(config) if cache is not None else ""
     if cache is not None:
         files, refused = discover(seeds, config)
-        fingerprint = hashlib.sha256(repr((code, refused, [(r, _stat(p)) for p, r in files])).encode())
-        memo = (Path(cache) / RESULT, fingerprint.hexdigest())
+        memo = (Path(cache) / RESULT, result_key(code, refused, [(r, _stat(p)) for p, r in files]))
         hit = _read_pickle(*memo)
         if hit is not None:
-            files = StoredFiles(Path(cache) / RESULT_FILES, memo[1], hit.digests)
-            if files.fresh():
-                return dataclasses.replace(hit, files=files)
+            stored = StoredFiles(Path(cache), hit[1], hit[0].digests)
+            if stored.fresh():
+                return dataclasses.replace(hit[0], files=stored)
+        from builder import delta
+
+        patched = delta.rebuild(files, refused, config, Path(cache), code)
+        if patched is not None:
+            return patched
     corpus = analyse(seeds, config, cache, workers, progress)
     if progress:
         progress("linking and rendering", 0, 0)
@@ -712,18 +768,26 @@ def _build(
             problems.append(f"{r.file}: rejected: {r.reason}")
         for w in r.warnings:
             problems.append(f"{r.file}: warning: {w}")
-    rendered = None
+    rendered = last = None
     if cache is not None:
-        rendered = _read_pickle(Path(cache) / PAGES, code) or {}
+        last = read_shards(Path(cache), PAGES, code)
+        rendered = dict(last)
     files = generate(corpus, config, rendered)
     if cache is not None:
-        _write_pickle(Path(cache) / PAGES, code, rendered)
+        dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
+        write_shards(Path(cache), PAGES, code, rendered, dirty)
     digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
     result = BuildResult(files, corpus.report, tuple(problems), digests)
     if memo is not None:
-        StoredFiles.save(Path(cache) / RESULT_FILES, memo[1], files)
-        _write_pickle(*memo, dataclasses.replace(result, files={}))
+        keys = (memo[1],) * SHARDS
+        StoredFiles.save(Path(cache), keys, files)
+        _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
     return result
+
+
+def result_key(code: str, refused: list[Rejected], stats: Iterable[tuple[str, tuple[int, int]]]) -> str:
+    """Return the key of a build's result: the code and config, the refusals, each input's (size, mtime)."""
+    return hashlib.sha256(repr((code, refused, list(stats))).encode()).hexdigest()
 
 
 def _build_into_cache(seeds: Path, config: Config, cache: Path) -> None:

@@ -73,6 +73,15 @@ def fingerprint(art: Article) -> Fingerprint:
     return Fingerprint(key, tuple(int(v) for v in mh.hashvalues))
 
 
+def lsh_bands() -> tuple[int, int]:
+    """Return the (bands, rows per band) of find_duplicates' LSH: two fingerprints that agree
+    on every row of some band are compared."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
 def find_duplicates(
     articles: Iterable[Article], prints: dict[str, Fingerprint] | None = None
 ) -> dict[str, str]:

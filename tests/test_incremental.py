@@ -38,7 +38,7 @@ def test_noop_rebuild_reads_no_page_from_the_cache(corpus, config, tmp_path, mon
     cache, out = tmp_path / "cache", tmp_path / "docs"
     first = build(corpus, config, cache, workers=1)
     write_tree(out, first.files, first.digests)
-    monkeypatch.setattr(build_mod.StoredFiles, "_load", lambda self: pytest.fail("pages were loaded"))
+    monkeypatch.setattr(build_mod.StoredFiles, "_load", lambda self, k: pytest.fail("pages were loaded"))
     again = build(corpus, config, cache, workers=1)
     assert isinstance(again.files, build_mod.StoredFiles)
     assert (again.report, again.problems, again.digests) == (first.report, first.problems, first.digests)
@@ -49,7 +49,8 @@ def test_memoized_pages_are_the_built_ones(corpus, config, tmp_path):
     cache = tmp_path / "cache"
     first = build(corpus, config, cache, workers=1)
     assert dict(build(corpus, config, cache, workers=1).files) == dict(first.files)
-    (cache / build_mod.RESULT_FILES).write_bytes(b"damaged")
+    for k in range(build_mod.SHARDS):
+        (cache / build_mod.RESULT_FILES.format(k)).write_bytes(b"damaged")
     assert dict(build(corpus, config, cache, workers=1).files) == dict(first.files), "rebuilt, not trusted"
 
 

@@ -1,0 +1,269 @@
+"""Rebuild after a few edits that change no link: patch the last build's result.
+
+Most edits to an article (a paragraph added at its end, a typo fixed in a
+sentence that no claim, date, number or entity is found in) change nothing that
+the corpus-level stages read: claims, stories, inferred dates, duplicates,
+timeline, discrepancies, entity pages and indexes stay as they were. Only the
+article's own page, its record in data/sources.json and its feed entry show
+what changed. This stage then loads and annotates the edited files alone and
+patches those three outputs, instead of linking and rendering the corpus again.
+
+It applies when every edited file was a dated, kept article before and after,
+with the same `link_view` (everything about it except its paragraphs' text
+and its file's digest), when no edited text comes near a duplicate of another
+(no shared MinHash band, so find_duplicates gives the same answer), and when
+the last build's caches are all there and consistent. Otherwise `rebuild`
+returns None and the build runs in full. tests/test_delta.py checks that
+both give the same files, edit by edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.config import Config
+from builder.records import Annotations, Article, Fingerprint, Rejected, Sentence
+
+log = logging.getLogger(__name__)
+
+MAX_CHANGED = 8  # edited files a rebuild patches; past this, linking again costs little more
+OWN = frozenset({"sha256", "paragraphs"})  # Article fields only its page, record and feed entry show
+_PLACE = frozenset({"index", "paragraph", "start", "end", "text"})  # a Sentence's place and words
+
+
+def _signal(s: Sentence) -> bool:
+    """Tell whether a sentence carries anything besides its words: an entity, topic, date..."""
+    return any(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in _PLACE)
+
+
+def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
+    """Return all that the corpus-level stages and pages read of an article.
+
+    That is every field but its paragraphs and file digest; the annotations of
+    its first sentence (a story's event cites it) and of every sentence with
+    an entity, topic, concept, date or number, at their places; its mentions;
+    and the digest of what build_claims reads. New fields of the records are
+    in the view unless listed in OWN or _PLACE.
+    """
+    fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
+    sentences = tuple(s for n, s in enumerate(ann.sentences) if n == 0 or _signal(s))
+    return fields, dataclasses.replace(ann, sentences=sentences), items_digest
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last full build leaves for a patch: its inputs and their near-duplicate fingerprints."""
+
+    refused: tuple[Rejected, ...]
+    rels: tuple[str, ...]  # input files, in build order
+    stats: tuple[tuple[int, int], ...]  # (size, mtime_ns) of each
+    ids: dict[str, str]  # file -> id of each article kept (not a duplicate, not rejected)
+    tied: frozenset[str]  # files of duplicates and of the articles they duplicate
+    minhash: object  # numpy uint64 array, one row per file in rels (zeros: no fingerprint)
+    bands: tuple[int, int]  # (bands, rows) of find_duplicates' LSH
+
+
+def save_state(
+    cache: Path,
+    key: str,
+    refused: Sequence[Rejected],
+    files: Sequence[tuple[Path, str]],
+    stats: Sequence[tuple[int, int]],
+    items: Sequence[Article | Rejected],
+    prints: dict[str, Fingerprint],
+    dupes: dict[str, str],
+) -> None:
+    """Write the state a later patch starts from (build.analyse calls this, once duplicates are known)."""
+    import numpy as np
+
+    from builder import build, link
+
+    file_of = {it.id: it.file for it in items if isinstance(it, Article)}
+    rows = np.zeros((len(items), link.NUM_PERM), dtype=np.uint64)
+    for n, it in enumerate(items):
+        fp = prints.get(it.id) if isinstance(it, Article) else None
+        if fp is not None and fp.minhash:
+            rows[n] = fp.minhash
+    state = State(
+        refused=tuple(refused),
+        rels=tuple(r for _, r in files),
+        stats=tuple(stats),
+        ids={it.file: it.id for it in items if isinstance(it, Article) and it.id not in dupes},
+        tied=frozenset(file_of[i] for pair in dupes.items() for i in pair),
+        minhash=rows,
+        bands=link.lsh_bands(),
+    )
+    build._write_pickle(cache / build.DELTA, key, state)
+
+
+def _fingerprints(jobs: list[tuple[Path, str, Config]]) -> list[Fingerprint | None]:
+    """Load the files and fingerprint them (in a child: the MinHash library takes a second to import)."""
+    from builder import link
+    from builder.load import load_file
+
+    out = []
+    for path, rel, config in jobs:
+        item = load_file(path, rel, config)
+        out.append(link.fingerprint(item) if isinstance(item, Article) else None)
+    return out
+
+
+def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
+    """Tell whether no new fingerprint is an LSH candidate of another input's (exact copies are).
+
+    Then find_duplicates' answer stands: an edited article kept apart from all
+    others was no duplicate and no original before (state.tied), and is none now.
+    """
+
+    b, r = state.bands
+    matrix = state.minhash.copy()
+    for n, fp in rows.items():
+        if not fp.minhash:  # no words: find_duplicates compares it by its text alone
+            return False
+        matrix[n] = fp.minhash
+    has = matrix.any(axis=1)  # rows of rejected files and empty texts are zeros
+    bands = matrix[:, : b * r].reshape(len(matrix), b, r)
+    for n in rows:
+        same = (bands == bands[n]).all(axis=2).any(axis=1) & has
+        same[n] = False
+        if same.any():
+            return False
+    return True
+
+
+def rebuild(files: list[tuple[Path, str]], refused: list[Rejected], config: Config, cache: Path, code: str):
+    """Return the BuildResult of patching the last build for a few edited files, or None.
+
+    None when the edits may change more than their articles' own outputs, or
+    the caches do not hold the last build whole; the caller then builds in full.
+    """
+    from builder import build
+
+    state = build._read_pickle(cache / build.DELTA, code)
+    rels = tuple(r for _, r in files)
+    if not isinstance(state, State) or state.rels != rels or state.refused != tuple(refused):
+        return None
+    stats = tuple(build._stat(p) for p, _ in files)
+    changed = [n for n, st in enumerate(stats) if st != state.stats[n]]
+    if not changed or len(changed) > MAX_CHANGED:
+        return None
+    if any(rels[n] not in state.ids or rels[n] in state.tied for n in changed):
+        return None
+    last = build._read_pickle(
+        cache / build.RESULT, build.result_key(code, refused, zip(rels, state.stats, strict=True))
+    )
+    if last is None:
+        return None
+    result, keys = last
+    stored = build.StoredFiles(cache, keys, result.digests)
+    loaded = build.read_shards(cache, build.LOADED, code, {build._shard(rels[n]) for n in changed})
+    old: dict[int, tuple] = {}
+    for n in changed:
+        entry = loaded.get(rels[n])
+        if entry is None or tuple(entry[:2]) != state.stats[n]:
+            return None
+        art = entry[2]
+        if not isinstance(art, Article) or not art.published or art.id != state.ids[rels[n]]:
+            return None
+        old[n] = entry[2:]
+    edited = {n for n in changed if build._sha256(files[n][0]) != old[n][0].sha256}
+    prints = build.Forked(_fingerprints, [(*files[n], config) for n in sorted(edited)]) if edited else None
+    try:
+        new: dict[int, tuple] = {}
+        for n in sorted(edited):
+            art, ann, dg = build._read_one((*files[n], config, cache))
+            if not isinstance(art, Article) or link_view(art, ann, dg) != link_view(
+                old[n][0], old[n][1], old[n][3]
+            ):
+                return None
+            new[n] = (art, ann, dg)
+        if prints is not None:
+            fps = dict(zip(sorted(edited), prints.result(), strict=True))
+            if any(fp is None for fp in fps.values()) or not _alone(state, fps):
+                return None
+            for n, fp in fps.items():
+                new[n] = (new[n][0], new[n][1], fp, new[n][2])
+        if not stored.fresh():
+            return None
+        patch, pages = _patch(
+            stored, config, cache, code, {n: (old[n][0], new[n][0]) for n in sorted(edited)}
+        )
+    finally:  # a declined patch does not wait for the child
+        if prints is not None:
+            prints.cancel()
+    if patch is None:
+        return None
+    return _save(cache, code, state, rels, stats, refused, result, keys, stored, patch, pages, old, new)
+
+
+def _patch(stored, config: Config, cache: Path, code: str, arts: dict[int, tuple[Article, Article]]):
+    """Return (the patched files, the source page memo entries), or (None, None)."""
+    from builder import build
+    from builder.citation import guid_line
+    from builder.export import dump_line, source_record
+    from builder.render import _env, identity, render_source_page
+
+    if not arts:  # files touched, not changed
+        return {}, {}
+    names = [f"sources/{new.id}.md" for _, new in arts.values()]
+    memo = build.read_shards(cache, build.PAGES, code, {build._shard(p) for p in names})
+    sources, feed = stored["data/sources.json"], stored["feed.xml"]
+    env = _env()
+    patch: dict[str, str] = {}
+    pages: dict[str, tuple] = {}
+    for page, (before, after) in zip(names, arts.values(), strict=True):
+        entry = memo.get(page)
+        if entry is None or entry[0][0] != identity(before):
+            return None, None
+        ctx = entry[0][1]
+        text = render_source_page(env, config, after, ctx)
+        patch[page] = text
+        pages[page] = ((identity(after), ctx), text)
+        record = [
+            dump_line(source_record(a, (a.published, a.published_precision, None), ctx.topics, ctx.story))
+            for a in (before, after)
+        ]
+        guid = [guid_line({"id": a.id, "sha256": a.sha256}) for a in (before, after)]
+        if sources.count(record[0]) != 1 or feed.count(guid[0]) > 1:
+            return None, None
+        sources, feed = sources.replace(record[0], record[1]), feed.replace(guid[0], guid[1])
+    patch["data/sources.json"], patch["feed.xml"] = sources, feed
+    return patch, pages
+
+
+def _save(cache, code, state, rels, stats, refused, result, keys, stored, patch, pages, old, new):
+    """Write the patched result and caches; return the BuildResult."""
+    from builder import build
+    from builder.write import digest
+
+    key = build.result_key(code, refused, zip(rels, stats, strict=True))
+    digests = dict(result.digests)
+    for name, text in patch.items():
+        digests[name] = digest(text.encode("utf-8"))
+    dirty = {build._shard(name) for name in patch}
+    shards = {name: text for k in dirty for name, text in stored.shard(k).items()}
+    shards.update(patch)
+    keys = tuple(key if k in dirty else old_key for k, old_key in enumerate(keys))
+    build.StoredFiles.save(cache, keys, shards, dirty)
+    loaded_dirty = {build._shard(rels[n]) for n in old}
+    entries = build.read_shards(cache, build.LOADED, code, loaded_dirty)
+    for n, entry in old.items():
+        entries[rels[n]] = (*stats[n], *new.get(n, entry))
+    build.write_shards(cache, build.LOADED, code, entries, loaded_dirty)
+    page_dirty = {build._shard(p) for p in pages}
+    memo = build.read_shards(cache, build.PAGES, code, page_dirty)
+    memo.update(pages)
+    build.write_shards(cache, build.PAGES, code, memo, page_dirty)
+    minhash = state.minhash.copy()
+    for n, (_, _, fp, _) in new.items():
+        minhash[n] = fp.minhash
+    state = dataclasses.replace(state, stats=stats, minhash=minhash)
+    build._write_pickle(cache / build.DELTA, code, state)
+    result = dataclasses.replace(result, digests=digests)
+    build._write_pickle(cache / build.RESULT, key, (result, keys))
+    log.info("patched %d edited article(s) into the last build", len(new))
+    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests))

@@ -1,0 +1,178 @@
+"""A rebuild that patches the last result (builder/delta.py) gives the files a full build gives.
+
+Each edit runs on a built corpus with a cache: the rebuild must equal a build
+without any cache, file for file, and patch exactly when the edit changes
+nothing the corpus-level stages read.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import delta
+from builder.build import build
+from builder.write import write_tree
+from tests.conftest import FIXTURES, UNDATED_TELLING
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """The link fixtures and the seeds, an undated telling, an exact copy of EN, and RU with much more text."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURES / "link", seeds)
+    for path in sorted(SEEDS.iterdir()):
+        shutil.copy(path, seeds / path.name)
+    (seeds / "h_en_undated_tuesday.txt").write_text(UNDATED_TELLING, encoding="utf-8")
+    shutil.copy(seeds / EN, seeds / "z_copy.txt")  # an exact copy: EN is its original
+    ru = (seeds / RU).read_text("utf-8")
+    (seeds / "y_near_ru.txt").write_text(
+        f"{ru}\n\n{FILLER}\n\n{NEUTRAL_EN}\n", "utf-8"
+    )  # not a copy: too long
+    return seeds
+
+
+def _append(name: str, line: str):
+    def edit(seeds: Path) -> None:
+        path = seeds / name
+        path.write_text(path.read_text("utf-8") + f"\n\n{line}\n", "utf-8")
+
+    return edit
+
+
+def _replace(name: str, old: str, new: str):
+    def edit(seeds: Path) -> None:
+        path = seeds / name
+        text = path.read_text("utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    return edit
+
+
+def _touch(seeds: Path) -> None:
+    path = seeds / "a_en_europol.md"
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def _both(*edits):
+    def edit(seeds: Path) -> None:
+        for e in edits:
+            e(seeds)
+
+    return edit
+
+
+NEUTRAL_EN = "The ministry later thanked the staff of both sides."
+NEUTRAL_RU = "Позже в ведомстве поблагодарили сотрудников обеих сторон."
+WORDS = "amber quiet lantern meadow pebble willow silver velvet orchard candle thistle marble sparrow ember"
+
+
+def _filler(step: int) -> str:
+    """Return paragraphs of words that name nothing: many new shingles, no signal."""
+    words = WORDS.split()
+    return "\n\n".join(
+        " ".join(words[(k * 5 + j * step) % 14] for j in range(9)).capitalize() + "." for k in range(14)
+    )
+
+
+FILLER = _filler(3)
+EN = "002_88a5829ba9d6ecc7.txt"  # dated, on several topics (a sentence inherits none)
+RU = "000_1e971d3c7f808dd8.txt"
+
+# (edit, whether the rebuild patches: the edit changes only what the article's own outputs show)
+EDITS = [
+    pytest.param(_append("a_en_europol.md", NEUTRAL_EN), True, id="neutral paragraph (en)"),
+    pytest.param(_append(RU, NEUTRAL_RU), True, id="neutral paragraph (ru)"),
+    pytest.param(
+        _append("b_ru_europol.txt", "Визит прошёл в дружеской атмосфере."), True, id="a visit is no visa"
+    ),
+    # in an article on one topic every sentence may state a claim on it (link.effective_topics)
+    pytest.param(_append("d_kk_readmission.txt", "Ауа райы ашық болды."), False, id="one-topic article (kk)"),
+    pytest.param(_append("d_kk_readmission.txt", "Кездесу жылы өтті."), False, id="concept (kk: a meeting)"),
+    pytest.param(_touch, True, id="touched, not changed"),
+    pytest.param(
+        _both(_append("a_en_europol.md", NEUTRAL_EN), _append(RU, NEUTRAL_RU)),
+        True,
+        id="two articles",
+    ),
+    pytest.param(
+        _replace("a_en_europol.md", "the ministry said.", "the ministry said in Astana."), False, id="entity"
+    ),
+    pytest.param(
+        _append("a_en_europol.md", "Visa facilitation for Kazakh citizens was discussed."), False, id="topic"
+    ),
+    pytest.param(_append("a_en_europol.md", "The talks resumed on 14 April 2026."), False, id="date"),
+    pytest.param(_append("a_en_europol.md", "Some 1,250 officers took part."), False, id="number"),
+    pytest.param(
+        _replace("a_en_europol.md", "title: Kazakhstan and Europol sign", "title: Kazakhstan, Europol sign"),
+        False,
+        id="title",
+    ),
+    pytest.param(_replace("a_en_europol.md", "date: 2026-03-04", "date: 2026-03-05"), False, id="date line"),
+    pytest.param(
+        _replace("a_en_europol.md", "THE HAGUE –", f"{NEUTRAL_EN}\n\nTHE HAGUE –"),
+        False,
+        id="paragraphs renumbered",
+    ),
+    pytest.param(  # so far apart that their fingerprints share no LSH band
+        _append(EN, "\n\n".join(_filler(step) for step in (1, 3, 5, 9))),
+        False,
+        id="an original left by its copy",
+    ),
+    pytest.param(_append("z_copy.txt", NEUTRAL_EN), False, id="a duplicate"),
+    pytest.param(_append(RU, _filler(11)), True, id="much more text"),
+    pytest.param(_append(RU, f"{FILLER}\n\n{NEUTRAL_EN}"), False, id="becomes a copy"),
+    pytest.param(_append(RU, f"{FILLER}\n\n{NEUTRAL_RU}"), False, id="becomes a near copy"),
+    pytest.param(_append("h_en_undated_tuesday.txt", NEUTRAL_EN), False, id="undated"),
+    pytest.param(
+        lambda seeds: shutil.copy(seeds / "d_kk_readmission.txt", seeds / "a_en_europol.md"),
+        False,
+        id="replaced by another",
+    ),
+    pytest.param(
+        lambda seeds: (seeds / "a_en_europol.md").write_bytes(b"\x00\x01\x02" * 100), False, id="rejected"
+    ),
+    pytest.param(lambda seeds: (seeds / "a_en_europol.md").unlink(), False, id="removed"),
+    pytest.param(
+        lambda seeds: (seeds / "new.txt").write_text("Kazakhstan and France discussed visas.\n", "utf-8"),
+        False,
+        id="added",
+    ),
+]
+
+
+def _same(got, want) -> None:
+    assert (got.report, got.problems) == (want.report, want.problems)
+    assert dict(got.digests) == dict(want.digests)
+    assert sorted(got.files) == sorted(want.files)
+    for name in want.files:
+        assert got.files[name] == want.files[name], name
+
+
+@pytest.mark.parametrize(("edit", "patched"), EDITS)
+def test_a_patched_rebuild_equals_a_full_build(corpus, config, tmp_path, monkeypatch, edit, patched):
+    cache, out = tmp_path / "cache", tmp_path / "docs"
+    first = build(corpus, config, cache, workers=1)
+    write_tree(out, first.files, first.digests)
+    edit(corpus)
+    answers = []
+    real = delta.rebuild
+    monkeypatch.setattr(delta, "rebuild", lambda *a: answers.append(real(*a)) or answers[-1])
+    warm = build(corpus, config, cache, workers=1)
+    fresh = build(corpus, config, None, workers=1)
+    _same(warm, fresh)
+    assert (answers[-1] is not None) == patched
+    written, _ = write_tree(out, warm.files, warm.digests)
+    assert {p: (out / p).read_text("utf-8") for p in written} == {p: fresh.files[p] for p in written}
+    # and the caches it left serve the next builds
+    monkeypatch.setattr(delta, "rebuild", real)
+    assert build(corpus, config, cache, workers=1).digests == warm.digests
+    _append(RU, "Officials thanked the hosts once more.")(corpus)
+    _same(build(corpus, config, cache, workers=1), build(corpus, config, None, workers=1))
