@@ -227,25 +227,25 @@ def _sha256(path: Path) -> str | None:
 
 
 def _read_pickle(path: Path, key: str):
+    """Return the first value after the key in a cache file written by _write_pickle, or None.
+
+    The key is a pickle of its own, read first: a stale file costs no more than that.
+    """
     try:
         with open(path, "rb") as fh:
-            stored_key, value = pickle.load(fh)
-        return value if stored_key == key else None
+            return pickle.load(fh) if pickle.load(fh) == key else None
     except Exception:  # missing, truncated, or from another version: rebuild it
         return None
 
 
-def _write_pickle(path: Path, key: str, value, *bodies) -> None:
-    """Write (key, value) atomically; with value None, the key then each body, as separate pickles."""
+def _write_pickle(path: Path, key: str, *values) -> None:
+    """Write the key, then each value, as separate pickles, atomically."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
-            if value is None:
-                for part in (key, *bodies):
-                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            else:
-                pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            for part in (key, *values):
+                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError as exc:  # a read-only or full disk only costs the cache
         log.debug("cannot write cache %s: %s", path, exc)
@@ -297,7 +297,7 @@ class StoredFiles(Mapping[str, str]):
             if k in shards:
                 shards[k][name] = text
         for k, shard in sorted(shards.items()):
-            _write_pickle(Path(cache) / RESULT_FILES.format(k), keys[k], None, shard)
+            _write_pickle(Path(cache) / RESULT_FILES.format(k), keys[k], shard)
 
     def fresh(self) -> bool:
         for k, key in enumerate(self._keys):
@@ -625,7 +625,7 @@ class ClaimsMemo:
 
     def save(self) -> None:
         if self.path is not None and sorted(self.used) != sorted(self.stored):
-            _write_pickle(self.path, self.code, None, sorted(self.used), self.used)
+            _write_pickle(self.path, self.code, sorted(self.used), self.used)
 
 
 def _dated(
@@ -745,7 +745,11 @@ def _build(
     code = _code_key(config) if cache is not None else ""
     if cache is not None:
         files, refused = discover(seeds, config)
-        memo = (Path(cache) / RESULT, result_key(code, refused, [(r, _stat(p)) for p, r in files]))
+        stats = [_stat(p) for p, _ in files]
+        memo = (
+            Path(cache) / RESULT,
+            result_key(code, refused, zip([r for _, r in files], stats, strict=True)),
+        )
         hit = _read_pickle(*memo)
         if hit is not None:
             stored = StoredFiles(Path(cache), hit[1], hit[0].digests)
@@ -753,7 +757,7 @@ def _build(
                 return dataclasses.replace(hit[0], files=stored)
         from builder import delta
 
-        patched = delta.rebuild(files, refused, config, Path(cache), code)
+        patched = delta.rebuild(files, stats, refused, config, Path(cache), code)
         if patched is not None:
             return patched
     corpus = analyse(seeds, config, cache, workers, progress)

@@ -135,8 +135,17 @@ def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
     return True
 
 
-def rebuild(files: list[tuple[Path, str]], refused: list[Rejected], config: Config, cache: Path, code: str):
+def rebuild(
+    files: list[tuple[Path, str]],
+    stats: list[tuple[int, int]],
+    refused: list[Rejected],
+    config: Config,
+    cache: Path,
+    code: str,
+):
     """Return the BuildResult of patching the last build for a few edited files, or None.
+
+    files, stats: the inputs found now (build.discover) and their (size, mtime_ns).
 
     None when the edits may change more than their articles' own outputs, or
     the caches do not hold the last build whole; the caller then builds in full.
@@ -147,7 +156,7 @@ def rebuild(files: list[tuple[Path, str]], refused: list[Rejected], config: Conf
     rels = tuple(r for _, r in files)
     if not isinstance(state, State) or state.rels != rels or state.refused != tuple(refused):
         return None
-    stats = tuple(build._stat(p) for p, _ in files)
+    stats = tuple(stats)
     changed = [n for n, st in enumerate(stats) if st != state.stats[n]]
     if not changed or len(changed) > MAX_CHANGED:
         return None

@@ -245,11 +245,15 @@ def _write(
     names = sorted(digests if digests is not None else files)
     new_sums: dict[str, list] = {}
     changed: list[tuple[str, bytes]] = []
+    root = str(out)
     for rel in names:
-        path = _safe_str(out, rel)
-        if digests is not None and _unchanged(path, sums.get(rel), digests.get(rel), since):
+        # only looked at (stat), never read or written: the plain path will do
+        if digests is not None and _unchanged(
+            os.path.join(root, rel), sums.get(rel), digests.get(rel), since
+        ):
             new_sums[rel] = list(digests[rel])
             continue
+        path = _safe_str(out, rel)
         data = files[rel].encode("utf-8")
         new_sums[rel] = digest(data)
         try:
@@ -264,7 +268,8 @@ def _write(
     stale = sorted(set(previous) - set(names))
     if not changed and not stale and sums == new_sums and (out / MANIFEST).exists():
         return [], []
-    manifest = json.dumps({"files": names, "sha256": new_sums}, indent=1, sort_keys=True) + "\n"
+    # compact: the C encoder (indent would take the pure-Python one, a tenth of a second at 10,000 files)
+    manifest = json.dumps({"files": names, "sha256": new_sums}, sort_keys=True, separators=(",", ":")) + "\n"
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     crash.step()
     for rel, data in changed:
