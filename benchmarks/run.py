@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,11 @@ TIMEOUT = 1800.0  # seconds per step; --timeout overrides
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> dict:
-    """Run cmd; return its wall time, the peak RSS of its process tree and its exit code."""
+    """Run cmd; return its wall time, the peak RSS of its process tree and its exit code.
+
+    For the builder (not run quiet), also how it went: the last line's "(built in full)",
+    "(nothing changed)" or "(patched 1 edited article)".
+    """
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -106,6 +111,9 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
     }
     if proc.returncode:
         result["stderr"] = err.decode("utf-8", "replace")[-2000:]
+    how = re.search(r"\(([^()]*)\)\s*$", err.decode("utf-8", "replace"))
+    if how:
+        result["how"] = how.group(1)
     return result
 
 
@@ -224,7 +232,6 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             str(out),
             "--cache",
             str(cache),
-            "-q",
         ]
 
     out1, out2 = work / "out-cold", work / "out-warm"

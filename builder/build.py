@@ -42,6 +42,7 @@ class BuildResult:
     report: tuple[InputReport, ...]
     problems: tuple[str, ...]  # one line per rejected file, warning or failed check
     digests: Mapping[str, list] | None = None  # path -> [sha256, size] (write.digest) of each file
+    how: str = "built in full"  # or "nothing changed", "patched N edited article(s)" (builder/delta.py)
 
     @property
     def clean(self) -> bool:
@@ -754,7 +755,7 @@ def _build(
         if hit is not None:
             stored = StoredFiles(Path(cache), hit[1], hit[0].digests)
             if stored.fresh():
-                return dataclasses.replace(hit[0], files=stored)
+                return dataclasses.replace(hit[0], files=stored, how="nothing changed")
         from builder import delta
 
         patched = delta.rebuild(files, stats, refused, config, Path(cache), code)

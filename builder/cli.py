@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         _say(
             f"{counts['rendered']} rendered, {counts['duplicate']} duplicates, {counts['rejected']} rejected; "
-            f"{len(written)} files written, {len(removed)} removed in {args.out}"
+            f"{len(written)} files written, {len(removed)} removed in {args.out} ({result.how})"
         )
     if args.strict and problems:
         _say(f"strict: {len(problems)} problems (see above)")

@@ -20,15 +20,12 @@ both give the same files, edit by edit.
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.config import Config
 from builder.records import Annotations, Article, Fingerprint, Rejected, Sentence
-
-log = logging.getLogger(__name__)
 
 MAX_CHANGED = 8  # edited files a rebuild patches; past this, linking again costs little more
 OWN = frozenset({"sha256", "paragraphs"})  # Article fields only its page, record and feed entry show
@@ -274,5 +271,5 @@ def _save(cache, code, state, rels, stats, refused, result, keys, stored, patch,
     build._write_pickle(cache / build.DELTA, code, state)
     result = dataclasses.replace(result, digests=digests)
     build._write_pickle(cache / build.RESULT, key, (result, keys))
-    log.info("patched %d edited article(s) into the last build", len(new))
-    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests))
+    how = f"patched {len(new)} edited article{'s' if len(new) != 1 else ''}" if new else "nothing changed"
+    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests), how=how)
