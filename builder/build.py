@@ -684,16 +684,17 @@ def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[s
     definition (see render.Site.memo); it is refilled with this build's.
     """
     from builder.citation import render_citations, site_settings
-    from builder.export import render_data
+    from builder.export import render_data, sources_json
     from builder.render import Site, render_aggregates, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
     files = render_aggregates(site)
     files.update(render_sources(site))
-    files.update(render_data(corpus, config, site.source_topics))
+    sources = sources_json(corpus, site.source_topics, site.story_of)
+    files.update(render_data(corpus, config, sources))
     files.update(
         render_citations(
-            files["data/sources.json"],
+            sources,
             config.title,
             config.description,
             **site_settings(os.environ),

@@ -9,7 +9,6 @@ its format.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
@@ -290,10 +289,9 @@ def site_settings(environ: Mapping[str, str]) -> dict:
 
 
 def render_citations(
-    sources_json: str, title: str, description: str, site_url: str = "", directory_urls: bool = True
+    sources: list[Source], title: str, description: str, site_url: str = "", directory_urls: bool = True
 ) -> dict[str, str]:
     """Return the BibTeX, CSL-JSON and RSS files for the records of data/sources.json."""
-    sources = json.loads(sources_json)
     return {
         "data/sources.bib": bibtex(sources),
         "data/sources.csl.json": csl_json(sources),

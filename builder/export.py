@@ -65,9 +65,8 @@ def sources_json(corpus: Corpus, topics: dict[str, tuple[str, ...]], story_of: d
     return out
 
 
-def render_data(corpus: Corpus, config: Config, source_topics: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Return the JSON exports keyed by docs-relative path."""
-    story_of = {s: st.id for st in corpus.stories for s in st.sources}
+def render_data(corpus: Corpus, config: Config, sources: list[dict]) -> dict[str, str]:
+    """Return the JSON exports keyed by docs-relative path; sources: the records of sources_json."""
     mentions: dict[str, set[str]] = {}
     for sid, ann in corpus.annotations.items():
         for m in ann.mentions:
@@ -85,7 +84,7 @@ def render_data(corpus: Corpus, config: Config, source_topics: dict[str, tuple[s
         if mentions.get(e.id)
     ]
     return {
-        "data/sources.json": dump(sources_json(corpus, source_topics, story_of)),
+        "data/sources.json": dump(sources),
         "data/claims.json": dump(
             [
                 {

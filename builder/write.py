@@ -134,14 +134,30 @@ def _prune(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
+class _Folders:
+    """Make folders, each once per write (string paths: a write makes thousands of files)."""
+
+    def __init__(self) -> None:
+        self.made: set[str] = set()
+
+    def make(self, folder: str) -> None:
+        if folder not in self.made:
+            os.makedirs(folder, exist_ok=True)
+            self.made.add(folder)
+
+
 def _apply(out: Path, plan: dict, crash: _Crash) -> list[str]:
     """Carry out a committed journal; return the stale files removed. Idempotent."""
     staging = out / plan["staging"]
+    folders = _Folders()
     for rel in plan["moves"]:
-        src, dest = staging / rel, _safe(out, rel)
-        if src.exists():  # else it was moved before an interruption
-            dest.parent.mkdir(parents=True, exist_ok=True)
+        src, dest = os.path.join(staging, rel), _safe_str(out, rel)
+        folders.make(os.path.dirname(dest))
+        try:
             os.replace(src, dest)
+        except FileNotFoundError:  # moved before an interruption, unless the error was not about src
+            if os.path.lexists(src):
+                raise
         crash.step()
     removed = []
     for rel in plan["remove"]:
@@ -272,10 +288,12 @@ def _write(
     manifest = json.dumps({"files": names, "sha256": new_sums}, sort_keys=True, separators=(",", ":")) + "\n"
     staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
     crash.step()
+    folders = _Folders()
     for rel, data in changed:
-        tmp = staging / rel
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
+        tmp = os.path.join(staging, rel)
+        folders.make(os.path.dirname(tmp))
+        with open(tmp, "wb") as fh:
+            fh.write(data)
         crash.step()
     (staging / MANIFEST).write_text(manifest, "utf-8")
     plan = {"staging": staging.name, "moves": [rel for rel, _ in changed], "remove": stale}

@@ -159,7 +159,7 @@ def test_rss_is_deterministic():
 
 
 def test_render_citations_files():
-    files = render_citations(json.dumps(RECORDS), "Site", "Desc")
+    files = render_citations(RECORDS, "Site", "Desc")
     assert sorted(files) == ["data/sources.bib", "data/sources.csl.json", "feed.xml"]
     assert len(json.loads(files["data/sources.csl.json"])) == len(RECORDS)
 
