@@ -796,8 +796,8 @@ def result_key(code: str, refused: list[Rejected], stats: Iterable[tuple[str, tu
     return hashlib.sha256(repr((code, refused, list(stats))).encode()).hexdigest()
 
 
-def _build_into_cache(seeds: Path, config: Config, cache: Path) -> None:
-    build(seeds, config, cache)
+def _build_into_cache(seeds: Path, config: Config, cache: Path) -> str:
+    return build(seeds, config, cache).how
 
 
 def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
@@ -809,5 +809,6 @@ def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
     that then renders every page and waits for Pagefind. Where fork is missing,
     the child dies, or the cache cannot be written, the result is built here.
     """
-    Forked(_build_into_cache, seeds, config, cache).result()
-    return build(seeds, config, cache)  # from the cache, unless an input changed meanwhile
+    how = Forked(_build_into_cache, seeds, config, cache).result()
+    result = build(seeds, config, cache)  # from the cache, unless an input changed meanwhile
+    return dataclasses.replace(result, how=how) if result.how == "nothing changed" else result

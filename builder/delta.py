@@ -23,9 +23,13 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.records import Annotations, Article, Fingerprint, Rejected, Sentence
+
+if TYPE_CHECKING:
+    from builder.build import BuildResult
 
 MAX_CHANGED = 8  # edited files a rebuild patches; past this, linking again costs little more
 OWN = frozenset({"sha256", "paragraphs"})  # Article fields only its page, record and feed entry show
@@ -139,7 +143,7 @@ def rebuild(
     config: Config,
     cache: Path,
     code: str,
-):
+) -> BuildResult | None:
     """Return the BuildResult of patching the last build for a few edited files, or None.
 
     files, stats: the inputs found now (build.discover) and their (size, mtime_ns).

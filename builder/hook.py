@@ -38,6 +38,7 @@ def on_files(files: Files, config) -> Files:
         result = build_apart(seeds, load_config(cfg), cache)
     except BuilderError as exc:
         raise PluginError(f"research builder: {exc}") from None
+    log.info("research builder: %s", result.how)
     for line in result.problems:
         log.warning(line)
     for path, text in result.files.items():

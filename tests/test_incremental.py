@@ -170,6 +170,8 @@ def test_build_apart_leaves_the_result_in_the_cache(corpus, config, tmp_path):
     fresh = build(corpus, config, None, workers=1)
     assert dict(apart.files) == dict(fresh.files)
     assert apart.problems == fresh.problems and apart.report == fresh.report
+    assert apart.how == "built in full", "how the child built it, for mkdocs serve's log"
+    assert build_apart(corpus, config, tmp_path / "cache").how == "nothing changed"
 
 
 def test_build_apart_reports_a_failed_build(config, tmp_path):
