@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from builder.config import Config
 from builder.records import Annotations, Article, Fingerprint, Rejected, Sentence
+from builder.render import SourcePage, identity
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
@@ -48,11 +49,31 @@ def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
     its first sentence (a story's event cites it) and of every sentence with
     an entity, topic, concept, date or number, at their places; its mentions;
     and the digest of what build_claims reads. New fields of the records are
-    in the view unless listed in OWN or _PLACE.
+    in the view unless listed in OWN or _PLACE. For an undated article, also
+    the paragraphs that may name a weekday: its date is inferred from them.
     """
+    from builder.dates import may_name_day
+
     fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
     sentences = tuple(s for n, s in enumerate(ann.sentences) if n == 0 or _signal(s))
-    return fields, dataclasses.replace(ann, sentences=sentences), items_digest
+    days = () if art.published else tuple(p for p in art.paragraphs if may_name_day(p.text, art.language))
+    return fields, dataclasses.replace(ann, sentences=sentences), items_digest, days
+
+
+def _as_linked(
+    art: Article, ann: Annotations, digest: str, published: tuple, config: Config, cache: Path
+) -> tuple[Annotations, str]:
+    """Return the annotations and claims digest the build links for an article: for an undated
+    one with an inferred date (published), those of its text on that date (build._dated)."""
+    from builder import link
+    from builder.annotate import annotate_cached
+
+    day, precision, _ = published
+    if art.published or not day:
+        return ann, digest
+    dated = dataclasses.replace(art, published=day, published_precision=precision)
+    ann = dataclasses.replace(annotate_cached(dated, config, cache, ann), source=art.id)
+    return ann, link.items_digest(dated, ann)
 
 
 @dataclass(frozen=True)
@@ -177,18 +198,29 @@ def rebuild(
         if entry is None or tuple(entry[:2]) != state.stats[n]:
             return None
         art = entry[2]
-        if not isinstance(art, Article) or not art.published or art.id != state.ids[rels[n]]:
+        if not isinstance(art, Article) or art.id != state.ids[rels[n]]:
             return None
         old[n] = entry[2:]
     edited = {n for n in changed if build._sha256(files[n][0]) != old[n][0].sha256}
+    memo = build.read_shards(
+        cache, build.PAGES, code, {build._shard(f"sources/{old[n][0].id}.md") for n in edited}
+    )
+    context: dict[int, SourcePage] = {}  # what each page shows besides its article (dates, backlinks...)
+    for n in edited:
+        entry = memo.get(f"sources/{old[n][0].id}.md")
+        if entry is None or entry[0][0] != identity(old[n][0]):
+            return None
+        context[n] = entry[0][1]
     prints = build.Forked(_fingerprints, [(*files[n], config) for n in sorted(edited)]) if edited else None
     try:
         new: dict[int, tuple] = {}
         for n in sorted(edited):
             art, ann, dg = build._read_one((*files[n], config, cache))
-            if not isinstance(art, Article) or link_view(art, ann, dg) != link_view(
-                old[n][0], old[n][1], old[n][3]
-            ):
+            if not isinstance(art, Article):
+                return None
+            was = _as_linked(old[n][0], old[n][1], old[n][3], context[n].published, config, cache)
+            now = _as_linked(art, ann, dg, context[n].published, config, cache)
+            if link_view(art, *now) != link_view(old[n][0], *was):
                 return None
             new[n] = (art, ann, dg)
         if prints is not None:
@@ -199,9 +231,7 @@ def rebuild(
                 new[n] = (new[n][0], new[n][1], fp, new[n][2])
         if not stored.fresh():
             return None
-        patch, pages = _patch(
-            stored, config, cache, code, {n: (old[n][0], new[n][0]) for n in sorted(edited)}
-        )
+        patch, pages = _patch(stored, config, {n: (old[n][0], new[n][0], context[n]) for n in sorted(edited)})
     finally:  # a declined patch does not wait for the child
         if prints is not None:
             prints.cancel()
@@ -210,33 +240,23 @@ def rebuild(
     return _save(cache, code, state, rels, stats, refused, result, keys, stored, patch, pages, old, new)
 
 
-def _patch(stored, config: Config, cache: Path, code: str, arts: dict[int, tuple[Article, Article]]):
+def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, SourcePage]]):
     """Return (the patched files, the source page memo entries), or (None, None)."""
-    from builder import build
     from builder.citation import guid_line
     from builder.export import dump_line, source_record
-    from builder.render import _env, identity, render_source_page
+    from builder.render import _env, render_source_page
 
     if not arts:  # files touched, not changed
         return {}, {}
-    names = [f"sources/{new.id}.md" for _, new in arts.values()]
-    memo = build.read_shards(cache, build.PAGES, code, {build._shard(p) for p in names})
     sources, feed = stored["data/sources.json"], stored["feed.xml"]
     env = _env()
     patch: dict[str, str] = {}
     pages: dict[str, tuple] = {}
-    for page, (before, after) in zip(names, arts.values(), strict=True):
-        entry = memo.get(page)
-        if entry is None or entry[0][0] != identity(before):
-            return None, None
-        ctx = entry[0][1]
-        text = render_source_page(env, config, after, ctx)
-        patch[page] = text
-        pages[page] = ((identity(after), ctx), text)
-        record = [
-            dump_line(source_record(a, (a.published, a.published_precision, None), ctx.topics, ctx.story))
-            for a in (before, after)
-        ]
+    for before, after, ctx in arts.values():
+        page = f"sources/{after.id}.md"
+        patch[page] = render_source_page(env, config, after, ctx)
+        pages[page] = ((identity(after), ctx), patch[page])
+        record = [dump_line(source_record(a, ctx.published, ctx.topics, ctx.story)) for a in (before, after)]
         guid = [guid_line({"id": a.id, "sha256": a.sha256}) for a in (before, after)]
         if sources.count(record[0]) != 1 or feed.count(guid[0]) > 1:
             return None, None

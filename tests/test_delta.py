@@ -22,12 +22,13 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    """The link fixtures and the seeds, an undated telling, an exact copy of EN, and RU with much more text."""
+    """The link fixtures and seeds, two undated tellings on two topics, a copy of EN, RU with much more text."""
     seeds = tmp_path / "seeds"
     shutil.copytree(FIXTURES / "link", seeds)
     for path in sorted(SEEDS.iterdir()):
         shutil.copy(path, seeds / path.name)
-    (seeds / "h_en_undated_tuesday.txt").write_text(UNDATED_TELLING, encoding="utf-8")
+    (seeds / INFERRED).write_text(f"{UNDATED_TELLING}\n{VISAS}\n", encoding="utf-8")
+    (seeds / NOT_INFERRED).write_text(REWORDED, encoding="utf-8")
     shutil.copy(seeds / EN, seeds / "z_copy.txt")  # an exact copy: EN is its original
     ru = (seeds / RU).read_text("utf-8")
     (seeds / "y_near_ru.txt").write_text(
@@ -84,6 +85,19 @@ def _filler(step: int) -> str:
 FILLER = _filler(3)
 EN = "002_88a5829ba9d6ecc7.txt"  # dated, on several topics (a sentence inherits none)
 RU = "000_1e971d3c7f808dd8.txt"
+INFERRED = "h_en_undated_tuesday.txt"  # dated by its weekday and its story (3 March 2026, a Tuesday)
+VISAS = "The sides also discussed visa facilitation for citizens of Kazakhstan."  # a second topic
+NOT_INFERRED = "k_en_undated_reworded.txt"  # in the same story, whose tellings span months: no date
+REWORDED = f"""Astana and Europol agree on data exchange
+
+The interior ministry of Kazakhstan concluded an operational agreement with Europol in The Hague.
+
+Under the deal, information on cybercrime and illegal migration will be exchanged through Europol channels.
+
+{VISAS}
+"""
+SHARE = "001_05b42609ed9f05d6.txt"  # undated, dated by "в пятницу"; ends with share buttons
+UNDATED = "003_556157e8fb73bfad.txt"  # undated, on several topics, and no date inferred
 
 # (edit, how the rebuild goes: it patches when the edit changes only what the article's own outputs show)
 EDITS = [
@@ -141,7 +155,21 @@ EDITS = [
     pytest.param(_append(RU, _filler(11)), "patched", id="much more text"),
     pytest.param(_append(RU, f"{FILLER}\n\n{NEUTRAL_EN}"), "built in full", id="becomes a copy"),
     pytest.param(_append(RU, f"{FILLER}\n\n{NEUTRAL_RU}"), "built in full", id="becomes a near copy"),
-    pytest.param(_append("h_en_undated_tuesday.txt", NEUTRAL_EN), "built in full", id="undated"),
+    pytest.param(_append(INFERRED, NEUTRAL_EN), "patched", id="undated, its date inferred"),
+    pytest.param(  # a date only once the article is dated: link reads its annotations on that date
+        _append(INFERRED, "It was announced last month."), "built in full", id="undated, last month"
+    ),
+    pytest.param(
+        _append(INFERRED, "The delegation left on Monday."), "built in full", id="undated, a weekday"
+    ),
+    # text after the share buttons makes them part of the article: its last lines, and outlet, change
+    pytest.param(_append(SHARE, NEUTRAL_RU), "built in full", id="undated, after the share buttons"),
+    pytest.param(_append(UNDATED, NEUTRAL_EN), "patched", id="undated, no date inferred"),
+    pytest.param(_append(NOT_INFERRED, NEUTRAL_EN), "patched", id="undated, no date inferred from its story"),
+    pytest.param(  # the weekday of a telling's date: now its date is inferred
+        _append(NOT_INFERRED, "It happened on Tuesday."), "built in full", id="undated, a weekday dates it"
+    ),
+    pytest.param(_append("e_ru_visit_trap.txt", NEUTRAL_RU), "patched", id="undated, no story"),
     pytest.param(
         lambda seeds: shutil.copy(seeds / "d_kk_readmission.txt", seeds / "a_en_europol.md"),
         "built in full",
