@@ -792,8 +792,11 @@ def _build(
 
 
 def result_key(code: str, refused: list[Rejected], stats: Iterable[tuple[str, tuple[int, int]]]) -> str:
-    """Return the key of a build's result: the code and config, the refusals, each input's (size, mtime)."""
-    return hashlib.sha256(repr((code, refused, list(stats))).encode()).hexdigest()
+    """Return the key of a build's result: the code and config, the site's URL settings (the
+    feed's links follow them), the refusals and each input's (size, mtime)."""
+    from builder.citation import site_settings
+
+    return hashlib.sha256(repr((code, site_settings(os.environ), refused, list(stats))).encode()).hexdigest()
 
 
 def _build_into_cache(seeds: Path, config: Config, cache: Path) -> str:

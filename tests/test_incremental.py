@@ -54,6 +54,28 @@ def test_memoized_pages_are_the_built_ones(corpus, config, tmp_path):
     assert dict(build(corpus, config, cache, workers=1).files) == dict(first.files), "rebuilt, not trusted"
 
 
+@pytest.mark.parametrize(
+    "env", [{"OFFLINE": "true"}, {"SITE_URL": "https://example.org/r/"}, {"USE_DIRECTORY_URLS": "false"}]
+)
+def test_a_rebuild_under_other_url_settings_renders_the_feed_again(
+    corpus, config, tmp_path, monkeypatch, env
+):
+    # The feed's links follow OFFLINE, SITE_URL and USE_DIRECTORY_URLS: an offline build after an
+    # online one, with the same cache, must not take the online build's feed.
+    cache = tmp_path / "cache"
+    first = build(corpus, config, cache, workers=1)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    again = build(corpus, config, cache, workers=1)
+    assert again.files["feed.xml"] == build(corpus, config, None, workers=1).files["feed.xml"]
+    assert again.files["feed.xml"] != first.files["feed.xml"]
+    article = sorted(corpus.iterdir())[0]  # and a patch after it keeps the settings
+    article.write_text(article.read_text("utf-8") + "\n\nПогода в этот день была ясной.\n", "utf-8")
+    assert dict(build(corpus, config, cache, workers=1).files) == dict(
+        build(corpus, config, None, workers=1).files
+    )
+
+
 def test_noop_rebuild_without_result_memo_writes_nothing(corpus, config, tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "docs"
     _build(corpus, config, cache, out)
