@@ -30,7 +30,7 @@ from builder.records import Annotations, Article, Fingerprint, Rejected, Sentenc
 from builder.render import SourcePage, identity
 
 if TYPE_CHECKING:
-    from builder.build import BuildResult
+    from builder.build import BuildResult, StoredFiles
 
 MAX_CHANGED = 8  # edited files a rebuild patches; past this, linking again costs little more
 OWN = frozenset({"sha256", "paragraphs"})  # Article fields only its page, record and feed entry show
@@ -237,7 +237,15 @@ def rebuild(
             prints.cancel()
     if patch is None:
         return None
-    return _save(cache, code, state, rels, stats, refused, result, keys, stored, patch, pages, old, new)
+    minhash = state.minhash.copy()
+    for n, (_, _, fp, _) in new.items():
+        minhash[n] = fp.minhash
+    loaded = {rels[n]: (*stats[n], *new.get(n, entry)) for n, entry in old.items()}
+    edits = _Edits(patch, pages, loaded, dataclasses.replace(state, stats=stats, minhash=minhash))
+    last = _Last(result, keys, stored)
+    how = f"patched {len(new)} edited article{'s' if len(new) != 1 else ''}" if new else "nothing changed"
+    key = build.result_key(code, refused, zip(rels, stats, strict=True))
+    return dataclasses.replace(_save(cache, code, key, last, edits), how=how)
 
 
 def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, SourcePage]]):
@@ -265,35 +273,44 @@ def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, Sourc
     return patch, pages
 
 
-def _save(cache, code, state, rels, stats, refused, result, keys, stored, patch, pages, old, new):
-    """Write the patched result and caches; return the BuildResult."""
+@dataclass(frozen=True)
+class _Last:
+    """The last build's result, as the cache holds it."""
+
+    result: BuildResult  # its pages are in stored
+    keys: tuple[str, ...]  # of each shard of stored
+    stored: StoredFiles
+
+
+@dataclass(frozen=True)
+class _Edits:
+    """What a patch changes in the caches."""
+
+    files: dict[str, str]  # patched output files
+    pages: dict[str, tuple]  # source page memo entries (build.PAGES)
+    loaded: dict[str, tuple]  # loaded-article entries (build.LOADED) of the changed files
+    state: State
+
+
+def _save(cache: Path, code: str, key: str, last: _Last, edits: _Edits) -> BuildResult:
+    """Write the patched result (under its new key) and the caches; return the BuildResult."""
     from builder import build
     from builder.write import digest
 
-    key = build.result_key(code, refused, zip(rels, stats, strict=True))
-    digests = dict(result.digests)
-    for name, text in patch.items():
+    digests = dict(last.result.digests)
+    for name, text in edits.files.items():
         digests[name] = digest(text.encode("utf-8"))
-    dirty = {build._shard(name) for name in patch}
-    shards = {name: text for k in dirty for name, text in stored.shard(k).items()}
-    shards.update(patch)
-    keys = tuple(key if k in dirty else old_key for k, old_key in enumerate(keys))
+    dirty = {build._shard(name) for name in edits.files}
+    shards = {name: text for k in dirty for name, text in last.stored.shard(k).items()}
+    shards.update(edits.files)
+    keys = tuple(key if k in dirty else old_key for k, old_key in enumerate(last.keys))
     build.StoredFiles.save(cache, keys, shards, dirty)
-    loaded_dirty = {build._shard(rels[n]) for n in old}
-    entries = build.read_shards(cache, build.LOADED, code, loaded_dirty)
-    for n, entry in old.items():
-        entries[rels[n]] = (*stats[n], *new.get(n, entry))
-    build.write_shards(cache, build.LOADED, code, entries, loaded_dirty)
-    page_dirty = {build._shard(p) for p in pages}
-    memo = build.read_shards(cache, build.PAGES, code, page_dirty)
-    memo.update(pages)
-    build.write_shards(cache, build.PAGES, code, memo, page_dirty)
-    minhash = state.minhash.copy()
-    for n, (_, _, fp, _) in new.items():
-        minhash[n] = fp.minhash
-    state = dataclasses.replace(state, stats=stats, minhash=minhash)
-    build._write_pickle(cache / build.DELTA, code, state)
-    result = dataclasses.replace(result, digests=digests)
+    for name, updates in ((build.LOADED, edits.loaded), (build.PAGES, edits.pages)):
+        which = {build._shard(rel) for rel in updates}
+        entries = build.read_shards(cache, name, code, which)
+        entries.update(updates)
+        build.write_shards(cache, name, code, entries, which)
+    build._write_pickle(cache / build.DELTA, code, edits.state)
+    result = dataclasses.replace(last.result, digests=digests)
     build._write_pickle(cache / build.RESULT, key, (result, keys))
-    how = f"patched {len(new)} edited article{'s' if len(new) != 1 else ''}" if new else "nothing changed"
-    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests), how=how)
+    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests))
