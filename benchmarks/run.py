@@ -17,7 +17,8 @@ twice) and the sum of PSS (each shared page split between its processes):
 - mkdocs_only:    `mkdocs build` over the pre-generated docs (the hook does not run the builder)
 - site_cold:      `mkdocs build` with the hook and an empty cache: the full site from the articles
 
-A final `summary` line gives the ratios, the size of site/ and the search
+Each builder step also says how it went ("how": built in full, nothing changed, patched N
+edited articles). A final `summary` line gives the ratios, the size of site/ and the search
 payload a reader downloads before the first result: a static upper bound, and
 with Pagefind what Chromium fetches for a few queries (benchmarks/payload.py). Timings are noisy on
 shared machines; compare ratios measured in one run.
