@@ -8,11 +8,12 @@ article's own page, its record in data/sources.json and its feed entry show
 what changed. This stage then loads and annotates the edited files alone and
 patches those three outputs, instead of linking and rendering the corpus again.
 
-It applies when every edited file was a dated, kept article before and after,
-with the same `link_view` (everything about it except its paragraphs' text
-and its file's digest), when no edited text comes near a duplicate of another
-(no shared MinHash band, so find_duplicates gives the same answer), and when
-the last build's caches are all there and consistent. Otherwise `rebuild`
+It applies when every edited file was a kept article before and after (no
+duplicate, no original of one), with the same `link_view` (everything about it
+except its paragraphs' text and its file's digest; an undated one as annotated
+on the date its story gives it), when no edited text comes near a duplicate of
+another (no shared MinHash band, so find_duplicates gives the same answer), and
+when the last build's caches are all there and consistent. Otherwise `rebuild`
 returns None and the build runs in full. tests/test_delta.py checks that
 both give the same files, edit by edit.
 """
