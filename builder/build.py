@@ -195,7 +195,7 @@ CLAIMS = "claims.pickle"
 
 
 def _shard(rel: str) -> int:
-    """Return the loaded-NN.pickle shard of an input file (the same in every process)."""
+    """Return the shard of a cache entry by its name, an input file or a page (the same in every process)."""
     return (
         int.from_bytes(hashlib.blake2b(rel.encode("utf-8", "surrogateescape"), digest_size=4).digest(), "big")
         % SHARDS
@@ -261,16 +261,19 @@ def read_shards(cache: Path, name: str, key: str, which: Iterable[int] = range(S
 
 
 def write_shards(
-    cache: Path, name: str, key: str, entries: Mapping[str, object], which: Iterable[int]
+    cache: Path, name: str, key: str | Sequence[str], entries: Mapping[str, object], which: Iterable[int]
 ) -> None:
-    """Write the given shards of a sharded cache file from entries, a superset of their contents."""
+    """Write the given shards of a sharded cache file from entries, a superset of their contents.
+
+    key: the key of every shard, or of each (a sequence indexed by shard).
+    """
     shards: dict[int, dict] = {k: {} for k in which}
     for rel, value in entries.items():
         k = _shard(rel)
         if k in shards:
             shards[k][rel] = value
     for k, shard in sorted(shards.items()):
-        _write_pickle(Path(cache) / name.format(k), key, shard)
+        _write_pickle(Path(cache) / name.format(k), key if isinstance(key, str) else key[k], shard)
 
 
 class StoredFiles(Mapping[str, str]):
@@ -292,13 +295,7 @@ class StoredFiles(Mapping[str, str]):
         cache: Path, keys: Sequence[str], files: Mapping[str, str], which: Iterable[int] = range(SHARDS)
     ) -> None:
         """Write the given shards, each under its key: files holds at least their pages."""
-        shards: dict[int, dict[str, str]] = {k: {} for k in which}
-        for name, text in files.items():
-            k = _shard(name)
-            if k in shards:
-                shards[k][name] = text
-        for k, shard in sorted(shards.items()):
-            _write_pickle(Path(cache) / RESULT_FILES.format(k), keys[k], shard)
+        write_shards(cache, RESULT_FILES, keys, files, which)
 
     def fresh(self) -> bool:
         for k, key in enumerate(self._keys):

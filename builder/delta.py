@@ -241,8 +241,16 @@ def rebuild(
     minhash = state.minhash.copy()
     for n, (_, _, fp, _) in new.items():
         minhash[n] = fp.minhash
-    loaded = {rels[n]: (*stats[n], *new.get(n, entry)) for n, entry in old.items()}
-    edits = _Edits(patch, pages, loaded, dataclasses.replace(state, stats=stats, minhash=minhash))
+    loaded.update({rels[n]: (*stats[n], *new.get(n, entry)) for n, entry in old.items()})
+    memo.update(pages)
+    edits = _Edits(
+        files=patch,
+        pages=memo,
+        page_shards={build._shard(page) for page in pages},
+        loaded=loaded,
+        loaded_shards={build._shard(rels[n]) for n in old},
+        state=dataclasses.replace(state, stats=stats, minhash=minhash),
+    )
     last = _Last(result, keys, stored)
     how = f"patched {len(new)} edited article{'s' if len(new) != 1 else ''}" if new else "nothing changed"
     key = build.result_key(code, refused, zip(rels, stats, strict=True))
@@ -288,8 +296,10 @@ class _Edits:
     """What a patch changes in the caches."""
 
     files: dict[str, str]  # patched output files
-    pages: dict[str, tuple]  # source page memo entries (build.PAGES)
-    loaded: dict[str, tuple]  # loaded-article entries (build.LOADED) of the changed files
+    pages: dict[str, tuple]  # the entries of the source page memo's page_shards (build.PAGES)
+    page_shards: set[int]
+    loaded: dict[str, tuple]  # the entries of the loaded articles' loaded_shards (build.LOADED)
+    loaded_shards: set[int]
     state: State
 
 
@@ -306,11 +316,8 @@ def _save(cache: Path, code: str, key: str, last: _Last, edits: _Edits) -> Build
     shards.update(edits.files)
     keys = tuple(key if k in dirty else old_key for k, old_key in enumerate(last.keys))
     build.StoredFiles.save(cache, keys, shards, dirty)
-    for name, updates in ((build.LOADED, edits.loaded), (build.PAGES, edits.pages)):
-        which = {build._shard(rel) for rel in updates}
-        entries = build.read_shards(cache, name, code, which)
-        entries.update(updates)
-        build.write_shards(cache, name, code, entries, which)
+    build.write_shards(cache, build.LOADED, code, edits.loaded, edits.loaded_shards)
+    build.write_shards(cache, build.PAGES, code, edits.pages, edits.page_shards)
     build._write_pickle(cache / build.DELTA, code, edits.state)
     result = dataclasses.replace(last.result, digests=digests)
     build._write_pickle(cache / build.RESULT, key, (result, keys))
