@@ -73,13 +73,19 @@ def fingerprint(art: Article) -> Fingerprint:
     return Fingerprint(key, tuple(int(v) for v in mh.hashvalues))
 
 
+LSH_BANDS = (5, 11)  # (bands, rows): datasketch's MinHashLSH optimum for DUPLICATE_THRESHOLD, NUM_PERM
+
+
 def lsh_bands() -> tuple[int, int]:
     """Return the (bands, rows per band) of find_duplicates' LSH: two fingerprints that agree
     on every row of some band are compared."""
-    from datasketch import MinHashLSH
+    return LSH_BANDS
 
-    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r
+
+def band_keys(minhash: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
+    """Return a fingerprint's LSH keys: (band, its rows' values) for each band."""
+    b, r = LSH_BANDS
+    return [(k, minhash[k * r : (k + 1) * r]) for k in range(b)]
 
 
 def find_duplicates(
@@ -92,16 +98,16 @@ def find_duplicates(
     other boilerplate) by MinHash LSH over word shingles, verified by the
     true Jaccard similarity of the shingle sets. `prints` holds fingerprints
     computed earlier (by the per-article stage); missing ones are computed here.
-    """
-    import numpy as np
-    from datasketch import LeanMinHash, MinHashLSH
 
+    The LSH index is a dict from band keys to articles, as in datasketch's
+    MinHashLSH (same bands, same candidates: tests/test_link.py compares them);
+    importing that class pulls in scipy.integrate, most of a second per build.
+    """
     prints = prints or {}
-    scheme = _template().scheme
-    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
     seen_text: dict[str, str] = {}
     kept: dict[str, Article] = {}
     shingles: dict[str, set[str]] = {}
+    buckets: dict[tuple[int, tuple[int, ...]], list[str]] = defaultdict(list)
 
     def shingles_of(art: Article) -> set[str]:  # only for LSH candidates: rare
         if art.id not in shingles:
@@ -116,9 +122,9 @@ def find_duplicates(
             continue
         if not fp.minhash:
             continue
-        mh = LeanMinHash(seed=1, hashvalues=np.array(fp.minhash, dtype=np.uint64), scheme=scheme)
+        keys = band_keys(fp.minhash)
         best = None
-        for cand in sorted(lsh.query(mh)):
+        for cand in sorted({c for k in keys for c in buckets.get(k, ())}):
             sh, other = shingles_of(art), shingles_of(kept[cand])
             jac = len(sh & other) / len(sh | other)
             if jac >= DUPLICATE_THRESHOLD and (best is None or jac > best[0]):
@@ -128,7 +134,8 @@ def find_duplicates(
             continue
         seen_text[fp.text_key] = art.id
         kept[art.id] = art
-        lsh.insert(art.id, mh)
+        for k in keys:
+            buckets[k].append(art.id)
     return out
 
 

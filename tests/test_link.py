@@ -291,3 +291,78 @@ def test_second_claims_run_reuses_items_and_equals_a_fresh_run():
     assert again != first
     assert all(memo[k][2] is v for k, v in kept.items())
     assert memo[changed.id][2] == _items((changed,), {changed.id: annotations[changed.id]})
+
+
+# ------------------------------------------------------------------ duplicates
+
+_BODY_RU = (
+    "Казахстан и Европейский союз обсудили в Брюсселе упрощение визового режима для граждан. "
+    "Стороны договорились продолжить переговоры о соглашении о реадмиссии в следующем году. "
+    "Министр отметил, что сотрудничество с Европолом и Интерполом расширяется по всем направлениям."
+)
+_BODY_EN = (
+    "Officials from Astana and Paris met on Tuesday to review the visa facilitation talks. "
+    "Both delegations said the readmission agreement would be discussed again in the spring. "
+    "A police liaison officer described new channels for exchanging data with Europol."
+)
+
+
+def _article(aid: str, *paragraphs: str):
+    from builder.records import Article, Paragraph
+
+    paras = tuple(Paragraph(f"p{k}", text) for k, text in enumerate(paragraphs, 1))
+    return Article(aid, f"{aid}.txt", aid, aid, "ru", paras)
+
+
+# (articles in order, the duplicates expected {id: id of the original})
+DUPLICATES = [
+    pytest.param([("a", _BODY_RU), ("b", _BODY_RU)], {"b": "a"}, id="exact copy"),
+    pytest.param([("a", _BODY_RU), ("b", _BODY_RU.upper())], {"b": "a"}, id="same words, other case"),
+    pytest.param(
+        [("a", _BODY_RU, _BODY_EN), ("b", _BODY_RU, _BODY_EN, "Подписывайтесь на наш канал.")],
+        {"b": "a"},
+        id="copy with a boilerplate line",
+    ),
+    pytest.param([("a", _BODY_RU), ("b", _BODY_EN)], {}, id="same topics, other text"),
+    pytest.param(
+        [("a", _BODY_RU), ("b", _BODY_RU.split(". ")[0] + ". " + _BODY_EN)], {}, id="shares one sentence"
+    ),
+    pytest.param(
+        [("a", _BODY_EN), ("b", _BODY_RU), ("c", _BODY_EN + " Thanks for reading.")],
+        {"c": "a"},
+        id="the first of a group is kept",
+    ),
+]
+
+
+@pytest.mark.parametrize("arts, expected", DUPLICATES)
+def test_find_duplicates(arts, expected):
+    from builder.link import find_duplicates
+
+    assert find_duplicates([_article(*a) for a in arts]) == expected
+
+
+def test_lsh_bands_and_candidates_are_datasketchs():
+    # find_duplicates keeps its own band index: it must be MinHashLSH's, band for band.
+    import random
+
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from builder.link import DUPLICATE_THRESHOLD, NUM_PERM, _template, band_keys, lsh_bands
+
+    lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
+    assert lsh_bands() == (lsh.b, lsh.r)
+    rnd = random.Random(7)
+    base = [rnd.getrandbits(32) for _ in range(NUM_PERM)]
+    # Fingerprints that agree with base on random rows: some share a whole band, most do not.
+    prints = [tuple(v if rnd.random() < 0.85 else rnd.getrandbits(32) for v in base) for _ in range(300)]
+    buckets: dict = {}
+    for n, fp in enumerate(prints):
+        mh = LeanMinHash(seed=1, hashvalues=np.array(fp, dtype=np.uint64), scheme=_template().scheme)
+        ours = {c for k in band_keys(fp) for c in buckets.get(k, ())}
+        assert ours == set(lsh.query(mh)), n
+        lsh.insert(n, mh)
+        for k in band_keys(fp):
+            buckets.setdefault(k, []).append(n)
+    assert 0 < sum(len(v) > 1 for v in buckets.values()) < len(buckets)
