@@ -24,7 +24,7 @@ from builder.config import Config
 from builder.errors import BuilderError, CheckError, ConfigError
 from builder.load import load_file
 from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Rejected
-from builder.write import digest
+from builder.write import Tree, digest, write_tree
 
 # The stages past loading (annotate, link, render, exports) are imported where they run:
 # a rebuild where nothing changed needs none of them, and importing them was a fifth of it.
@@ -43,6 +43,8 @@ class BuildResult:
     problems: tuple[str, ...]  # one line per rejected file, warning or failed check
     digests: Mapping[str, list] | None = None  # path -> [sha256, size] (write.digest) of each file
     how: str = "built in full"  # or "nothing changed", "patched N edited article(s)" (builder/delta.py)
+    written: tuple[str, ...] = ()  # with build(out=...): the files written there, and removed
+    removed: tuple[str, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -674,19 +676,28 @@ def check(corpus: Corpus) -> list[str]:
     return bad
 
 
-def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[str, str]:
+def generate(
+    corpus: Corpus,
+    config: Config,
+    memo: dict | None = None,
+    sink: Callable[[dict[str, str]], None] | None = None,
+) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports.
 
     memo: source pages of an earlier build with the same code and research
     definition (see render.Site.memo); it is refilled with this build's.
+    sink: given the source pages as soon as they are rendered, then the rest
+    (the bulk of the files can be written while the rest renders).
     """
     from builder.citation import render_citations, site_settings
     from builder.export import render_data, sources_json
     from builder.render import Site, render_aggregates, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
+    pages = render_sources(site)
+    if sink is not None:
+        sink(pages)
     files = render_aggregates(site)
-    files.update(render_sources(site))
     sources = sources_json(corpus, site.source_topics, site.story_of)
     files.update(render_data(corpus, config, sources))
     files.update(
@@ -697,6 +708,9 @@ def generate(corpus: Corpus, config: Config, memo: dict | None = None) -> dict[s
             **site_settings(os.environ),
         )
     )
+    if sink is not None:
+        sink(files)
+    files.update(pages)
     if memo is not None:
         memo.clear()
         memo.update(site.memo_next)
@@ -727,10 +741,23 @@ def build(
     cache: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    out: Path | None = None,
 ) -> BuildResult:
-    """Run the whole pipeline; raise CheckError if a generated quote is not verbatim."""
+    """Run the whole pipeline; raise CheckError if a generated quote is not verbatim.
+
+    out: write the files there too (write.Tree): the source pages while the
+    rest renders. The result then names the files written and removed.
+    """
     with _collector_paused():
-        return _build(seeds, config, cache, workers, progress)
+        return _build(seeds, config, cache, workers, progress, out)
+
+
+def _written(result: BuildResult, out: Path | None) -> BuildResult:
+    """Return the result once written into out (when given)."""
+    if out is None:
+        return result
+    written, removed = write_tree(out, result.files, result.digests)
+    return dataclasses.replace(result, written=tuple(written), removed=tuple(removed))
 
 
 def _build(
@@ -739,6 +766,7 @@ def _build(
     cache: Path | None,
     workers: int | None,
     progress: Progress | None,
+    out: Path | None,
 ) -> BuildResult:
     memo = None
     code = _code_key(config) if cache is not None else ""
@@ -753,12 +781,12 @@ def _build(
         if hit is not None:
             stored = StoredFiles(Path(cache), hit[1], hit[0].digests)
             if stored.fresh():
-                return dataclasses.replace(hit[0], files=stored, how="nothing changed")
+                return _written(dataclasses.replace(hit[0], files=stored, how="nothing changed"), out)
         from builder import delta
 
         patched = delta.rebuild(files, stats, refused, config, Path(cache), code)
         if patched is not None:
-            return patched
+            return _written(patched, out)
     corpus = analyse(seeds, config, cache, workers, progress)
     if progress:
         progress("linking and rendering", 0, 0)
@@ -775,17 +803,27 @@ def _build(
     if cache is not None:
         last = read_shards(Path(cache), PAGES, code)
         rendered = dict(last)
-    files = generate(corpus, config, rendered)
-    if cache is not None:
-        dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
-        write_shards(Path(cache), PAGES, code, rendered, dirty)
-    digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
-    result = BuildResult(files, corpus.report, tuple(problems), digests)
-    if memo is not None:
-        keys = (memo[1],) * SHARDS
-        StoredFiles.save(Path(cache), keys, files)
-        _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
-    return result
+    with contextlib.ExitStack() as stack:
+        tree = stack.enter_context(Tree(out)) if out is not None else None
+        files = generate(
+            corpus, config, rendered, (lambda part: tree.add(part, apart=True)) if tree else None
+        )
+        if cache is not None:
+            dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
+            write_shards(Path(cache), PAGES, code, rendered, dirty)
+        if tree is not None:
+            digests = {name: tree.sums[name] for name in files}
+        else:
+            digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
+        result = BuildResult(files, corpus.report, tuple(problems), digests)
+        if memo is not None:
+            keys = (memo[1],) * SHARDS
+            StoredFiles.save(Path(cache), keys, files)
+            _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
+        if tree is None:
+            return result
+        written, removed = tree.commit()
+    return dataclasses.replace(result, written=tuple(written), removed=tuple(removed))
 
 
 def result_key(code: str, refused: list[Rejected], stats: Iterable[tuple[str, tuple[int, int]]]) -> str:

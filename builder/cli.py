@@ -86,7 +86,6 @@ def _say(msg: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from builder.build import build
-    from builder.write import write_tree
 
     logged = _Warnings()
     logging.getLogger("builder").addHandler(logged)
@@ -97,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError(f"{args.out}: --out is not a folder")
         config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
-        result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet))
-        written, removed = write_tree(args.out, result.files, result.digests)
+        result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet), args.out)
+        written, removed = result.written, result.removed
     except OSError as exc:
         _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
         return EXIT_FAILED

@@ -24,6 +24,8 @@ import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -221,6 +223,17 @@ def recover(out: Path) -> bool:
         return _recover(out, _Crash())
 
 
+def _unchanged(path: str, recorded: list | None, wanted: list | None, since: int) -> bool:
+    """Tell from the manifest alone that the file at path holds the wanted bytes."""
+    if recorded is None or wanted is None or list(recorded) != list(wanted):
+        return False
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == wanted[1] and st.st_mtime_ns <= since
+
+
 def write_tree(
     out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None = None
 ) -> tuple[list[str], list[str]]:
@@ -235,70 +248,167 @@ def write_tree(
     written is not read again, and its text is never asked of `files`: a
     rebuild where nothing changed loads no page.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    crash = _Crash()
-    _RESOLVED.clear()  # folders may have changed since the last write
-    with _locked(out):
-        _recover(out, crash)
-        return _write(out, files, digests, crash)
+    with Tree(out) as tree:
+        tree.add(files, digests)
+        return tree.commit()
 
 
-def _unchanged(path: str, recorded: list | None, wanted: list | None, since: int) -> bool:
-    """Tell from the manifest alone that the file at path holds the wanted bytes."""
-    if recorded is None or wanted is None or list(recorded) != list(wanted):
-        return False
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(st.st_mode) and st.st_size == wanted[1] and st.st_mtime_ns <= since
+APART_FROM = 1000  # changed files in one add() past which a child process stages them
 
 
-def _write(
-    out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None, crash: _Crash
-) -> tuple[list[str], list[str]]:
-    previous, sums, since = _read_manifest(out)
-    names = sorted(digests if digests is not None else files)
-    new_sums: dict[str, list] = {}
-    changed: list[tuple[str, bytes]] = []
-    root = str(out)
-    for rel in names:
-        # only looked at (stat), never read or written: the plain path will do
-        if digests is not None and _unchanged(
-            os.path.join(root, rel), sums.get(rel), digests.get(rel), since
-        ):
-            new_sums[rel] = list(digests[rel])
-            continue
-        path = _safe_str(out, rel)
-        data = files[rel].encode("utf-8")
-        new_sums[rel] = digest(data)
+class Tree:
+    """One write of generated files into out, fed as they are rendered; commit() ends it.
+
+    Used as a context manager (it holds the folder's lock). add() compares
+    each file with the tree and stages the changed ones; add(apart=True)
+    hands a batch of at least APART_FROM to a child process (`python -m
+    builder.write`), so that creating thousands of files, slow on some disks,
+    overlaps with the rendering of the rest. Nothing visible changes before commit(), which
+    stages what is left, waits for the child, and commits (see the module's
+    docstring). Leaving the block without a commit removes what was staged.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.root = out, str(out)
+        self.crash = _Crash()
+        self.sums: dict[str, list] = {}  # this write's files and their [sha256, size]
+        self.changed: list[str] = []  # staged, or to be
+        self.pending: list[tuple[str, bytes]] = []  # changed, not staged yet
+        self.apart: list[tuple[subprocess.Popen, int]] = []  # (child, files it stages)
+        self.staging: Path | None = None
+        self.folders = _Folders()
+
+    def __enter__(self) -> Tree:
+        self.out.mkdir(parents=True, exist_ok=True)
+        _RESOLVED.clear()  # folders may have changed since the last write
+        self._lock = _locked(self.out)
+        self._lock.__enter__()
         try:
-            with open(path, "rb") as fh:
-                if fh.read() == data:
-                    continue
-        except IsADirectoryError:
-            raise UnsafePath(f"{out}: a folder stands where {rel} goes") from None
-        except OSError:
-            pass
-        changed.append((rel, data))
-    stale = sorted(set(previous) - set(names))
-    if not changed and not stale and sums == new_sums and (out / MANIFEST).exists():
-        return [], []
-    # compact: the C encoder (indent would take the pure-Python one, a tenth of a second at 10,000 files)
-    manifest = json.dumps({"files": names, "sha256": new_sums}, sort_keys=True, separators=(",", ":")) + "\n"
-    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=out))
-    crash.step()
+            _recover(self.out, self.crash)
+            self.previous, self.recorded, self.since = _read_manifest(self.out)
+        except BaseException:
+            self._lock.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            for child, _ in self.apart:  # only left on an error: commit() waits for them
+                child.kill()
+                child.wait()
+            if exc[0] is not None and self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
+        finally:
+            self._lock.__exit__(*exc)
+
+    def add(
+        self, files: Mapping[str, str], digests: Mapping[str, list] | None = None, apart: bool = False
+    ) -> None:
+        """Take files (and, if known, their digests) and stage those whose bytes changed.
+
+        apart: stage them in a child process (APART_FROM of them at least) while the caller goes on.
+        """
+        for rel in sorted(digests if digests is not None else files):
+            wanted = digests.get(rel) if digests is not None else None
+            # only looked at (stat), never read or written: the plain path will do
+            if wanted is not None and _unchanged(
+                os.path.join(self.root, rel), self.recorded.get(rel), wanted, self.since
+            ):
+                self.sums[rel] = list(wanted)
+                continue
+            path = _safe_str(self.out, rel)
+            data = files[rel].encode("utf-8")
+            self.sums[rel] = digest(data)
+            if _unchanged(path, self.recorded.get(rel), self.sums[rel], self.since):
+                continue
+            try:
+                with open(path, "rb") as fh:
+                    if fh.read() == data:
+                        continue
+            except IsADirectoryError:
+                raise UnsafePath(f"{self.out}: a folder stands where {rel} goes") from None
+            except OSError:
+                pass
+            self.changed.append(rel)
+            self.pending.append((rel, data))
+        if apart and len(self.pending) >= APART_FROM:
+            self._stage_apart()
+
+    def _staging(self) -> Path:
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=self.out))
+            self.crash.step()
+        return self.staging
+
+    def _stage_apart(self) -> None:
+        """Hand the pending files to a child process that writes them into the staging folder."""
+        staging = self._staging()
+        bundle = staging / f"{BUNDLE}{len(self.apart)}"
+        with open(bundle, "wb") as fh:
+            fh.write(json.dumps([[rel, len(data)] for rel, data in self.pending]).encode() + b"\n")
+            for _, data in self.pending:
+                fh.write(data)
+        cmd = [sys.executable, "-m", "builder.write", str(bundle)]
+        child = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        self.apart.append((child, len(self.pending)))
+        self.pending = []
+
+    def commit(self) -> tuple[list[str], list[str]]:
+        """Stage what is left, wait for the child processes, commit; return (written, removed)."""
+        names = sorted(self.sums)
+        stale = sorted(set(self.previous) - set(names))
+        if not self.changed and not stale and self.recorded == self.sums and (self.out / MANIFEST).exists():
+            return [], []
+        staging = self._staging()
+        for rel, data in self.pending:
+            tmp = os.path.join(staging, rel)
+            self.folders.make(os.path.dirname(tmp))
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            self.crash.step()
+        self.pending = []
+        while self.apart:
+            child, count = self.apart[0]
+            _, err = child.communicate()
+            self.apart.pop(0)
+            if child.returncode:
+                msg = err.decode("utf-8", "replace").strip().splitlines()
+                raise BuilderError(
+                    f"{self.out}: staging files failed: {msg[-1] if msg else child.returncode}"
+                )
+            for _ in range(count):
+                self.crash.step()
+        # compact: the C encoder (indent would take the pure-Python one, a tenth of a second at 10,000 files)
+        manifest = json.dumps({"files": names, "sha256": self.sums}, sort_keys=True, separators=(",", ":"))
+        (staging / MANIFEST).write_text(manifest + "\n", "utf-8")
+        plan = {"staging": staging.name, "moves": sorted(self.changed), "remove": stale}
+        (staging / (JOURNAL + ".tmp")).write_text(json.dumps(plan, indent=1, sort_keys=True), "utf-8")
+        os.replace(staging / (JOURNAL + ".tmp"), self.out / JOURNAL)  # the commit point
+        self.crash.step()
+        removed = _apply(self.out, plan, self.crash)
+        self.staging = None
+        return sorted(self.changed), removed
+
+
+BUNDLE = ".bundle-"
+
+
+def _unbundle(bundle: Path) -> None:
+    """Write a bundle's files next to it (in the staging folder), then delete it: the child's work."""
+    staging = str(bundle.parent)
     folders = _Folders()
-    for rel, data in changed:
-        tmp = os.path.join(staging, rel)
-        folders.make(os.path.dirname(tmp))
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        crash.step()
-    (staging / MANIFEST).write_text(manifest, "utf-8")
-    plan = {"staging": staging.name, "moves": [rel for rel, _ in changed], "remove": stale}
-    (staging / (JOURNAL + ".tmp")).write_text(json.dumps(plan, indent=1, sort_keys=True), "utf-8")
-    os.replace(staging / (JOURNAL + ".tmp"), out / JOURNAL)  # the commit point
-    crash.step()
-    removed = _apply(out, plan, crash)
-    return [rel for rel, _ in changed], removed
+    with open(bundle, "rb") as fh:
+        for rel, size in json.loads(fh.readline()):
+            tmp = os.path.join(staging, rel)
+            if not os.path.abspath(tmp).startswith(staging + os.sep):
+                raise UnsafePath(f"refusing to stage outside {staging}: {rel}")
+            folders.make(os.path.dirname(tmp))
+            with open(tmp, "wb") as out:
+                out.write(fh.read(size))
+    bundle.unlink()
+
+
+if __name__ == "__main__":  # the child process of Tree._stage_apart
+    _unbundle(Path(sys.argv[1]))

@@ -104,11 +104,20 @@ def check_exact(out: Path, files: dict[str, str], settled: bool = True) -> None:
 WRITER = "import json, sys; from pathlib import Path; from builder.write import write_tree; " + (
     "write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text('utf-8')))"
 )
+# As a build writes: the source pages first, staged by a child process (APART_FROM lowered), then the rest.
+WRITER_APART = (
+    "import json, sys; from pathlib import Path; from builder import write; write.APART_FROM = 1; "
+    "new = json.loads(Path(sys.argv[2]).read_text('utf-8')); "
+    "first = {k: v for k, v in new.items() if k.startswith('sources/')}; "
+    "tree = write.Tree(Path(sys.argv[1])).__enter__(); tree.add(first, apart=True); "
+    "tree.add({k: v for k, v in new.items() if k not in first}, apart=True); tree.commit()"
+)
 FRACTIONS = [0.0, 0.05, 0.3, 0.45, 0.5, 0.55, 0.7, 0.9, 0.97, 1.0]
 
 
+@pytest.mark.parametrize("writer", [WRITER, WRITER_APART], ids=["in-process", "apart"])
 @pytest.mark.parametrize("fraction", FRACTIONS, ids=[f"{f:.0%}" for f in FRACTIONS])
-def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path, trees, fraction):
+def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path, trees, fraction, writer):
     old, new = trees
     out = tmp_path / "docs"
     _previous_build(out, old)
@@ -119,7 +128,7 @@ def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path
     spec = tmp_path / "new.json"
     spec.write_text(json.dumps(new), "utf-8")
     env = {**os.environ, CRASH_ENV: str(crash_after)}
-    proc = subprocess.run([sys.executable, "-c", WRITER, str(out), str(spec)], cwd=ROOT, env=env, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", writer, str(out), str(spec)], cwd=ROOT, env=env, timeout=120)
     assert proc.returncode == 70, "the crash hook did not fire"
     check_whole(out, old, new)
     committed = (out / JOURNAL).exists()
@@ -239,6 +248,49 @@ def test_with_digests_a_hand_edited_file_is_restored(tmp_path):
     time.sleep(0.01)
     (out / "b.md").touch()  # touched, bytes unchanged: read and compared, not rewritten
     assert write_tree(out, pages, sums) == ([], [])
+
+
+def test_files_staged_apart_are_the_files_staged_here(tmp_path, trees, monkeypatch):
+    # A build given out= hands its source pages to a child process: the tree and the report
+    # must be what write_tree gives, from a fresh folder and over an older tree.
+    from builder import write
+
+    old, new = trees
+    monkeypatch.setattr(write, "APART_FROM", 1)
+    children = []
+    stage_apart = write.Tree._stage_apart
+    monkeypatch.setattr(write.Tree, "_stage_apart", lambda self: children.append(1) or stage_apart(self))
+    seeds = _modified_seeds(tmp_path / "seeds")
+    for previous in ({}, old):
+        here, apart = tmp_path / f"here{len(previous)}", tmp_path / f"apart{len(previous)}"
+        for out in (here, apart):
+            _previous_build(out, previous)
+        expected = write_tree(here, new)
+        result = build(seeds, CONFIG, None, 1, out=apart)
+        assert (list(result.written), list(result.removed)) == expected
+        assert _tree(apart) == _tree(here)
+        assert not list(apart.glob(STAGING + "*")) and not (apart / JOURNAL).exists()
+    assert len(children) == 4, "each build stages its source pages, then the rest, apart"
+
+
+def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp_path, monkeypatch):
+    from builder import write
+
+    out = tmp_path / "docs"
+    write_tree(out, {"a.md": "a"})
+    failing = tmp_path / "python"
+    failing.write_text("#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(write, "APART_FROM", 1)
+    monkeypatch.setattr(write.sys, "executable", str(failing))
+    with (
+        pytest.raises(BuilderError, match=f"{out}: staging files failed: .*No space left"),
+        write.Tree(out) as tree,
+    ):
+        tree.add({"a.md": "A", "b.md": "b"}, apart=True)
+        tree.commit()
+    assert _tree(out) == {"a.md": b"a"}
+    assert not list(out.glob(STAGING + "*")) and not (out / JOURNAL).exists()
 
 
 def test_a_file_never_generated_is_never_removed(tmp_path):
