@@ -349,9 +349,13 @@ class Tree:
             for _, data in self.pending:
                 fh.write(data)
         cmd = [sys.executable, "-m", "builder.write", str(bundle)]
-        child = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        try:
+            child = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            )
+        except OSError:  # no process left, or no interpreter to run: commit() stages them here
+            bundle.unlink()
+            return
         self.apart.append((child, len(self.pending)))
         self.pending = []
 

@@ -293,6 +293,19 @@ def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp
     assert not list(out.glob(STAGING + "*")) and not (out / JOURNAL).exists()
 
 
+def test_without_a_child_process_the_files_are_staged_here(tmp_path, monkeypatch):
+    from builder import write
+
+    monkeypatch.setattr(write, "APART_FROM", 1)
+    monkeypatch.setattr(write.sys, "executable", str(tmp_path / "no-such-python"))
+    out = tmp_path / "docs"
+    with write.Tree(out) as tree:
+        tree.add({"a.md": "a", "sub/b.md": "b"}, apart=True)
+        assert tree.commit() == (["a.md", "sub/b.md"], [])
+    assert _tree(out) == {"a.md": b"a", "sub/b.md": b"b"}
+    assert not list(out.glob(STAGING + "*"))
+
+
 def test_a_file_never_generated_is_never_removed(tmp_path):
     out = tmp_path / "docs"
     write_tree(out, {"a.md": "a"})
