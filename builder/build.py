@@ -281,8 +281,9 @@ def write_shards(
 class StoredFiles(Mapping[str, str]):
     """The pages of a memoized result: names known at once, texts read from the cache on first use.
 
-    The pages are in RESULT_FILES shards by name, each holding its key, then its
-    pages, as two pickles: the keys are checked when the result is taken from
+    The pages are in RESULT_FILES shards by name, each holding its key (a digest
+    of its contents), then its pages, as two pickles: a build rewrites only the
+    shards whose pages changed, and the keys are checked when the result is taken from
     the cache, and a shard's pages are read only when one of them is asked for
     (a rebuild where nothing changed never asks; one that changed a page reads
     its shard).
@@ -293,11 +294,29 @@ class StoredFiles(Mapping[str, str]):
         self._shards: dict[int, dict[str, str]] = {}
 
     @staticmethod
+    def content_keys(digests: Mapping[str, list]) -> tuple[str, ...]:
+        """Return the key of each shard: a digest of its pages' names and digests (write.digest)."""
+        hashes = [hashlib.sha256() for _ in range(SHARDS)]
+        for name in sorted(digests):
+            hashes[_shard(name)].update(f"{name}\0{digests[name][0]}\n".encode("utf-8", "surrogateescape"))
+        return tuple(h.hexdigest() for h in hashes)
+
+    @staticmethod
     def save(
         cache: Path, keys: Sequence[str], files: Mapping[str, str], which: Iterable[int] = range(SHARDS)
     ) -> None:
-        """Write the given shards, each under its key: files holds at least their pages."""
-        write_shards(cache, RESULT_FILES, keys, files, which)
+        """Write the given shards, each under its key, but those already stored under it (a key
+        names a shard's contents): files holds at least their pages."""
+        stale = []
+        for k in which:
+            try:
+                with open(Path(cache) / RESULT_FILES.format(k), "rb") as fh:
+                    if pickle.load(fh) == keys[k]:
+                        continue
+            except Exception:
+                pass
+            stale.append(k)
+        write_shards(cache, RESULT_FILES, keys, files, stale)
 
     def fresh(self) -> bool:
         for k, key in enumerate(self._keys):
@@ -817,7 +836,7 @@ def _build(
             digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
         result = BuildResult(files, corpus.report, tuple(problems), digests)
         if memo is not None:
-            keys = (memo[1],) * SHARDS
+            keys = StoredFiles.content_keys(digests)
             StoredFiles.save(Path(cache), keys, files)
             _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
         if tree is None:

@@ -314,7 +314,7 @@ def _save(cache: Path, code: str, key: str, last: _Last, edits: _Edits) -> Build
     dirty = {build._shard(name) for name in edits.files}
     shards = {name: text for k in dirty for name, text in last.stored.shard(k).items()}
     shards.update(edits.files)
-    keys = tuple(key if k in dirty else old_key for k, old_key in enumerate(last.keys))
+    keys = build.StoredFiles.content_keys(digests)
     build.StoredFiles.save(cache, keys, shards, dirty)
     build.write_shards(cache, build.LOADED, code, edits.loaded, edits.loaded_shards)
     build.write_shards(cache, build.PAGES, code, edits.pages, edits.page_shards)

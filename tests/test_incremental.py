@@ -54,6 +54,30 @@ def test_memoized_pages_are_the_built_ones(corpus, config, tmp_path):
     assert dict(build(corpus, config, cache, workers=1).files) == dict(first.files), "rebuilt, not trusted"
 
 
+def test_result_shards_are_rewritten_only_where_their_pages_changed(corpus, config, tmp_path):
+    # A shard's key is a digest of its pages: a full build that renders the same pages leaves
+    # it alone, and an edit rewrites the shards of the pages it changed, no other.
+    cache = tmp_path / "cache"
+    first = build(corpus, config, cache, workers=1)
+    shard_files = [cache / build_mod.RESULT_FILES.format(k) for k in range(build_mod.SHARDS)]
+
+    def stored() -> list[tuple[int, bytes]]:
+        return [(p.stat().st_mtime_ns, p.read_bytes()) for p in shard_files]
+
+    before = stored()
+    (cache / build_mod.RESULT).unlink()  # the result memo gone: built in full, same pages
+    assert build(corpus, config, cache, workers=1).how == "built in full"
+    assert stored() == before
+    path = sorted(corpus.iterdir())[0]
+    path.write_text(path.read_text("utf-8") + "\n\nThe ministry later confirmed the figures.\n", "utf-8")
+    again = build(corpus, config, cache, workers=1)
+    changed = {n for n in again.files if again.files[n] != first.files.get(n)}
+    assert changed and {build_mod._shard(n) for n in changed} == {
+        k for k, (old, new) in enumerate(zip(before, stored(), strict=True)) if old != new
+    }
+    assert dict(build(corpus, config, cache, workers=1).files) == dict(again.files)
+
+
 @pytest.mark.parametrize(
     "env", [{"OFFLINE": "true"}, {"SITE_URL": "https://example.org/r/"}, {"USE_DIRECTORY_URLS": "false"}]
 )
