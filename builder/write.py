@@ -349,9 +349,15 @@ class Tree:
             for _, data in self.pending:
                 fh.write(data)
         cmd = [sys.executable, "-m", "builder.write", str(bundle)]
+        # the child imports this very package, installed or not, from wherever it runs
+        here = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+        }
         try:
             child = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
             )
         except OSError:  # no process left, or no interpreter to run: commit() stages them here
             bundle.unlink()
