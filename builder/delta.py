@@ -118,7 +118,7 @@ def save_state(
         ids={it.file: it.id for it in items if isinstance(it, Article) and it.id not in dupes},
         tied=frozenset(file_of[i] for pair in dupes.items() for i in pair),
         minhash=rows,
-        bands=link.lsh_bands(),
+        bands=link.LSH_BANDS,
     )
     build._write_pickle(cache / build.DELTA, key, state)
 

@@ -73,13 +73,9 @@ def fingerprint(art: Article) -> Fingerprint:
     return Fingerprint(key, tuple(int(v) for v in mh.hashvalues))
 
 
-LSH_BANDS = (5, 11)  # (bands, rows): datasketch's MinHashLSH optimum for DUPLICATE_THRESHOLD, NUM_PERM
-
-
-def lsh_bands() -> tuple[int, int]:
-    """Return the (bands, rows per band) of find_duplicates' LSH: two fingerprints that agree
-    on every row of some band are compared."""
-    return LSH_BANDS
+# (bands, rows per band) of find_duplicates' LSH: two fingerprints that agree on every row
+# of some band are compared. datasketch's MinHashLSH optimum for DUPLICATE_THRESHOLD, NUM_PERM.
+LSH_BANDS = (5, 11)
 
 
 def band_keys(minhash: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:

@@ -262,10 +262,11 @@ class Tree:
     Used as a context manager (it holds the folder's lock). add() compares
     each file with the tree and stages the changed ones; add(apart=True)
     hands a batch of at least APART_FROM to a child process (`python -m
-    builder.write`), so that creating thousands of files, slow on some disks,
-    overlaps with the rendering of the rest. Nothing visible changes before commit(), which
-    stages what is left, waits for the child, and commits (see the module's
-    docstring). Leaving the block without a commit removes what was staged.
+    builder.write`), so that creating thousands of files, slow on some
+    disks, overlaps with the rendering of the rest. Nothing visible changes
+    before commit(), which stages what is left, waits for the child, and
+    commits (see the module's docstring). Leaving the block without a
+    commit removes what was staged.
     """
 
     def __init__(self, out: Path) -> None:

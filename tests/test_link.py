@@ -349,10 +349,10 @@ def test_lsh_bands_and_candidates_are_datasketchs():
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
 
-    from builder.link import DUPLICATE_THRESHOLD, NUM_PERM, _template, band_keys, lsh_bands
+    from builder.link import DUPLICATE_THRESHOLD, LSH_BANDS, NUM_PERM, _template, band_keys
 
     lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
-    assert lsh_bands() == (lsh.b, lsh.r)
+    assert (lsh.b, lsh.r) == LSH_BANDS
     rnd = random.Random(7)
     base = [rnd.getrandbits(32) for _ in range(NUM_PERM)]
     # Fingerprints that agree with base on random rows: some share a whole band, most do not.
