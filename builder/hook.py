@@ -4,6 +4,13 @@ mkdocs.yml names this file under `hooks:`; `extra.research` gives the seeds
 folder and research definition relative to mkdocs.yml (RESEARCH_SEEDS and
 RESEARCH_CONFIG override them). Nothing is written into docs/, so `mkdocs
 serve` never sees its own output as a change.
+
+`mkdocs serve --dirty` with Pagefind (a large corpus): MkDocs renders again
+only the pages whose file is newer than its HTML, and a generated page is
+always new to it. So the pages are written into the cache (`SERVE_DOCS`, only
+the changed ones) and handed over as files there: an edit renders its few
+pages again, and the pages of the nav (a dozen), instead of all of them. The
+search index stays the first build's.
 """
 
 from __future__ import annotations
@@ -19,8 +26,21 @@ from builder import passthrough, search
 from builder.build import build_apart
 from builder.config import load_config
 from builder.errors import BuilderError
+from builder.write import write_tree
 
 log = logging.getLogger("mkdocs.hooks.research")
+
+SERVE_DOCS = "serve-docs"  # in the cache: the pages `mkdocs serve --dirty` reads from disk
+_serving = {"dirty": False}  # set by on_startup
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _serving["dirty"] = command == "serve" and dirty
+
+
+def _dirty_serve(config) -> bool:
+    """Tell whether this build renders only changed pages: `serve --dirty`, with Pagefind."""
+    return _serving["dirty"] and bool(config["extra"].get("research_pagefind"))
 
 
 def _paths(config) -> tuple[Path, Path, Path]:
@@ -41,17 +61,43 @@ def on_files(files: Files, config) -> Files:
     log.info("research builder: %s", result.how)
     for line in result.problems:
         log.warning(line)
-    for path, text in result.files.items():
+    docs = cache / SERVE_DOCS if _dirty_serve(config) else None
+    if docs is not None:
+        write_tree(docs, result.files, result.digests)
+    in_nav = _nav_pages(config.nav) if docs is not None else set()
+    for path in result.files:
         old = files.get_file_from_path(path)
         if old is not None:
             files.remove(old)
-        files.append(File.generated(config, path, content=text))
+        if docs is not None and path not in in_nav:
+            files.append(File.generated(config, path, abs_src_path=str(docs / path)))
+        else:  # always rendered: a nav page left alone would show no title in the others' nav
+            files.append(File.generated(config, path, content=result.files[path]))
     return files
 
 
+def _nav_pages(nav) -> set[str]:
+    """Return the pages mkdocs.yml's nav names (a nested list of titles and paths)."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_pages(v) for v in nav.values()))
+    if isinstance(nav, list):
+        return set().union(*(_nav_pages(v) for v in nav))
+    return set()
+
+
 def on_config(config):
-    """Choose the search: Material's lunr index, or Pagefind past the threshold."""
-    return search.on_config(config)
+    """Choose the search: Material's lunr index, or Pagefind past the threshold.
+
+    A `serve --dirty` rebuild keeps the index of the first build: Pagefind would
+    see only the pages rendered again.
+    """
+    config = search.on_config(config)
+    config["extra"]["research_keep_index"] = (
+        _dirty_serve(config) and (Path(config.site_dir) / "pagefind").is_dir()
+    )
+    return config
 
 
 def on_post_build(config) -> None:

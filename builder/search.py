@@ -132,7 +132,8 @@ def on_post_page(output: str, page, config) -> str:
     """
     if not config["extra"].get("research_pagefind"):
         return output
-    _shards(config).rendered(page.file.dest_uri)
+    if not config["extra"].get("research_keep_index"):  # a `serve --dirty` rebuild keeps the index
+        _shards(config).rendered(page.file.dest_uri)
     terms = config["extra"].setdefault("research_topic_terms", None)
     if terms is None:
         terms = config["extra"]["research_topic_terms"] = _topic_terms(config)
@@ -317,7 +318,7 @@ def _shards(config) -> Shards:
 
 def on_post_build(config):
     """Index the pages Pagefind has not had yet, and wait for it."""
-    if config["extra"].get("research_pagefind"):
+    if config["extra"].get("research_pagefind") and not config["extra"].get("research_keep_index"):
         _release_memory()
         _shards(config).finish()
         config["extra"]["research_shards"] = None

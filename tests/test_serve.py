@@ -1,0 +1,109 @@
+"""`mkdocs serve --dirty` on a Pagefind-sized site: an edit renders its pages again, not all of them.
+
+MkDocs' serve runs `build(config, dirty=True)` after each change, once the
+plugins' (and hooks') on_startup heard command "serve" and dirty: the test
+drives those same calls, so it can compare every HTML file's mtime and bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, copy_seeds
+
+NEW_PARAGRAPH = "The ministry later confirmed the figures in a separate statement."
+
+
+def _serve_build(site: Path, dirty: bool = True) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    # MkDocs warns of every dirty build, so serve --dirty runs with --no-strict
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=not dirty)
+    config.plugins.on_startup(command="serve" if dirty else "build", dirty=dirty)
+    try:
+        build(config, dirty=dirty)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _html(site: Path) -> dict[Path, tuple[int, bytes]]:
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in site.rglob("*.html")}
+
+
+def _generated(cache: Path) -> dict[str, str]:
+    """Return {page: sha256} of the pages the hook wrote for MkDocs (their manifest)."""
+    from builder.hook import SERVE_DOCS
+    from builder.write import MANIFEST
+
+    manifest = json.loads((cache / SERVE_DOCS / MANIFEST).read_text("utf-8"))
+    return {page: sums[0] for page, sums in manifest["sha256"].items() if page.endswith(".md")}
+
+
+def _html_of(page: str) -> str:
+    """Return the HTML file MkDocs renders a page to (directory URLs)."""
+    stem = page.removesuffix(".md")
+    return "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html"
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    seeds = copy_seeds(tmp_path / "seeds")
+    monkeypatch.setenv("RESEARCH_SEEDS", str(seeds))
+    monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("RESEARCH_PAGEFIND", "always")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    site = tmp_path / "site"
+    _serve_build(site)
+    return seeds, site
+
+
+def test_a_dirty_serve_rebuild_renders_only_the_edited_pages(served, tmp_path):
+    from mkdocs.config import load_config
+
+    from builder.hook import _nav_pages
+
+    seeds, site = served
+    entry = site / "pagefind" / "pagefind-entry.json"
+    assert entry.exists(), "the first build indexes the site"
+    before, indexed = _html(site), entry.stat().st_mtime_ns
+    pages_before = _generated(tmp_path / "cache")
+    assert len(before) > 10
+    edited = sorted(seeds.iterdir())[2]
+    time.sleep(0.05)  # past the file system's mtime resolution
+    edited.write_text(edited.read_text("utf-8") + f"\n\n{NEW_PARAGRAPH}\n", "utf-8")
+    _serve_build(site)
+
+    after = _html(site)
+    pages_after = _generated(tmp_path / "cache")
+    changed = {_html_of(p) for p in pages_after if pages_after[p] != pages_before.get(p)}
+    rendered = {p.relative_to(site).as_posix() for p in before if after[p][0] != before[p][0]}
+    nav = {_html_of(p) for p in _nav_pages(load_config(str(ROOT / "mkdocs.yml")).nav)}
+    # rendered again: the pages whose Markdown changed, the nav's, and MkDocs' 404 page; no other
+    assert rendered == changed | nav | {"404.html"}
+    assert len(changed) < len(before) // 4
+    page = next(p for p in changed if p.startswith("sources/"))
+    assert NEW_PARAGRAPH in (site / page).read_text("utf-8")
+    assert entry.stat().st_mtime_ns == indexed, "the search index is the first build's"
+    assert NEW_PARAGRAPH in (site / "data" / "sources.json").read_text("utf-8")
+
+    # The edited page is what a full build of the edited seeds renders.
+    full = tmp_path / "full"
+    _serve_build(full, dirty=False)
+    assert (site / page).read_bytes() == (full / page).read_bytes()
+
+
+def test_a_plain_serve_hands_the_pages_over_in_memory(tmp_path, monkeypatch):
+    # Without --dirty (or below the Pagefind threshold) nothing is written into the cache.
+    from builder.hook import SERVE_DOCS
+
+    monkeypatch.setenv("RESEARCH_SEEDS", str(copy_seeds(tmp_path / "seeds")))
+    monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("RESEARCH_PAGEFIND", "always")
+    _serve_build(tmp_path / "site", dirty=False)
+    assert (tmp_path / "site" / "index.html").exists()
+    assert not (tmp_path / "cache" / SERVE_DOCS).exists()
