@@ -94,6 +94,12 @@ def on_config(config):
     see only the pages rendered again.
     """
     config = search.on_config(config)
+    # `mkdocs serve` reloads on the seeds and research definition it builds from, also when
+    # RESEARCH_SEEDS or RESEARCH_CONFIG point elsewhere than mkdocs.yml's `watch`
+    watched = {Path(w).resolve() for w in config.watch}
+    for path in _paths(config)[:2]:
+        if path.resolve() not in watched:
+            config.watch.append(str(path))
     config["extra"]["research_keep_index"] = (
         _dirty_serve(config) and (Path(config.site_dir) / "pagefind").is_dir()
     )

@@ -107,3 +107,14 @@ def test_a_plain_serve_hands_the_pages_over_in_memory(tmp_path, monkeypatch):
     _serve_build(tmp_path / "site", dirty=False)
     assert (tmp_path / "site" / "index.html").exists()
     assert not (tmp_path / "cache" / SERVE_DOCS).exists()
+
+
+def test_serve_watches_the_seeds_it_builds_from(tmp_path, monkeypatch):
+    from mkdocs.config import load_config
+
+    seeds, research = tmp_path / "seeds", ROOT / "research.yml"
+    monkeypatch.setenv("RESEARCH_SEEDS", str(seeds))
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    watched = [Path(w).resolve() for w in config.watch]
+    assert seeds.resolve() in watched and watched.count(research.resolve()) == 1
