@@ -311,17 +311,15 @@ class Tree:
         """
         for rel in sorted(digests if digests is not None else files):
             wanted = digests.get(rel) if digests is not None else None
+            data = None if wanted is not None else files[rel].encode("utf-8")
+            self.sums[rel] = list(wanted) if wanted is not None else digest(data)
             # only looked at (stat), never read or written: the plain path will do
-            if wanted is not None and _unchanged(
-                os.path.join(self.root, rel), self.recorded.get(rel), wanted, self.since
-            ):
-                self.sums[rel] = list(wanted)
+            if _unchanged(os.path.join(self.root, rel), self.recorded.get(rel), self.sums[rel], self.since):
                 continue
             path = _safe_str(self.out, rel)
-            data = files[rel].encode("utf-8")
-            self.sums[rel] = digest(data)
-            if _unchanged(path, self.recorded.get(rel), self.sums[rel], self.since):
-                continue
+            if data is None:
+                data = files[rel].encode("utf-8")
+                self.sums[rel] = digest(data)
             try:
                 with open(path, "rb") as fh:
                     if fh.read() == data:
@@ -349,7 +347,7 @@ class Tree:
             fh.write(json.dumps([[rel, len(data)] for rel, data in self.pending]).encode() + b"\n")
             for _, data in self.pending:
                 fh.write(data)
-        cmd = [sys.executable, "-m", "builder.write", str(bundle)]
+        cmd = [sys.executable, "-m", "builder.write", os.path.abspath(bundle)]
         # the child imports this very package, installed or not, from wherever it runs
         here = str(Path(__file__).resolve().parent.parent)
         env = {
@@ -408,7 +406,7 @@ BUNDLE = ".bundle-"
 
 def _unbundle(bundle: Path) -> None:
     """Write a bundle's files next to it (in the staging folder), then delete it: the child's work."""
-    staging = str(bundle.parent)
+    staging = os.path.abspath(bundle.parent)
     folders = _Folders()
     with open(bundle, "rb") as fh:
         for rel, size in json.loads(fh.readline()):

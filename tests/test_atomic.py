@@ -273,6 +273,19 @@ def test_files_staged_apart_are_the_files_staged_here(tmp_path, trees, monkeypat
     assert len(children) == 4, "each build stages its source pages, then the rest, apart"
 
 
+def test_files_staged_apart_under_a_relative_folder(tmp_path, monkeypatch):
+    # `python -m builder build` writes into docs/ by default: a path relative to the current folder.
+    from builder import write
+
+    monkeypatch.setattr(write, "APART_FROM", 1)
+    monkeypatch.chdir(tmp_path)
+    with write.Tree(Path("docs")) as tree:
+        tree.add({"a.md": "a", "sub/b.md": "b"}, apart=True)
+        assert tree.apart, "staged by a child"
+        assert tree.commit() == (["a.md", "sub/b.md"], [])
+    assert _tree(tmp_path / "docs") == {"a.md": b"a", "sub/b.md": b"b"}
+
+
 def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp_path, monkeypatch):
     from builder import write
 
