@@ -423,6 +423,14 @@ class Forked:
         self.child = None
 
 
+FORK_FROM = 1000  # articles; below this a stage is over before a fork has paid for itself
+
+
+def _two_cores(workers: int | None, articles: Sequence) -> bool:
+    """Return whether to run two stages at once in forked children (see Forked)."""
+    return (workers or os.cpu_count() or 1) > 1 and len(articles) >= FORK_FROM
+
+
 def _map(fn: Callable, jobs: list, workers: int, progress: Progress | None = None) -> list:
     """Return [fn(job) for job in jobs], on a process pool past PARALLEL_FROM jobs."""
     out: list = []
@@ -700,6 +708,7 @@ def generate(
     config: Config,
     memo: dict | None = None,
     sink: Callable[[dict[str, str]], None] | None = None,
+    apart: bool = False,
 ) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports.
 
@@ -707,18 +716,19 @@ def generate(
     definition (see render.Site.memo); it is refilled with this build's.
     sink: given the source pages as soon as they are rendered, then the rest
     (the bulk of the files can be written while the rest renders).
+    apart: render the aggregate pages in a forked child (see Forked) meanwhile.
     """
     from builder.citation import render_citations, site_settings
     from builder.export import render_data, sources_json
     from builder.render import Site, render_aggregates, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
+    sources = sources_json(corpus, site.source_topics, site.story_of)
+    aggregates = Forked(render_aggregates, site) if apart else None  # the other core renders them meanwhile
     pages = render_sources(site)
     if sink is not None:
         sink(pages)
-    files = render_aggregates(site)
-    sources = sources_json(corpus, site.source_topics, site.story_of)
-    files.update(render_data(corpus, config, sources))
+    files = render_data(corpus, config, sources)
     files.update(
         render_citations(
             sources,
@@ -727,6 +737,7 @@ def generate(
             **site_settings(os.environ),
         )
     )
+    files.update(aggregates.result() if aggregates is not None else render_aggregates(site))
     if sink is not None:
         sink(files)
     files.update(pages)
@@ -825,7 +836,11 @@ def _build(
     with contextlib.ExitStack() as stack:
         tree = stack.enter_context(Tree(out)) if out is not None else None
         files = generate(
-            corpus, config, rendered, (lambda part: tree.add(part, apart=True)) if tree else None
+            corpus,
+            config,
+            rendered,
+            (lambda part: tree.add(part, apart=True)) if tree else None,
+            apart=_two_cores(workers, corpus.articles),
         )
         if cache is not None:
             dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}

@@ -297,6 +297,39 @@ def test_forked_runs_here_when_the_child_dies():
     assert build_mod.Forked(_dies_in_a_child, os.getpid()).result() == "computed here instead"
 
 
+@pytest.mark.parametrize("into_folder", [False, True])
+def test_aggregate_pages_rendered_in_a_child_are_the_same(
+    weekday_corpus, config, tmp_path, monkeypatch, into_folder
+):
+    # From FORK_FROM articles on, a forked child renders the aggregate pages while this
+    # process renders the source pages and exports (and stages them, given a folder).
+    import os
+
+    from builder import render
+
+    forks, pids = [], []
+    real_fork, real_render = build_mod.Forked, render.render_aggregates
+    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real_fork(fn, *a))
+
+    def render_aggregates(site):
+        pids.append(os.getpid())
+        return real_render(site)
+
+    monkeypatch.setattr(render, "render_aggregates", render_aggregates)
+    alone = build(weekday_corpus, config, None, workers=1)
+    assert not forks and pids == [os.getpid()]
+    pids.clear()
+    monkeypatch.setattr(build_mod, "FORK_FROM", 1)
+    out = tmp_path / "docs" if into_folder else None
+    both = build(weekday_corpus, config, tmp_path / "cache", workers=2, out=out)
+    assert "render_aggregates" in forks and not pids, "rendered in the child (its own list)"
+    assert dict(both.files) == dict(alone.files) and both.digests == alone.digests
+    if into_folder:
+        written = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.md")}
+        assert written == {k: v for k, v in alone.files.items() if k.endswith(".md")}
+    assert build(weekday_corpus, config, None, workers=1).files == alone.files  # nothing left behind
+
+
 def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
     weekday_corpus, config, tmp_path, monkeypatch
 ):
