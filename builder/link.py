@@ -182,11 +182,6 @@ def _fixed(weights: dict[str, float]) -> dict[str, int]:
     return {f: round(w * WEIGHT_SCALE) for f, w in weights.items()}
 
 
-def _w(fs: Iterable[str], weights: dict[str, int]) -> int:
-    """Return the summed (integer) weight of features."""
-    return sum(weights.get(f, 0) for f in fs)
-
-
 def effective_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
     """Return a sentence's topics; in a one-topic article every sentence inherits it."""
     if s.topics:
@@ -410,7 +405,9 @@ def build_claims(
     sig = [items[ns[0]].sig for ns in nodes]
     topics_of = [set(items[ns[0]].topics) for ns in nodes]
     fixed = _fixed(weights)
-    total = [_w(x, fixed) for x in sig]
+    weight_of = fixed.__getitem__
+    specific_of = {f: 0 if f[:2] == "t:" else w for f, w in fixed.items()}.__getitem__  # topics weigh 0
+    total = [sum(map(weight_of, x)) for x in sig]
     informative = [frozenset(f for f in x if f[:2] != "t:" and weights[f] >= INFORMATIVE) for x in sig]
     least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
 
@@ -421,9 +418,9 @@ def build_claims(
         if apart(a, b):
             return 0.0
         common = sig[a] & sig[b]
-        shared = _w(common, fixed)
-        if shared - _w((f for f in common if f[:2] == "t:"), fixed) < least_shared:
+        if sum(map(specific_of, common)) < least_shared:
             return 0.0
+        shared = sum(map(weight_of, common))
         return shared / ((total[a] + total[b] - shared) or 1)
 
     pairs = [
@@ -474,7 +471,7 @@ def build_claims(
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
-                    and _w(sig[n] & sig[r], fixed) / (total[r] or 1) >= COVER_THRESHOLD
+                    and sum(map(weight_of, sig[n] & sig[r])) / (total[r] or 1) >= COVER_THRESHOLD
                 )
             ):
                 continue
@@ -486,8 +483,7 @@ def build_claims(
         if placed:
             groups[k] = [i for i in groups[k] if i not in placed]
 
-    def rank(i: int) -> tuple[int, int]:
-        return order[items[i].source], items[i].sentence.index
+    rank = [(order[it.source], it.sentence.index) for it in items].__getitem__
 
     topic_slugs = {t.slug for t in config.topics}
     claims = []
@@ -512,10 +508,10 @@ def build_claims(
             )
         else:
             cid = _claim_id(items[own].source, items[own].sentence)
-        cites = tuple(_citation(by_id[items[i].source], items[i].sentence) for i in group)
-        topics = sorted(set.intersection(*(set(items[i].topics) for i in group)) & topic_slugs) or sorted(
-            set(items[lead].topics) & topic_slugs
-        )
+        sentences = [items[i].sentence for i in group]
+        cites = tuple(_citation(by_id[items[i].source], s) for i, s in zip(group, sentences, strict=True))
+        topics = sorted(set(items[lead].topics).intersection(*(items[i].topics for i in group)) & topic_slugs)
+        topics = topics or sorted(set(items[lead].topics) & topic_slugs)
         text_i = next((i for i in group if by_id[items[i].source].language == config.language), lead)
         claims.append(
             Claim(
@@ -523,8 +519,8 @@ def build_claims(
                 topics=tuple(topics),
                 text=items[text_i].sentence.text,
                 citations=cites,
-                entities=tuple(sorted({e for i in group for e in items[i].sentence.entities})),
-                concepts=tuple(sorted({c for i in group for c in items[i].sentence.concepts})),
+                entities=tuple(sorted(set().union(*(s.entities for s in sentences)))),
+                concepts=tuple(sorted(set().union(*(s.concepts for s in sentences)))),
             )
         )
     claims.sort(key=lambda c: (-c.corroboration, order[c.citations[0].source], c.citations[0].start, c.id))
