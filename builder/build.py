@@ -456,15 +456,19 @@ def analyse(
     cache: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    found: tuple[list[tuple[Path, str]], list[Rejected], list[tuple[int, int]]] | None = None,
 ) -> Corpus:
-    """Read, annotate and link every input; return the whole corpus in memory."""
+    """Read, annotate and link every input; return the whole corpus in memory.
+
+    found: (files, refused, stats) of discover() and _stat() when the caller has them already.
+    """
     from builder import link
 
-    files, refused = discover(seeds, config)
+    files, refused = found[:2] if found else discover(seeds, config)
     workers = workers or os.cpu_count() or 1
     key = _code_key(config) if cache is not None else ""
     known: dict = read_shards(cache, LOADED, key) if cache is not None else {}
-    stats = [_stat(p) for p, _ in files]
+    stats = found[2] if found else [_stat(p) for p, _ in files]
     loaded: list = [None] * len(files)
     todo, restat = [], []
     for n, ((path, r), st) in enumerate(zip(files, stats, strict=True)):
@@ -798,11 +802,12 @@ def _build(
     progress: Progress | None,
     out: Path | None,
 ) -> BuildResult:
-    memo = None
+    memo = found = None
     code = _code_key(config) if cache is not None else ""
     if cache is not None:
         files, refused = discover(seeds, config)
         stats = [_stat(p) for p, _ in files]
+        found = files, refused, stats
         memo = (
             Path(cache) / RESULT,
             result_key(code, refused, zip([r for _, r in files], stats, strict=True)),
@@ -817,7 +822,7 @@ def _build(
         patched = delta.rebuild(files, stats, refused, config, Path(cache), code)
         if patched is not None:
             return _written(patched, out)
-    corpus = analyse(seeds, config, cache, workers, progress)
+    corpus = analyse(seeds, config, cache, workers, progress, found)
     if progress:
         progress("linking and rendering", 0, 0)
     bad = check(corpus)

@@ -152,7 +152,15 @@ def _apply(out: Path, plan: dict, crash: _Crash) -> list[str]:
     """Carry out a committed journal; return the stale files removed. Idempotent."""
     staging = out / plan["staging"]
     folders = _Folders()
+    whole = set()  # folders new to the tree (a first build): each moved in one rename
+    for name in sorted(os.listdir(staging)):
+        if os.path.isdir(staging / name) and not os.path.lexists(out / name):
+            os.rename(staging / name, out / name)
+            whole.add(name)
     for rel in plan["moves"]:
+        if rel.split("/", 1)[0] in whole:
+            crash.step()
+            continue
         src, dest = os.path.join(staging, rel), _safe_str(out, rel)
         folders.make(os.path.dirname(dest))
         try:

@@ -143,6 +143,33 @@ def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path
     check_exact(out, new)
 
 
+@pytest.mark.parametrize("fraction", FRACTIONS, ids=[f"{f:.0%}" for f in FRACTIONS])
+def test_a_first_build_moved_in_whole_folders_survives_a_crash(tmp_path, trees, fraction):
+    # Into a folder that holds only hand-written files, the commit renames each new folder
+    # (sources/, topics/...) once instead of moving its files one by one.
+    _, new = trees
+    out = tmp_path / "docs"
+    _previous_build(out, {})
+    steps = 1 + len(new) + 1 + len(new) + 1  # mkdtemp, stage, commit, moves, manifest
+    crash_after = min(int(fraction * steps), steps - 1)
+    spec = tmp_path / "new.json"
+    spec.write_text(json.dumps(new), "utf-8")
+    env = {**os.environ, CRASH_ENV: str(crash_after)}
+    proc = subprocess.run(
+        [sys.executable, "-c", WRITER_APART, str(out), str(spec)], cwd=ROOT, env=env, timeout=120
+    )
+    assert proc.returncode == 70, "the crash hook did not fire"
+    check_whole(out, {}, new)
+    committed = (out / JOURNAL).exists()
+    assert committed == (crash_after >= 1 + len(new))  # the step after the commit point
+    if crash_after >= 1 + len(new) + 1:  # into the moves: the new folders came whole, at once
+        assert all((out / rel).is_file() for rel in new if "/" in rel)
+    assert recover(out) == committed
+    check_exact(out, new if committed else {})
+    assert write_tree(out, new)[1] == []
+    check_exact(out, new)
+
+
 def _cli(seeds: Path, out: Path) -> list[str]:
     """Return the CLI command that builds seeds into out, serially and uncached."""
     cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(seeds), "--out", str(out)]
