@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
+from itertools import combinations
 
 from builder.config import Config, Role
 from builder.records import (
@@ -552,14 +553,11 @@ def build_stories(
     """
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
-    shared: dict[tuple[str, str], int] = defaultdict(int)
+    shared: Counter[tuple[str, str]] = Counter()
     for c in claims:
         srcs = sorted({x.source for x in c.citations})
-        if len(srcs) > 50:  # a boilerplate-like claim says nothing about events
-            continue
-        for i, a in enumerate(srcs):
-            for b in srcs[i + 1 :]:
-                shared[(a, b)] += 1
+        if len(srcs) <= 50:  # a boilerplate-like claim says nothing about events
+            shared.update(combinations(srcs, 2))
     parent = {i: i for i in ids}
 
     def find(x: str) -> str:
@@ -568,8 +566,10 @@ def build_stories(
             x = parent[x]
         return x
 
+    day = {a.id: _day(a.published) for a in articles}
+
     def gap(a: str, b: str) -> int | None:
-        da, db = _day(by_id[a].published), _day(by_id[b].published)
+        da, db = day[a], day[b]
         return None if da is None or db is None else abs((da - db).days)
 
     for (a, b), n in sorted(shared.items()):
@@ -722,21 +722,23 @@ def build_timeline(
                     continue
                 found.append((d, cite))
         groups: list[list[tuple[DateMention, Citation]]] = []
+        last: tuple[str, list] | None = None  # the value just placed and its group: copies follow it
         for d, cite in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value)):
+            if last is not None and last[0] == d.value:
+                last[1].append((d, cite))
+                continue
             for g in groups:
                 if _contains(g[0][0].value, d.value):
                     g.append((d, cite))
                     break
             else:
-                groups.append([(d, cite)])
+                groups.append(g := [(d, cite)])
+            last = d.value, g
         for g in groups:
             best = g[0][0]
-            cites: list[Citation] = []
-            for _, c in g:
-                if c not in cites:
-                    cites.append(c)
+            cites = tuple(dict.fromkeys(c for _, c in g))
             kind = "since" if any(d.kind == "since" for d, _ in g) else best.kind
-            events.append(Event(best.value, best.precision, claim.text, claim.topics, tuple(cites), kind))
+            events.append(Event(best.value, best.precision, claim.text, claim.topics, cites, kind))
     dated_sources = {(e.date, c.source) for e in events for c in e.citations}
     for story in stories:
         if (
@@ -847,13 +849,15 @@ def claim_conflicts(
     for claim in claims:
         if claim.corroboration < 2:
             continue
+        cited = [
+            (cite, sentence_at.get((cite.source, cite.paragraph, cite.start))) for cite in claim.citations
+        ]
         for what, values_of in (
             ("Date", lambda s: {d.value for d in s.dates if d.precision == "day" and not d.relative}),
             ("Number", lambda s: set(s.numbers)),
         ):
             said: dict[str, list[Citation]] = defaultdict(list)
-            for cite in claim.citations:
-                s = sentence_at.get((cite.source, cite.paragraph, cite.start))
+            for cite, s in cited:
                 vals = values_of(s) if s else set()
                 if len(vals) == 1:
                     said[next(iter(vals))].append(cite)
