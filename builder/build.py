@@ -457,10 +457,13 @@ def analyse(
     workers: int | None = None,
     progress: Progress | None = None,
     found: tuple[list[tuple[Path, str]], list[Rejected], list[tuple[int, int]]] | None = None,
+    later: list[Callable[[], None]] | None = None,
 ) -> Corpus:
     """Read, annotate and link every input; return the whole corpus in memory.
 
     found: (files, refused, stats) of discover() and _stat() when the caller has them already.
+    later: where given, the cache writes nothing after waits for (the claims memo) are
+    appended there for the caller to run, instead of run here.
     """
     from builder import link
 
@@ -560,7 +563,10 @@ def analyse(
     finally:  # a wrong guess, or an error here: the child is not waited for
         if ahead is not None:
             ahead.cancel()
-    memo.save()
+    if later is not None:
+        later.append(memo.save)
+    else:
+        memo.save()
     annotations = final or annotations
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     events = link.build_timeline(kept, annotations, claims, stories, published)
@@ -693,6 +699,23 @@ def _dated(
     return out
 
 
+def _checked(corpus: Corpus, later: list[Callable[[], None]]) -> None:
+    """Run the deferred cache writes, then raise CheckError if a quote is not verbatim."""
+    for job in later:
+        job()
+    bad = check(corpus)
+    if bad:
+        raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))
+
+
+def _beside(corpus: Corpus, config: Config, later: list[Callable[[], None]]) -> dict[str, str]:
+    """Return the aggregate pages once the corpus passed _checked (run in a forked child)."""
+    from builder.render import Site, render_aggregates
+
+    _checked(corpus, later)
+    return render_aggregates(Site(corpus, config))
+
+
 def check(corpus: Corpus) -> list[str]:
     """Return every citation whose quote is not verbatim in its paragraph."""
     text = {(a.id, p.id): p.text for a in corpus.articles for p in a.paragraphs}
@@ -712,7 +735,7 @@ def generate(
     config: Config,
     memo: dict | None = None,
     sink: Callable[[dict[str, str]], None] | None = None,
-    apart: bool = False,
+    aggregates: Callable[[], dict[str, str]] | None = None,
 ) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports.
 
@@ -720,7 +743,7 @@ def generate(
     definition (see render.Site.memo); it is refilled with this build's.
     sink: given the source pages as soon as they are rendered, then the rest
     (the bulk of the files can be written while the rest renders).
-    apart: render the aggregate pages in a forked child (see Forked) meanwhile.
+    aggregates: returns the aggregate pages when they are rendered elsewhere (_beside).
     """
     from builder.citation import render_citations, site_settings
     from builder.export import render_data, sources_json
@@ -728,7 +751,6 @@ def generate(
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
     sources = sources_json(corpus, site.source_topics, site.story_of)
-    aggregates = Forked(render_aggregates, site) if apart else None  # the other core renders them meanwhile
     pages = render_sources(site)
     if sink is not None:
         sink(pages)
@@ -741,7 +763,7 @@ def generate(
             **site_settings(os.environ),
         )
     )
-    files.update(aggregates.result() if aggregates is not None else render_aggregates(site))
+    files.update(aggregates() if aggregates is not None else render_aggregates(site))
     if sink is not None:
         sink(files)
     files.update(pages)
@@ -822,12 +844,15 @@ def _build(
         patched = delta.rebuild(files, stats, refused, config, Path(cache), code)
         if patched is not None:
             return _written(patched, out)
-    corpus = analyse(seeds, config, cache, workers, progress, found)
+    later: list[Callable[[], None]] = []
+    corpus = analyse(seeds, config, cache, workers, progress, found, later)
     if progress:
         progress("linking and rendering", 0, 0)
-    bad = check(corpus)
-    if bad:
-        raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))
+    # The other core's share: the citation check, the claims memo and the aggregate pages,
+    # while this one renders the source pages and exports (and stages the files).
+    beside = Forked(_beside, corpus, config, later) if _two_cores(workers, corpus.articles) else None
+    if beside is None:
+        _checked(corpus, later)
     problems = []
     for r in corpus.report:
         if r.status == "rejected":
@@ -845,7 +870,7 @@ def _build(
             config,
             rendered,
             (lambda part: tree.add(part, apart=True)) if tree else None,
-            apart=_two_cores(workers, corpus.articles),
+            beside.result if beside is not None else None,
         )
         if cache is not None:
             dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}

@@ -322,12 +322,38 @@ def test_aggregate_pages_rendered_in_a_child_are_the_same(
     monkeypatch.setattr(build_mod, "FORK_FROM", 1)
     out = tmp_path / "docs" if into_folder else None
     both = build(weekday_corpus, config, tmp_path / "cache", workers=2, out=out)
-    assert "render_aggregates" in forks and not pids, "rendered in the child (its own list)"
+    assert "_beside" in forks and not pids, "rendered in the child (its own list)"
     assert dict(both.files) == dict(alone.files) and both.digests == alone.digests
     if into_folder:
         written = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.md")}
         assert written == {k: v for k, v in alone.files.items() if k.endswith(".md")}
     assert build(weekday_corpus, config, None, workers=1).files == alone.files  # nothing left behind
+
+
+@pytest.mark.parametrize("two_cores", [False, True])
+def test_a_quote_that_is_not_verbatim_stops_the_build_before_anything_is_written(
+    weekday_corpus, config, tmp_path, monkeypatch, two_cores
+):
+    # The citation check runs beside the rendering on two cores (in the child that renders
+    # the aggregate pages): its failure must still leave the folder and the cache's result alone.
+    from builder import link
+    from builder.errors import CheckError
+    from builder.records import Citation
+
+    out, cache = tmp_path / "docs", tmp_path / "cache"
+    out.mkdir()
+    (out / "methodology.md").write_text("# Method\n", "utf-8")
+    monkeypatch.setattr(
+        link,
+        "_citation",
+        lambda art, s: Citation(art.id, s.paragraph, s.start, s.end, s.text + "!", art.language),
+    )
+    if two_cores:
+        monkeypatch.setattr(build_mod, "FORK_FROM", 1)
+    with pytest.raises(CheckError, match="not verbatim"):
+        build(weekday_corpus, config, cache, workers=2 if two_cores else 1, out=out)
+    assert {p.name for p in out.iterdir()} - {".generated.lock"} == {"methodology.md"}  # no staging left
+    assert not (cache / build_mod.RESULT).exists()
 
 
 def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
