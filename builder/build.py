@@ -423,7 +423,7 @@ class Forked:
         self.child = None
 
 
-FORK_FROM = 1000  # articles; below this a stage is over before a fork has paid for itself
+FORK_FROM = 256  # articles; below this a stage is over before a fork has paid for itself
 
 
 def _two_cores(workers: int | None, articles: Sequence) -> bool:

@@ -299,8 +299,8 @@ def test_md_neutralises_syntax(text):
     st.one_of(article_text, st.text(), st.text(alphabet="  \t\n\u00a0\u200b\u202e\u00ad\ufeff\ufdd0a<&'\""))
 )
 def test_html_escapes_as_markupsafe_after_the_quick_check(text):
-    # html() escapes with its own table and skips the regex for printable text: the same
-    # result as the regex always and markupsafe's escape.
+    # html() skips the regex for printable text: the same result as the regex always, then
+    # markupsafe's escape.
     from markupsafe import Markup
 
     from builder import markup
