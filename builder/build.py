@@ -708,12 +708,15 @@ def _checked(corpus: Corpus, later: list[Callable[[], None]]) -> None:
         raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))
 
 
-def _beside(corpus: Corpus, config: Config, later: list[Callable[[], None]]) -> dict[str, str]:
-    """Return the aggregate pages once the corpus passed _checked (run in a forked child)."""
+def _gathered(corpus: Corpus, config: Config, site=None) -> dict[str, str]:
+    """Return the files that gather the corpus: the aggregate pages and the exports of claims,
+    timeline, discrepancies, entities and report (on two cores, a child renders them)."""
+    from builder.export import render_linked
     from builder.render import Site, render_aggregates
 
-    _checked(corpus, later)
-    return render_aggregates(Site(corpus, config))
+    files = render_aggregates(site or Site(corpus, config))
+    files.update(render_linked(corpus, config))
+    return files
 
 
 def check(corpus: Corpus) -> list[str]:
@@ -743,18 +746,18 @@ def generate(
     definition (see render.Site.memo); it is refilled with this build's.
     sink: given the source pages as soon as they are rendered, then the rest
     (the bulk of the files can be written while the rest renders).
-    aggregates: returns the aggregate pages when they are rendered elsewhere (_beside).
+    aggregates: returns the files _gathered renders, when it runs elsewhere (_build: a child).
     """
     from builder.citation import render_citations, site_settings
-    from builder.export import render_data, sources_json
-    from builder.render import Site, render_aggregates, render_sources
+    from builder.export import dump, sources_json
+    from builder.render import Site, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
     sources = sources_json(corpus, site.source_topics, site.story_of)
     pages = render_sources(site)
     if sink is not None:
         sink(pages)
-    files = render_data(corpus, config, sources)
+    files = {"data/sources.json": dump(sources)}
     files.update(
         render_citations(
             sources,
@@ -763,7 +766,7 @@ def generate(
             **site_settings(os.environ),
         )
     )
-    files.update(aggregates() if aggregates is not None else render_aggregates(site))
+    files.update(aggregates() if aggregates is not None else _gathered(corpus, config, site))
     if sink is not None:
         sink(files)
     files.update(pages)
@@ -848,11 +851,28 @@ def _build(
     corpus = analyse(seeds, config, cache, workers, progress, found, later)
     if progress:
         progress("linking and rendering", 0, 0)
-    # The other core's share: the citation check, the claims memo and the aggregate pages,
-    # while this one renders the source pages and exports (and stages the files).
-    beside = Forked(_beside, corpus, config, later) if _two_cores(workers, corpus.articles) else None
-    if beside is None:
-        _checked(corpus, later)
+    # The other core's share: the aggregate pages and the corpus-level exports, while this one
+    # saves the claims memo, checks the citations, renders the source pages and the rest.
+    beside = Forked(_gathered, corpus, config) if _two_cores(workers, corpus.articles) else None
+    try:
+        return _render(corpus, config, cache, out, code, memo, later, beside)
+    finally:  # an error before its result: the child is not waited for
+        if beside is not None:
+            beside.cancel()
+
+
+def _render(
+    corpus: Corpus,
+    config: Config,
+    cache: Path | None,
+    out: Path | None,
+    code: str,
+    memo: tuple[Path, str] | None,
+    later: list[Callable[[], None]],
+    beside: Forked | None,
+) -> BuildResult:
+    """Check, render and write the analysed corpus; cache the result (the rest of _build)."""
+    _checked(corpus, later)
     problems = []
     for r in corpus.report:
         if r.status == "rejected":

@@ -1,4 +1,6 @@
-"""Render the machine-readable exports under data/: {relative path: text}."""
+"""Render the machine-readable exports under data/: {relative path: text}.
+
+data/sources.json is dump(sources_json(...)); render_linked gives the rest."""
 
 from __future__ import annotations
 
@@ -65,8 +67,8 @@ def sources_json(corpus: Corpus, topics: dict[str, tuple[str, ...]], story_of: d
     return out
 
 
-def render_data(corpus: Corpus, config: Config, sources: list[dict]) -> dict[str, str]:
-    """Return the JSON exports keyed by docs-relative path; sources: the records of sources_json."""
+def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
+    """Return the JSON exports of what linking found: claims, timeline, discrepancies, entities, report."""
     mentions: dict[str, set[str]] = {}
     for sid, ann in corpus.annotations.items():
         for m in ann.mentions:
@@ -84,7 +86,6 @@ def render_data(corpus: Corpus, config: Config, sources: list[dict]) -> dict[str
         if mentions.get(e.id)
     ]
     return {
-        "data/sources.json": dump(sources),
         "data/claims.json": dump(
             [
                 {

@@ -322,7 +322,7 @@ def test_aggregate_pages_rendered_in_a_child_are_the_same(
     monkeypatch.setattr(build_mod, "FORK_FROM", 1)
     out = tmp_path / "docs" if into_folder else None
     both = build(weekday_corpus, config, tmp_path / "cache", workers=2, out=out)
-    assert "_beside" in forks and not pids, "rendered in the child (its own list)"
+    assert "_gathered" in forks and not pids, "rendered in the child (its own list)"
     assert dict(both.files) == dict(alone.files) and both.digests == alone.digests
     if into_folder:
         written = {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*.md")}
@@ -334,8 +334,8 @@ def test_aggregate_pages_rendered_in_a_child_are_the_same(
 def test_a_quote_that_is_not_verbatim_stops_the_build_before_anything_is_written(
     weekday_corpus, config, tmp_path, monkeypatch, two_cores
 ):
-    # The citation check runs beside the rendering on two cores (in the child that renders
-    # the aggregate pages): its failure must still leave the folder and the cache's result alone.
+    # On two cores a child is rendering the aggregate pages when the check fails: the build
+    # stops it, and leaves the folder and the cache's result alone.
     from builder import link
     from builder.errors import CheckError
     from builder.records import Citation
@@ -350,8 +350,12 @@ def test_a_quote_that_is_not_verbatim_stops_the_build_before_anything_is_written
     )
     if two_cores:
         monkeypatch.setattr(build_mod, "FORK_FROM", 1)
+    forks = []
+    real_fork = build_mod.Forked
+    monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(real_fork(fn, *a)) or forks[-1])
     with pytest.raises(CheckError, match="not verbatim"):
         build(weekday_corpus, config, cache, workers=2 if two_cores else 1, out=out)
+    assert bool(forks) == two_cores and all(f.child is None for f in forks), "children stopped"
     assert {p.name for p in out.iterdir()} - {".generated.lock"} == {"methodology.md"}  # no staging left
     assert not (cache / build_mod.RESULT).exists()
 
