@@ -549,17 +549,23 @@ def analyse(
     )
     try:
         items: dict = {}  # the sentences build_claims scores, per article: reused by the second run
-        claims = memo.claims(annotations, items)
-        stories = link.build_stories(kept, claims, config.language)
+        sources, raw_claims = memo.sources(annotations, items)
+        stories = link.build_stories(kept, sources, config.language)
         seen = dict(weekdays)
         inferred = link.infer_dates(kept, stories, weekdays)
         if cache is not None and (inferred != last or weekdays != seen):
             _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
         final = _dated(kept, annotations, inferred, config, cache, redone)
+        dated = final or annotations
+        published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
+        # what needs no claims, while the child may still be building them
+        discrepancies = link.build_discrepancies(kept, dated, stories, config, published)
         if final and ahead is not None and final == guess:
             claims = memo.claims(final, items, ahead.result)
         elif final:
             claims = memo.claims(final, items)
+        else:
+            claims = raw_claims()
     finally:  # a wrong guess, or an error here: the child is not waited for
         if ahead is not None:
             ahead.cancel()
@@ -567,11 +573,9 @@ def analyse(
         later.append(memo.save)
     else:
         memo.save()
-    annotations = final or annotations
-    published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
+    annotations = dated
     events = link.build_timeline(kept, annotations, claims, stories, published)
     story_of = {sid: st.id for st in stories for sid in st.sources}
-    discrepancies = link.build_discrepancies(kept, annotations, stories, config, published)
     discrepancies += link.claim_conflicts(claims, annotations, story_of)
     return Corpus(
         articles=kept,
@@ -585,6 +589,9 @@ def analyse(
     )
 
 
+SOURCES = "sources:"  # the memo's key of the claims' sources alone (ClaimsMemo.sources)
+
+
 class ClaimsMemo:
     """build_claims with the last build's results, by a key of their inputs.
 
@@ -593,7 +600,8 @@ class ClaimsMemo:
     build_claims reads. The digests of loaded annotations come from the
     per-file cache, the others are computed here. The file holds the code key,
     the result keys, then the results, as three pickles: the results are read
-    only when a key matches. save() keeps this build's runs only.
+    only when a key matches. save() keeps this build's runs only; of a run whose
+    claims were not needed, only their sources (under SOURCES + its key).
     """
 
     def __init__(
@@ -640,17 +648,43 @@ class ClaimsMemo:
         """Return build_claims(kept, annotations), from the memo or run (by default here)."""
         from builder import link
 
-        if self.path is None:
-            return run() if run else link.build_claims(self.kept, annotations, self.config, items)
         k = self.key(annotations)
+        if self._known(k) is None:
+            self.used[k] = run() if run else link.build_claims(self.kept, annotations, self.config, items)
+        return self.used[k]
+
+    def sources(
+        self, annotations: Mapping[str, Annotations], items: dict
+    ) -> tuple[list[set[str]], Callable[[], tuple]]:
+        """Return the sources of each claim build_claims would make, and a function returning the
+        claims: stories need only the sources, so the claims are written out (and kept in the
+        memo) only when asked for."""
+        from builder import link
+
+        k = self.key(annotations)
+        known = self._known(k)
+        if known is not None:
+            return link.sources_of(known), lambda: known
+        sets, clusters = self._known(SOURCES + k), None
+        if sets is None:
+            clusters = link.cluster_claims(self.kept, annotations, self.config, items)
+            sets = self.used[SOURCES + k] = clusters.sources()
+
+        def claims() -> tuple:
+            if k not in self.used:
+                self.used[k] = clusters.claims() if clusters is not None else self.claims(annotations, items)
+            return self.used[k]
+
+        return sets, claims
+
+    def _known(self, k: str):
+        """Return this build's or the stored result under k, or None."""
         if k not in self.used and k in self.stored:
             if self.results is None:
                 self.results = self._read()
             if k in self.results:
                 self.used[k] = self.results[k]
-        if k not in self.used:
-            self.used[k] = run() if run else link.build_claims(self.kept, annotations, self.config, items)
-        return self.used[k]
+        return self.used.get(k)
 
     def _read(self) -> dict[str, tuple]:
         try:

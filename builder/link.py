@@ -372,6 +372,16 @@ def build_claims(
     config: Config,
     memo: dict | None = None,
 ) -> tuple[Claim, ...]:
+    """Group sentences from different sources that state the same thing (see cluster_claims)."""
+    return cluster_claims(articles, annotations, config, memo).claims()
+
+
+def cluster_claims(
+    articles: tuple[Article, ...],
+    annotations: dict[str, Annotations],
+    config: Config,
+    memo: dict | None = None,
+) -> Clusters:
     """Group sentences from different sources that state the same thing.
 
     Pairs of sentences sharing a rare feature are scored by the weighted
@@ -380,11 +390,9 @@ def build_claims(
     reports two things ("met X in Lyon and Y in The Hague") then joins every
     claim whose signature it covers, so both claims cite it. memo: see _items.
     """
-    by_id = {a.id: a for a in articles}
-    order = {a.id: i for i, a in enumerate(articles)}
     items = _items(articles, annotations, memo)
     if not items:
-        return ()
+        return Clusters(articles, config, [], {}, {}, [])
     weights = _weights(it.sig for it in items)
 
     # Nodes: sentences with one signature and topic set, at most one per source.
@@ -484,48 +492,79 @@ def build_claims(
         if placed:
             groups[k] = [i for i in groups[k] if i not in placed]
 
-    rank = [(order[it.source], it.sentence.index) for it in items].__getitem__
+    return Clusters(articles, config, items, groups, members, nodes)
 
-    topic_slugs = {t.slug for t in config.topics}
-    claims = []
-    for c, group in groups.items():
-        if not group:
-            continue
-        group = sorted(group, key=rank)
-        lead = group[0]
-        # The id comes from the claim's own first sentence, never from a compound
-        # sentence that joined it (that one may join several claims).
-        kept = set(group)
-        own = min((i for n in members[c] for i in nodes[n] if i in kept), key=rank, default=None)
-        if own is None:  # only compound sentences are left in it: name it after all of them
-            cid = (
-                "c-"
-                + hashlib.sha1(
-                    "|".join(
-                        f"{items[i].source}/{items[i].sentence.paragraph}/{items[i].sentence.start}"
-                        for i in group
-                    ).encode()
-                ).hexdigest()[:10]
+
+@dataclass
+class Clusters:
+    """Which sentences state the same thing (cluster_claims): the claims before they are written.
+
+    groups: {cluster: [item]} (an empty group was all compound sentences placed elsewhere);
+    members: {cluster: [node]}; nodes: [[item]], one signature each. Stories need only each
+    claim's sources; the claims themselves are written out when asked for.
+    """
+
+    articles: tuple[Article, ...]
+    config: Config
+    items: list[_Item]
+    groups: dict[int, list[int]]
+    members: dict[int, list[int]]
+    nodes: list[list[int]]
+
+    def sources(self) -> list[set[str]]:
+        """Return the sources of each claim, in no particular order."""
+        return [{self.items[i].source for i in group} for group in self.groups.values() if group]
+
+    def claims(self) -> tuple[Claim, ...]:
+        items, groups, members, nodes, config = self.items, self.groups, self.members, self.nodes, self.config
+        by_id = {a.id: a for a in self.articles}
+        order = {a.id: i for i, a in enumerate(self.articles)}
+        rank = [(order[it.source], it.sentence.index) for it in items].__getitem__
+
+        topic_slugs = {t.slug for t in config.topics}
+        claims = []
+        for c, group in groups.items():
+            if not group:
+                continue
+            group = sorted(group, key=rank)
+            lead = group[0]
+            # The id comes from the claim's own first sentence, never from a compound
+            # sentence that joined it (that one may join several claims).
+            kept = set(group)
+            own = min((i for n in members[c] for i in nodes[n] if i in kept), key=rank, default=None)
+            if own is None:  # only compound sentences are left in it: name it after all of them
+                cid = (
+                    "c-"
+                    + hashlib.sha1(
+                        "|".join(
+                            f"{items[i].source}/{items[i].sentence.paragraph}/{items[i].sentence.start}"
+                            for i in group
+                        ).encode()
+                    ).hexdigest()[:10]
+                )
+            else:
+                cid = _claim_id(items[own].source, items[own].sentence)
+            sentences = [items[i].sentence for i in group]
+            cites = tuple(_citation(by_id[items[i].source], s) for i, s in zip(group, sentences, strict=True))
+            topics = sorted(
+                set(items[lead].topics).intersection(*(items[i].topics for i in group)) & topic_slugs
             )
-        else:
-            cid = _claim_id(items[own].source, items[own].sentence)
-        sentences = [items[i].sentence for i in group]
-        cites = tuple(_citation(by_id[items[i].source], s) for i, s in zip(group, sentences, strict=True))
-        topics = sorted(set(items[lead].topics).intersection(*(items[i].topics for i in group)) & topic_slugs)
-        topics = topics or sorted(set(items[lead].topics) & topic_slugs)
-        text_i = next((i for i in group if by_id[items[i].source].language == config.language), lead)
-        claims.append(
-            Claim(
-                id=cid,
-                topics=tuple(topics),
-                text=items[text_i].sentence.text,
-                citations=cites,
-                entities=tuple(sorted(set().union(*(s.entities for s in sentences)))),
-                concepts=tuple(sorted(set().union(*(s.concepts for s in sentences)))),
+            topics = topics or sorted(set(items[lead].topics) & topic_slugs)
+            text_i = next((i for i in group if by_id[items[i].source].language == config.language), lead)
+            claims.append(
+                Claim(
+                    id=cid,
+                    topics=tuple(topics),
+                    text=items[text_i].sentence.text,
+                    citations=cites,
+                    entities=tuple(sorted(set().union(*(s.entities for s in sentences)))),
+                    concepts=tuple(sorted(set().union(*(s.concepts for s in sentences)))),
+                )
             )
+        claims.sort(
+            key=lambda c: (-c.corroboration, order[c.citations[0].source], c.citations[0].start, c.id)
         )
-    claims.sort(key=lambda c: (-c.corroboration, order[c.citations[0].source], c.citations[0].start, c.id))
-    return tuple(claims)
+        return tuple(claims)
 
 
 # ---------------------------------------------------------------- stories
@@ -543,19 +582,24 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+def sources_of(claims: Iterable[Claim]) -> list[set[str]]:
+    """Return the sources each claim cites."""
+    return [{x.source for x in c.citations} for c in claims]
+
+
 def build_stories(
-    articles: tuple[Article, ...], claims: tuple[Claim, ...], language: str = "en"
+    articles: tuple[Article, ...], claim_sources: Iterable[Iterable[str]], language: str = "en"
 ) -> tuple[Story, ...]:
     """Group articles that share claims and were published close together.
 
+    claim_sources: the sources of each claim (Clusters.sources, or sources_of(claims)).
     A story is named after a headline in the site's language where one of
     its tellings has a real headline (not a first sentence standing in).
     """
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
     shared: Counter[tuple[str, str]] = Counter()
-    for c in claims:
-        srcs = sorted({x.source for x in c.citations})
+    for srcs in map(sorted, claim_sources):
         if len(srcs) <= 50:  # a boilerplate-like claim says nothing about events
             shared.update(combinations(srcs, 2))
     parent = {i: i for i in ids}

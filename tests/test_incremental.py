@@ -377,23 +377,23 @@ def test_second_claims_run_starts_early_on_the_last_builds_inferred_dates(
     assert inferred["h_en_undated_tuesday"][:2] == ("2026-03-03", "day")
 
     forks, here = [], []
-    real_fork, real_claims = build_mod.Forked, link.build_claims
+    real_fork, real_claims = build_mod.Forked, link.cluster_claims
     monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real_fork(fn, *a))
 
-    def build_claims(*args):  # counts the runs in this process; the child's are its own
+    def cluster_claims(*args):  # counts the runs in this process (build_claims too); the child's are its own
         here.append(1)
         return real_claims(*args)
 
-    monkeypatch.setattr(link, "build_claims", build_claims)
+    monkeypatch.setattr(link, "cluster_claims", cluster_claims)
 
     def rebuild(line: bytes) -> None:
         forks.clear(), here.clear()
         article = sorted(corpus.iterdir())[-1]
         article.write_bytes(article.read_bytes() + b"\n\n" + line + b"\n")
         warm = build(corpus, config, cache, workers=2)
-        monkeypatch.setattr(link, "build_claims", real_claims)
+        monkeypatch.setattr(link, "cluster_claims", real_claims)
         assert dict(warm.files) == dict(build(corpus, config, None, workers=1).files)
-        monkeypatch.setattr(link, "build_claims", build_claims)
+        monkeypatch.setattr(link, "cluster_claims", cluster_claims)
 
     rebuild(b"Europol confirmed the visit in a statement.")
     assert "build_claims" in forks and len(here) == 1, "the guess held: one run here, one in the child"
@@ -513,17 +513,17 @@ def test_claims_memo_serves_only_unchanged_inputs(
     build(weekday_corpus, config, cache, workers=2)
     edit(weekday_corpus)
     runs, forks = [], []
-    real_claims, real_fork = link.build_claims, build_mod.Forked
-    monkeypatch.setattr(link, "build_claims", lambda *a: runs.append(1) or real_claims(*a))
+    real_claims, real_fork = link.cluster_claims, build_mod.Forked
+    monkeypatch.setattr(link, "cluster_claims", lambda *a: runs.append(1) or real_claims(*a))
     monkeypatch.setattr(build_mod, "Forked", lambda fn, *a: forks.append(fn.__name__) or real_fork(fn, *a))
     warm = build(weekday_corpus, config, cache, workers=2)
     ran = bool(runs) or "build_claims" in forks
-    monkeypatch.setattr(link, "build_claims", real_claims)
+    monkeypatch.setattr(link, "cluster_claims", real_claims)
     assert dict(warm.files) == dict(build(weekday_corpus, config, None, workers=1).files)
     assert ran != memoized
     if memoized:  # and the memo is still there for the next build
         runs.clear()
-        monkeypatch.setattr(link, "build_claims", lambda *a: runs.append(1) or real_claims(*a))
+        monkeypatch.setattr(link, "cluster_claims", lambda *a: runs.append(1) or real_claims(*a))
         (cache / build_mod.RESULT).unlink()
         build(weekday_corpus, config, cache, workers=2)
         assert not runs

@@ -367,3 +367,37 @@ def test_lsh_bands_and_candidates_are_datasketchs():
         for k in band_keys(fp):
             buckets.setdefault(k, []).append(n)
     assert 0 < sum(len(v) > 1 for v in buckets.values()) < len(buckets)
+
+
+def test_claims_memo_keeps_only_the_sources_of_a_run_whose_claims_were_not_needed(tmp_path, monkeypatch):
+    # Stories need only which sources each claim cites: the memo gives them, and writes the
+    # claims out (and keeps them) only when asked for; a later build reads the sources back.
+    from builder import build as build_mod
+    from builder import link
+    from builder.build import SOURCES, ClaimsMemo, analyse
+    from builder.config import load_config
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "research.yml")
+    corpus = analyse(LINK, config, None, 1)
+    expected = link.build_claims(corpus.articles, corpus.annotations, config)
+    path, code = tmp_path / "claims.pickle", "code"
+
+    memo = ClaimsMemo(path, code, corpus.articles, config, {})
+    sources, claims = memo.sources(corpus.annotations, {})
+    assert sorted(map(sorted, sources)) == sorted(map(sorted, link.sources_of(expected)))
+    memo.save()
+    assert [k.startswith(SOURCES) for k in build_mod._read_pickle(path, code)] == [True]
+
+    runs = []
+    real = link.cluster_claims
+    monkeypatch.setattr(link, "cluster_claims", lambda *a: runs.append(1) or real(*a))
+    again = ClaimsMemo(path, code, corpus.articles, config, {})
+    sources_again, claims_again = again.sources(corpus.annotations, {})
+    assert sources_again == sources and not runs, "the sources came from the memo"
+    assert claims_again() == expected and runs == [1], "the claims, when asked for, were built"
+    again.save()
+    assert ClaimsMemo(path, code, corpus.articles, config, {}).claims(corpus.annotations, {}) == expected
+    assert runs == [1], "and kept"
+    assert claims() == expected  # from the first memo's clusters, without clustering again
+    assert runs == [1]
