@@ -743,7 +743,7 @@ def _checked(corpus: Corpus, later: list[Callable[[], None]]) -> None:
 
 
 def _gathered(corpus: Corpus, config: Config, site=None) -> dict[str, str]:
-    """Return the files that gather the corpus: the aggregate pages and the exports of claims,
+    """Return the files that gather the corpus: the aggregate pages and the exports of the
     timeline, discrepancies, entities and report (on two cores, a child renders them)."""
     from builder.export import render_linked
     from builder.render import Site, render_aggregates
@@ -783,7 +783,7 @@ def generate(
     aggregates: returns the files _gathered renders, when it runs elsewhere (_build: a child).
     """
     from builder.citation import render_citations, site_settings
-    from builder.export import dump, sources_json
+    from builder.export import claims_json, dump, sources_json
     from builder.render import Site, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
@@ -791,7 +791,7 @@ def generate(
     pages = render_sources(site)
     if sink is not None:
         sink(pages)
-    files = {"data/sources.json": dump(sources)}
+    files = {"data/sources.json": dump(sources), "data/claims.json": claims_json(corpus)}
     files.update(
         render_citations(
             sources,
@@ -885,7 +885,7 @@ def _build(
     corpus = analyse(seeds, config, cache, workers, progress, found, later)
     if progress:
         progress("linking and rendering", 0, 0)
-    # The other core's share: the aggregate pages and the corpus-level exports, while this one
+    # The other core's share: the aggregate pages and most corpus-level exports, while this one
     # saves the claims memo, checks the citations, renders the source pages and the rest.
     beside = Forked(_gathered, corpus, config) if _two_cores(workers, corpus.articles) else None
     try:

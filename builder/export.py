@@ -1,6 +1,6 @@
 """Render the machine-readable exports under data/: {relative path: text}.
 
-data/sources.json is dump(sources_json(...)); render_linked gives the rest."""
+data/sources.json is dump(sources_json(...)), data/claims.json claims_json(); render_linked gives the rest."""
 
 from __future__ import annotations
 
@@ -67,8 +67,25 @@ def sources_json(corpus: Corpus, topics: dict[str, tuple[str, ...]], story_of: d
     return out
 
 
+def claims_json(corpus: Corpus) -> str:
+    """Return data/claims.json."""
+    return dump(
+        [
+            {
+                "id": c.id,
+                "topics": list(c.topics),
+                "text": c.text,
+                "entities": list(c.entities),
+                "citations": [_cite(x) for x in c.citations],
+                "corroboration": c.corroboration,
+            }
+            for c in corpus.claims
+        ]
+    )
+
+
 def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
-    """Return the JSON exports of what linking found: claims, timeline, discrepancies, entities, report."""
+    """Return the other JSON exports of what linking found: timeline, discrepancies, entities, report."""
     mentions: dict[str, set[str]] = {}
     for sid, ann in corpus.annotations.items():
         for m in ann.mentions:
@@ -86,19 +103,6 @@ def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
         if mentions.get(e.id)
     ]
     return {
-        "data/claims.json": dump(
-            [
-                {
-                    "id": c.id,
-                    "topics": list(c.topics),
-                    "text": c.text,
-                    "entities": list(c.entities),
-                    "citations": [_cite(x) for x in c.citations],
-                    "corroboration": c.corroboration,
-                }
-                for c in corpus.claims
-            ]
-        ),
         "data/timeline.json": dump(
             [
                 {
