@@ -733,10 +733,8 @@ def _dated(
     return out
 
 
-def _checked(corpus: Corpus, later: list[Callable[[], None]]) -> None:
-    """Run the deferred cache writes, then raise CheckError if a quote is not verbatim."""
-    for job in later:
-        job()
+def _checked(corpus: Corpus) -> None:
+    """Raise CheckError if a quote is not verbatim."""
     bad = check(corpus)
     if bad:
         raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))
@@ -744,10 +742,12 @@ def _checked(corpus: Corpus, later: list[Callable[[], None]]) -> None:
 
 def _gathered(corpus: Corpus, config: Config, site=None) -> dict[str, str]:
     """Return the files that gather the corpus: the aggregate pages and the exports of the
-    timeline, discrepancies, entities and report (on two cores, a child renders them)."""
+    timeline, discrepancies, entities and report (on two cores, a child renders them), once
+    the citations passed the check."""
     from builder.export import render_linked
     from builder.render import Site, render_aggregates
 
+    _checked(corpus)
     files = render_aggregates(site or Site(corpus, config))
     files.update(render_linked(corpus, config))
     return files
@@ -885,8 +885,8 @@ def _build(
     corpus = analyse(seeds, config, cache, workers, progress, found, later)
     if progress:
         progress("linking and rendering", 0, 0)
-    # The other core's share: the aggregate pages and most corpus-level exports, while this one
-    # saves the claims memo, checks the citations, renders the source pages and the rest.
+    # The other core's share: the citation check, the aggregate pages and most corpus-level
+    # exports, while this one saves the claims memo, renders the source pages and the rest.
     beside = Forked(_gathered, corpus, config) if _two_cores(workers, corpus.articles) else None
     try:
         return _render(corpus, config, cache, out, code, memo, later, beside)
@@ -906,7 +906,8 @@ def _render(
     beside: Forked | None,
 ) -> BuildResult:
     """Check, render and write the analysed corpus; cache the result (the rest of _build)."""
-    _checked(corpus, later)
+    for job in later:  # the cache writes analyse left for now
+        job()
     problems = []
     for r in corpus.report:
         if r.status == "rejected":
