@@ -462,8 +462,9 @@ def analyse(
     """Read, annotate and link every input; return the whole corpus in memory.
 
     found: (files, refused, stats) of discover() and _stat() when the caller has them already.
-    later: where given, the cache writes nothing after waits for (the claims memo) are
-    appended there for the caller to run, instead of run here.
+    later: where given, what nothing else in analyse waits for is left to the caller: the
+    cache writes (the claims memo, the state of delta patches) are appended there, and the
+    timeline is left empty (see with_timeline).
     """
     from builder import link
 
@@ -511,7 +512,11 @@ def analyse(
     if cache is not None:
         from builder import delta
 
-        delta.save_state(Path(cache), key, refused, files, stats, items, prints, dupes)
+        state = (Path(cache), key, refused, files, stats, items, prints, dupes)
+        if later is not None:
+            later.append(lambda: delta.save_state(*state))
+        else:
+            delta.save_state(*state)
     by_file = {}
     for it in items:
         by_file[it.file] = it
@@ -574,19 +579,29 @@ def analyse(
     else:
         memo.save()
     annotations = dated
-    events = link.build_timeline(kept, annotations, claims, stories, published)
     story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies += link.claim_conflicts(claims, annotations, story_of)
-    return Corpus(
+    corpus = Corpus(
         articles=kept,
         annotations=annotations,
         report=tuple(report),
         claims=claims,
         stories=stories,
-        events=events,
         discrepancies=discrepancies,
         inferred=inferred,
     )
+    return corpus if later is not None else with_timeline(corpus)
+
+
+def with_timeline(corpus: Corpus) -> Corpus:
+    """Return the corpus with its timeline (the dated events of its claims and stories)."""
+    from builder import link
+
+    published = {a.id: a.published or corpus.inferred.get(a.id, (None,))[0] for a in corpus.articles}
+    events = link.build_timeline(
+        corpus.articles, corpus.annotations, corpus.claims, corpus.stories, published
+    )
+    return dataclasses.replace(corpus, events=events)
 
 
 SOURCES = "sources:"  # the memo's key of the claims' sources alone (ClaimsMemo.sources)
@@ -740,15 +755,16 @@ def _checked(corpus: Corpus) -> None:
         raise CheckError("citation check failed:\n" + "\n".join(bad[:20]))
 
 
-def _gathered(corpus: Corpus, config: Config, site=None) -> dict[str, str]:
+def _gathered(corpus: Corpus, config: Config) -> dict[str, str]:
     """Return the files that gather the corpus: the aggregate pages and the exports of the
     timeline, discrepancies, entities and report (on two cores, a child renders them), once
-    the citations passed the check."""
+    the timeline is made and the citations passed the check."""
     from builder.export import render_linked
     from builder.render import Site, render_aggregates
 
+    corpus = with_timeline(corpus)
     _checked(corpus)
-    files = render_aggregates(site or Site(corpus, config))
+    files = render_aggregates(Site(corpus, config))
     files.update(render_linked(corpus, config))
     return files
 
@@ -800,7 +816,7 @@ def generate(
             **site_settings(os.environ),
         )
     )
-    files.update(aggregates() if aggregates is not None else _gathered(corpus, config, site))
+    files.update(aggregates() if aggregates is not None else _gathered(corpus, config))
     if sink is not None:
         sink(files)
     files.update(pages)

@@ -412,20 +412,21 @@ def render_source_page(env: jinja2.Environment, config: Config, art: Article, ct
 
 
 def render_sources(site: Site) -> dict[str, str]:
-    """Return one page per source (filling site.memo_next)."""
+    """Return one page per source (filling site.memo_next), and their index."""
     dupes: dict[str, list[str]] = defaultdict(list)
     for r in site.corpus.report:
         if r.status == "duplicate" and r.duplicate_of:
             dupes[r.duplicate_of].append(r.file)
-    return {f"sources/{a.id}.md": render_source(site, a, dupes.get(a.id, [])) for a in site.corpus.articles}
+    pages = {f"sources/{a.id}.md": render_source(site, a, dupes.get(a.id, [])) for a in site.corpus.articles}
+    pages["sources/index.md"] = render_sources_index(site)
+    return pages
 
 
 def render_aggregates(site: Site) -> dict[str, str]:
-    """Return the pages that gather the corpus: topics, indexes, entities, timeline, discrepancies."""
+    """Return the pages that gather the corpus: topics, entities, timeline, discrepancies, home, about."""
     pages: dict[str, str] = {}
     for topic in site.config.topics:
         pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
-    pages["sources/index.md"] = render_sources_index(site)
     pages["entities/index.md"] = render_entities_index(site)
     for e in site.config.entities:
         if site.mentions_by_entity.get(e.id):
