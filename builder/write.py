@@ -355,7 +355,7 @@ class Tree:
             fh.write(json.dumps([[rel, len(data)] for rel, data in self.pending]).encode() + b"\n")
             for _, data in self.pending:
                 fh.write(data)
-        cmd = [sys.executable, "-m", "builder.write", os.path.abspath(bundle)]
+        cmd = [sys.executable, "-m", "builder.write", os.path.abspath(bundle), str(os.getpid())]
         # the child imports this very package, installed or not, from wherever it runs
         here = str(Path(__file__).resolve().parent.parent)
         env = {
@@ -427,5 +427,23 @@ def _unbundle(bundle: Path) -> None:
     bundle.unlink()
 
 
-if __name__ == "__main__":  # the child process of Tree._stage_apart
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), and stop now if it has.
+
+    A killed build must not leave a child writing into a staging folder that the next
+    build's recovery removes (it would make the folder again).
+    """
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the next build removes what is left
+        return
+    if os.getppid() != parent:  # died before prctl: nobody will commit these files
+        os._exit(1)
+
+
+if __name__ == "__main__":  # the child process of Tree._stage_apart: BUNDLE PARENT_PID
+    _die_with(int(sys.argv[2]))
     _unbundle(Path(sys.argv[1]))
