@@ -562,7 +562,7 @@ def analyse(
             _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
         final = _dated(kept, annotations, inferred, config, cache, redone)
         dated = final or annotations
-        published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
+        published = _published(kept, inferred)
         # what needs no claims, while the child may still be building them
         discrepancies = link.build_discrepancies(kept, dated, stories, config, published)
         if final and ahead is not None and final == guess:
@@ -597,11 +597,16 @@ def with_timeline(corpus: Corpus) -> Corpus:
     """Return the corpus with its timeline (the dated events of its claims and stories)."""
     from builder import link
 
-    published = {a.id: a.published or corpus.inferred.get(a.id, (None,))[0] for a in corpus.articles}
+    published = _published(corpus.articles, corpus.inferred)
     events = link.build_timeline(
         corpus.articles, corpus.annotations, corpus.claims, corpus.stories, published
     )
     return dataclasses.replace(corpus, events=events)
+
+
+def _published(articles: Iterable[Article], inferred: Mapping[str, tuple]) -> dict[str, str | None]:
+    """Return each article's date: its own, or the one inferred from its story."""
+    return {a.id: a.published or inferred.get(a.id, (None,))[0] for a in articles}
 
 
 SOURCES = "sources:"  # the memo's key of the claims' sources alone (ClaimsMemo.sources)
@@ -788,7 +793,7 @@ def generate(
     config: Config,
     memo: dict | None = None,
     sink: Callable[[dict[str, str]], None] | None = None,
-    aggregates: Callable[[], dict[str, str]] | None = None,
+    gathered: Callable[[], dict[str, str]] | None = None,
 ) -> dict[str, str]:
     """Return every generated file: Markdown pages and data exports.
 
@@ -796,7 +801,7 @@ def generate(
     definition (see render.Site.memo); it is refilled with this build's.
     sink: given the source pages as soon as they are rendered, then the rest
     (the bulk of the files can be written while the rest renders).
-    aggregates: returns the files _gathered renders, when it runs elsewhere (_build: a child).
+    gathered: returns the files of _gathered, when it runs elsewhere (_build: in a child).
     """
     from builder.citation import render_citations, site_settings
     from builder.export import claims_json, dump, sources_json
@@ -816,7 +821,7 @@ def generate(
             **site_settings(os.environ),
         )
     )
-    files.update(aggregates() if aggregates is not None else _gathered(corpus, config))
+    files.update(gathered() if gathered is not None else _gathered(corpus, config))
     if sink is not None:
         sink(files)
     files.update(pages)
@@ -921,7 +926,8 @@ def _render(
     later: list[Callable[[], None]],
     beside: Forked | None,
 ) -> BuildResult:
-    """Check, render and write the analysed corpus; cache the result (the rest of _build)."""
+    """Render and write the analysed corpus (checked with the aggregate pages, see _gathered);
+    cache the result. The rest of _build."""
     for job in later:  # the cache writes analyse left for now
         job()
     problems = []
