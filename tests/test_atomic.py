@@ -412,3 +412,38 @@ def test_a_journal_cannot_move_or_delete_outside_the_folder(tmp_path):
     )
     recover(out)
     assert victim.read_text("utf-8") == "keep"
+
+
+# A build that stages a large bundle apart, then dies at once (as kill -9 would), printing
+# its staging child's pid and bundle first.
+ORPHAN = (
+    "import os, sys; from pathlib import Path; from builder import write; "
+    "tree = write.Tree(Path(sys.argv[1])).__enter__(); "
+    "tree.add({f'sources/{n:05d}.md': 'x' * 2000 for n in range(20000)}, apart=True); "
+    "child = tree.apart[0][0]; print(child.pid, tree.staging, flush=True); os._exit(9)"
+)
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's"
+)
+def test_the_staging_child_dies_with_the_build(tmp_path):
+    # Left running, it would write into a staging folder that the next build's recovery
+    # removes, and make it again.
+    out = tmp_path / "docs"
+    proc = subprocess.run(
+        [sys.executable, "-c", ORPHAN, str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 9, proc.stderr
+    pid, staging = proc.stdout.split()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
+        status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}/status").exists() else ""
+        if "zombie" in status:
+            break
+        time.sleep(0.01)
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in status, "the child outlived the build"
+    assert list(Path(staging).glob(".bundle-*")), "the child stopped before finishing the bundle"
+    recover(out)
+    write_tree(out, {"index.md": "# Home\n"})
+    assert not list(out.glob(STAGING + "*")) and (out / "index.md").read_text() == "# Home\n"
