@@ -404,26 +404,31 @@ def _top(lines: list[str], found: _Found) -> list[str]:
 # ---------------------------------------------------------------- metadata
 
 
+# The letters _detect_language counts (str.isalpha within these blocks).
+CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u04ff]")
+LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
 def _detect_language(text: str, default: str = "en") -> str:
     """Return the ISO 639-1 code of the text from its script and stop words."""
     r = _rules()
-    letters = [c.lower() for c in text if c.isalpha()]
-    if not letters:
+    if not any(map(str.isalpha, text)):
         return default
-    cyr = [c for c in letters if "\u0400" <= c <= "\u04ff"]
-    lat = [c for c in letters if c.isascii() or "\u00c0" <= c <= "\u024f"]
-    words = re.findall(r"[^\W\d_]+", text.lower())
-    if len(cyr) >= len(lat):
-        kk = sum(c in r.kazakh for c in cyr)
-        if kk >= 3 and kk / len(cyr) > 0.01:
+    low = text.lower()
+    cyr = len(CYRILLIC_LETTER.findall(low))
+    lat = len(LATIN_LETTER.findall(low))
+    words = re.findall(r"[^\W\d_]+", low)
+    if cyr >= lat:
+        kk = sum(map(low.count, r.kazakh))
+        if kk >= 3 and kk / cyr > 0.01:
             return "kk"
-        uk_letters = sum(c in r.ukrainian for c in cyr)
-        uk = sum(w in r.stopwords["uk"] for w in words) + 3 * uk_letters
-        ru = sum(w in r.stopwords["ru"] for w in words)
-        if "і" in cyr and uk > ru:
+        uk_letters = sum(map(low.count, r.ukrainian))
+        uk = sum(map(r.stopwords["uk"].__contains__, words)) + 3 * uk_letters
+        ru = sum(map(r.stopwords["ru"].__contains__, words))
+        if "і" in low and uk > ru:
             return "uk"
         return "ru"
-    counts = {lang: sum(w in r.stopwords[lang] for w in words) for lang in ("en", "de", "fr")}
+    counts = {lang: sum(map(r.stopwords[lang].__contains__, words)) for lang in ("en", "de", "fr")}
     best = max(counts, key=lambda k: (counts[k], k == "en"))
     return best if counts[best] else default
 
@@ -485,14 +490,12 @@ def _find_published(
     if found.label_date:
         return found.label_date[0], found.label_date[1], "label"
     r = _rules()
-    absolute = [d for p in paragraphs for d in find_dates(p, language) if not d.relative]
-    years = [int(d.value[:4]) for d in absolute]
-    if paragraphs and years:
-        m = _dateline(paragraphs[0])
-        if m:
-            for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31"):
-                if d.precision == "day":
-                    return d.value, "day", "dateline"
+    m = _dateline(paragraphs[0]) if paragraphs else None
+    if m:  # "PARIS, April 19.": the year is the latest one the text names
+        years = [int(d.value[:4]) for p in paragraphs for d in find_dates(p, language) if not d.relative]
+        for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31") if years else ():
+            if d.precision == "day":
+                return d.value, "day", "dateline"
     if paragraphs:  # "Астана, 2026 жылғы 5 қаңтар." / "PARIS, 3 March 2026 –": a full-date dateline
         head = [
             d for d in find_dates(paragraphs[0][:80], language) if d.precision == "day" and not d.relative

@@ -435,6 +435,10 @@ def test_outlet(config, text, outlet):
         ("Visas\n\nLa France est prête à soutenir la simplification des visas pour les citoyens.\n", "fr"),
         ("Visas\n\nFrance is ready to support the simplification of visas for the citizens.\n", "en"),
         ("---\nlanguage: de\n---\nVisas\n\nFrance is ready to support visas.\n", "de"),
+        # capitals count as their letters; a Latin name does not outweigh a Cyrillic text
+        ("ВИЗАЛАР\n\nФРАНЦИЯ ҚАЗАҚСТАН АЗАМАТТАРЫ ҮШІН ВИЗАЛЫҚ РЕЖИМДІ ЖЕҢІЛДЕТУГЕ ДАЙЫН.\n", "kk"),
+        ("Визы\n\nEuropol и Interpol: Франция готова поддержать упрощение визового режима.\n", "ru"),
+        ("DIE VISA\n\nFRANKREICH IST BEREIT, DIE VEREINFACHUNG DER VISA ZU UNTERSTÜTZEN.\n", "de"),
     ],
 )
 def test_language(config, text, language):
