@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +46,8 @@ NEED_DIGIT = frozenset(
     }
 )
 NEED_MONTH = frozenset({"kk_ymd", "dmy", "mdy", "kk_ym", "my", "dm", "md", "m"})
+# Which of them start with a month word: they are tried only where one starts (see _from).
+MONTH_FIRST = frozenset({"mdy", "my", "md"})
 _DIGIT = re.compile(r"\d")
 MASK = "\x01"
 W = r"[^\W\d_]"  # a letter
@@ -70,6 +73,7 @@ class _Tables:
     masks: re.Pattern
     since_before: re.Pattern
     month_word: re.Pattern  # any month word (see NEED_MONTH)
+    one_word_months: bool  # no month word holds a space or a sign: its matches never overlap
 
 
 def _norm(s: str) -> str:
@@ -182,6 +186,7 @@ def _tables() -> _Tables:
         masks=masks,
         since_before=re.compile(rf"(?<!\w)(?:{since})\s+$", re.IGNORECASE),
         month_word=re.compile(M, re.IGNORECASE),
+        one_word_months=not any(re.search(r"\W", w) for w in [*month_of, *(s for s, _ in stems)]),
     )
 
 
@@ -283,6 +288,21 @@ def may_name_day(text: str, language: str) -> bool:
     )
 
 
+def _from(pat: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """Yield what pat.finditer(text) would, where no match of pat can begin outside starts (sorted).
+
+    A pattern that opens with a month word is tried only where one begins, not
+    at every character of the text.
+    """
+    end = 0
+    for start in starts:
+        if start >= end:
+            m = pat.match(text, start)
+            if m:
+                yield m
+                end = m.end()
+
+
 def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> list[DateMention]:
     t = _tables()
     if not text or not any(c.isdigit() or c.isalpha() for c in text):
@@ -299,16 +319,18 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
         out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
 
     digit = _DIGIT.search(work) is not None
-    has_month = None  # whether a month word occurs: searched for only when a pattern needs it
+    months = None  # where month words start: searched for only when a pattern needs one
     for name, pat in t.patterns:
         if name in NEED_DIGIT and not digit:
             continue
         if name in NEED_MONTH:
-            if has_month is None:
-                has_month = t.month_word.search(work) is not None
-            if not has_month:
+            if months is None:
+                months = [m.start() for m in t.month_word.finditer(work)]
+            if not months:
                 continue
-        for m in pat.finditer(work):
+        quick = months is not None and name in MONTH_FIRST and t.one_word_months
+        found = _from(pat, work, months) if quick else pat.finditer(work)
+        for m in found:
             a, b = m.span()
             # trim trailing whitespace the pattern may have consumed (the_y lookahead)
             while b > a and text[b - 1].isspace():

@@ -189,6 +189,10 @@ def test_skip_tables_name_real_patterns():
         ("Le 5 mars, depuis mars 2024.", "fr"),
         ("Соглашение ратифицировано в апреле.", "ru"),
         ("Без дат: визит, визы, реадмиссия.", "ru"),
+        # patterns that open with a month word, tried only where one begins
+        ("From April 5, 2024 to May 2025, then on June 3 and in March, Mayday aside.", "en"),
+        ("Signed March 2024 March 5 2025; aprilfools; May, 2023.", "en"),
+        ("Im Mai 2024, am 5. Mai und seit Juni 2019 in Kraft.", "de"),
     ],
 )
 def test_skipping_patterns_never_changes_the_dates(text, language, monkeypatch):

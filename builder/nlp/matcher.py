@@ -77,6 +77,7 @@ class Index:
                     words = self._compile(term, lang)
                     if words:
                         self.terms.setdefault(words, set()).add(target)
+        self._first: dict[tuple[str, frozenset[str]], tuple[tuple[TermWord, ...], ...]] = {}
         self.by_key: dict[str, list[tuple[TermWord, ...]]] = {}
         self.by_stem: dict[str, list[tuple[TermWord, ...]]] = {}
         for words in self.terms:
@@ -144,7 +145,15 @@ class Index:
             return False
         return self.suffix_max is None or len(text) - len(stem) <= self.suffix_max
 
-    def _candidates(self, tok: Token) -> set[tuple[TermWord, ...]]:
+    def _candidates(self, tok: Token) -> tuple[tuple[TermWord, ...], ...]:
+        """Return the terms whose first word tok may be (a function of the word: kept per index)."""
+        key = (tok.surface, tok.keys)
+        found = self._first.get(key)
+        if found is None:
+            found = self._first[key] = tuple(self._lookup(tok))
+        return found
+
+    def _lookup(self, tok: Token) -> set[tuple[TermWord, ...]]:
         found: set[tuple[TermWord, ...]] = set()
         for k in tok.keys:
             found.update(self.by_key.get(k, ()))
