@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -181,6 +182,7 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def _tool_versions() -> str:
     """Return the lemmatiser versions and a hash of the code and tables annotate runs."""
     here = Path(__file__).resolve().parent
@@ -211,55 +213,91 @@ def cache_key(article: Article, config: Config) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-def _dump(a: Annotations) -> str:
-    return json.dumps(
-        {
-            "source": a.source,
-            "sentences": [
-                {
-                    "index": s.index,
-                    "paragraph": s.paragraph,
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                    "entities": list(s.entities),
-                    "topics": list(s.topics),
-                    "concepts": list(s.concepts),
-                    "dates": [vars(d) for d in s.dates],
-                    "numbers": list(s.numbers),
-                }
-                for s in a.sentences
-            ],
-            "mentions": [vars(m) for m in a.mentions],
-            "warnings": list(a.warnings),
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    )
+STORE = "annotate"  # folder of the cache, in the cache folder
+STORE_SHARDS = 64  # files: creating one costs about as much CPU here as annotating an article
 
 
-def _load(text: str) -> Annotations:
-    raw = json.loads(text)
-    return Annotations(
-        source=str(raw["source"]),
-        sentences=tuple(
-            Sentence(
-                index=s["index"],
-                paragraph=s["paragraph"],
-                start=s["start"],
-                end=s["end"],
-                text=s["text"],
-                entities=tuple(s["entities"]),
-                topics=tuple(s["topics"]),
-                concepts=tuple(s["concepts"]),
-                dates=tuple(DateMention(**d) for d in s["dates"]),
-                numbers=tuple(s["numbers"]),
-            )
-            for s in raw["sentences"]
-        ),
-        mentions=tuple(Mention(**m) for m in raw["mentions"]),
-        warnings=tuple(str(w) for w in raw.get("warnings", ())),
-    )
+def _shard_of(key: str) -> int:
+    return int(key[:2], 16) % STORE_SHARDS
+
+
+class Store:
+    """annotate's results on disk by cache_key, in pickled shards by the key's first digits.
+
+    A shard is read once per process, when a key in it is first asked for. New
+    entries stay in memory until save(), which merges each shard it changes with
+    what is on disk and replaces it atomically. A worker process never saves:
+    it hands what it added (take) to the process that owns the build (keep).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._shards: dict[int, dict[str, Annotations]] = {}
+        self._new: dict[str, Annotations] = {}
+
+    def _path(self, k: int) -> Path:
+        return self.folder / f"{k:02d}.pickle"
+
+    def _read(self, k: int) -> dict[str, Annotations]:
+        try:
+            with open(self._path(k), "rb") as f:
+                data = pickle.load(f)
+            return data if isinstance(data, dict) else {}
+        except FileNotFoundError:
+            return {}
+        except Exception as exc:  # a corrupt shard is read as empty and overwritten by save
+            log.debug("ignoring bad annotate cache shard %s: %s", self._path(k), exc)
+            return {}
+
+    def get(self, key: str) -> Annotations | None:
+        k = _shard_of(key)
+        if k not in self._shards:
+            self._shards[k] = self._read(k)
+        found = self._shards[k].get(key)
+        return found if isinstance(found, Annotations) else None
+
+    def keep(self, entries: Iterable[tuple[str, Annotations]]) -> None:
+        for key, ann in entries:
+            self._shards.setdefault(_shard_of(key), {})[key] = ann
+            self._new[key] = ann
+
+    def take(self) -> list[tuple[str, Annotations]]:
+        """Return the entries added since the last take or save, and forget them."""
+        out, self._new = sorted(self._new.items()), {}
+        return out
+
+    def save(self) -> None:
+        """Write the shards that gained entries; a read-only or full disk only costs the cache."""
+        by_shard: dict[int, dict[str, Annotations]] = {}
+        for key, ann in self.take():
+            by_shard.setdefault(_shard_of(key), {})[key] = ann
+        for k, new in sorted(by_shard.items()):
+            merged = {**self._read(k), **new}
+            self._shards[k] = merged
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
+                try:
+                    with os.fdopen(fd, "wb") as f:
+                        pickle.dump(merged, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    os.replace(tmp, self._path(k))
+                except BaseException:
+                    Path(tmp).unlink(missing_ok=True)
+                    raise
+            except OSError as exc:
+                log.debug("cannot write annotate cache %s: %s", self._path(k), exc)
+
+
+_stores: dict[Path, Store] = {}
+
+
+def store(cache_dir: Path) -> Store:
+    """Return this process's store of the cache folder (made on first use)."""
+    folder = Path(cache_dir) / STORE
+    found = _stores.get(folder)
+    if found is None:
+        found = _stores[folder] = Store(folder)
+    return found
 
 
 def _valid(a: Annotations, article: Article) -> bool:
@@ -275,50 +313,32 @@ def _valid(a: Annotations, article: Article) -> bool:
 def annotate_cached(
     article: Article, config: Config, cache_dir: Path | None, undated: Annotations | None = None
 ) -> Annotations:
-    """Return annotate(article, config), read from or saved to cache_dir/annotate/ when given.
+    """Return annotate(article, config), from the cache_dir's Store when it holds it, else kept there.
 
     undated: the annotations of the same text without the article's date, if known (see redate).
+    What is kept reaches the disk when the build saves the store.
     """
-
-    def compute() -> Annotations:
-        return annotate(article, config) if undated is None else redate(article, undated, config)
-
-    if cache_dir is None:
-        return compute()
-    key = cache_key(article, config)
-    path = Path(cache_dir) / "annotate" / key[:2] / key
-    try:
-        cached = _load(path.read_text("utf-8"))
-        if _valid(cached, article):
+    if cache_dir is not None:
+        key = cache_key(article, config)
+        cached = store(cache_dir).get(key)
+        if cached is not None and _valid(cached, article):
             return cached
-    except FileNotFoundError:
-        pass
-    except Exception as exc:  # a corrupt entry is recomputed and overwritten
-        log.debug("%s: ignoring bad annotate cache entry %s: %s", article.file, path.name, exc)
-    result = compute()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(_dump(result))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:  # a read-only or full disk only costs the cache
-        log.debug("cannot write annotate cache %s: %s", path, exc)
+    result = annotate(article, config) if undated is None else redate(article, undated, config)
+    if cache_dir is not None:
+        store(cache_dir).keep([(key, result)])
     return result
 
 
-def _one(job: tuple[Article, Config, Path | None]) -> Annotations:
-    return annotate_cached(*job)
+def _one(job: tuple[Article, Config, Path | None]) -> tuple[Annotations, list[tuple[str, Annotations]]]:
+    article, config, cache_dir = job
+    ann = annotate_cached(article, config, cache_dir)
+    return ann, store(cache_dir).take() if cache_dir is not None else []
 
 
 def annotate_all(
     articles: Iterable[Article], config: Config, cache_dir: Path | None = None, jobs: int = 1
 ) -> dict[str, Annotations]:
-    """Return {article id: annotations}, over a process pool when jobs > 1."""
+    """Return {article id: annotations}, over a process pool when jobs > 1; the cache saved."""
     articles = list(articles)
     work = [(a, config, cache_dir) for a in articles]
     if jobs > 1 and len(articles) > 1:
@@ -328,4 +348,8 @@ def annotate_all(
             results = list(pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 4))))
     else:
         results = [_one(w) for w in work]
-    return {a.id: r for a, r in zip(articles, results, strict=True)}
+    if cache_dir is not None:
+        for _, new in results:
+            store(cache_dir).keep(new)
+        store(cache_dir).save()
+    return {a.id: r for a, (r, _) in zip(articles, results, strict=True)}

@@ -159,12 +159,14 @@ def _read_one(
 
 def _load_one(
     args: tuple[Path, str, Config, Path | None],
-) -> tuple[Article | Rejected, Annotations | None, Fingerprint | None, str | None]:
-    """The per-article stages: load, annotate, fingerprint for duplicates, digest for the claims memo."""
-    from builder import link
+) -> tuple[tuple[Article | Rejected, Annotations | None, Fingerprint | None, str | None], list]:
+    """The per-article stages: load, annotate, fingerprint for duplicates, digest for the claims memo;
+    with the annotate cache entries this made (a worker's are saved by the build, see annotate.Store)."""
+    from builder import annotate, link
 
     item, ann, dg = _read_one(args)
-    return item, ann, link.fingerprint(item) if isinstance(item, Article) else None, dg
+    made = annotate.store(args[3]).take() if args[3] is not None else []
+    return (item, ann, link.fingerprint(item) if isinstance(item, Article) else None, dg), made
 
 
 # ---------------------------------------------------------------- caches
@@ -466,7 +468,7 @@ def analyse(
     cache writes (the claims memo, the state of delta patches) are appended there, and the
     timeline is left empty (see with_timeline).
     """
-    from builder import link
+    from builder import annotate, link
 
     files, refused = found[:2] if found else discover(seeds, config)
     workers = workers or os.cpu_count() or 1
@@ -489,10 +491,12 @@ def analyse(
             restat.append(n)
         else:
             todo.append(n)
-    for n, res in zip(
+    for n, (res, made) in zip(
         todo, _map(_load_one, [(*files[n], config, cache) for n in todo], workers, progress), strict=True
     ):
         loaded[n] = res
+        if made:
+            annotate.store(cache).keep(made)
     if cache is not None:
         gone = set(known) - {r for _, r in files}
         dirty = {_shard(files[n][1]) for n in todo + restat} | {_shard(r) for r in gone}
@@ -574,10 +578,12 @@ def analyse(
     finally:  # a wrong guess, or an error here: the child is not waited for
         if ahead is not None:
             ahead.cancel()
+    saves = [memo.save, annotate.store(cache).save] if cache is not None else [memo.save]
     if later is not None:
-        later.append(memo.save)
+        later.extend(saves)
     else:
-        memo.save()
+        for save in saves:
+            save()
     annotations = dated
     story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies += link.claim_conflicts(claims, annotations, story_of)
@@ -901,6 +907,9 @@ def _build(
 
         patched = delta.rebuild(files, stats, refused, config, Path(cache), code)
         if patched is not None:
+            from builder import annotate
+
+            annotate.store(cache).save()  # the edited articles' annotations
             return _written(patched, out)
     later: list[Callable[[], None]] = []
     corpus = analyse(seeds, config, cache, workers, progress, found, later)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 import pytest
@@ -260,6 +261,25 @@ def test_cache_hit(tmp_path, counted):
     second = annotate_cached(article, CONFIG, tmp_path)
     assert counted == [article.id]
     assert first == second == annotate(article, CONFIG)
+    stage.store(tmp_path).save()
+    stage._stores.clear()  # another process: only the disk holds it
+    assert annotate_cached(article, CONFIG, tmp_path) == first
+    assert counted == [article.id]
+    assert len(list((tmp_path / stage.STORE).iterdir())) == 1  # one shard, not a file per article
+
+
+def test_cache_store_merges_what_another_process_saved(tmp_path, counted):
+    # Two processes that annotated different articles of one shard: both sets survive.
+    a, b = seed("000", "ru"), seed("004", "ru")
+    keys = cache_key(a, CONFIG), cache_key(b, CONFIG)
+    mine, theirs = stage.Store(tmp_path / stage.STORE), stage.Store(tmp_path / stage.STORE)
+    mine.keep([(keys[0], annotate(a, CONFIG))])
+    theirs.keep([(keys[1], annotate(b, CONFIG))])
+    theirs.save()
+    mine.save()
+    fresh = stage.Store(tmp_path / stage.STORE)
+    assert fresh.get(keys[0]) == annotate(a, CONFIG) and fresh.get(keys[1]) == annotate(b, CONFIG)
+    assert mine.take() == [] and theirs.take() == []  # saved entries are not saved again
 
 
 def test_cache_misses_on_new_config(tmp_path, counted):
@@ -278,15 +298,24 @@ def test_cache_misses_on_new_text(tmp_path, counted):
     assert counted == [article.id, article.id]
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"source": "other"}', b"\xff\xfe\x00", b"[]"])
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{not a pickle", pickle.dumps("a string"), pickle.dumps({}), b"\xff\xfe\x00", "other"]
+)
 def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
     article = seed("004", "ru")
     expected = annotate_cached(article, CONFIG, tmp_path)
+    stage.store(tmp_path).save()
     key = cache_key(article, CONFIG)
-    entry = tmp_path / "annotate" / key[:2] / key
-    entry.write_bytes(garbage)
+    (shard,) = (tmp_path / stage.STORE).iterdir()
+    if garbage == "other":  # a well-formed entry whose spans do not fit this article's text
+        other = annotate(seed("000", "ru"), CONFIG)
+        garbage = pickle.dumps({key: dataclasses.replace(other, source=article.id), "x": 1})
+    shard.write_bytes(garbage)
+    stage._stores.clear()
     assert annotate_cached(article, CONFIG, tmp_path) == expected
     assert counted == [article.id, article.id]
+    stage.store(tmp_path).save()
+    stage._stores.clear()
     assert annotate_cached(article, CONFIG, tmp_path) == expected  # rewritten, hit again
     assert len(counted) == 2
 
@@ -297,6 +326,8 @@ def test_cache_none_and_unwritable(tmp_path, counted):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert annotate_cached(article, CONFIG, blocked) == annotate(article, CONFIG)
+    stage.store(blocked).save()  # says nothing, raises nothing
+    assert blocked.read_text() == "not a folder"
 
 
 # Undated articles whose dates are relative: what redate must resolve on each date given.
