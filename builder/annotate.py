@@ -222,23 +222,26 @@ def _shard_of(key: str) -> int:
 
 
 class Store:
-    """annotate's results on disk by cache_key, in pickled shards by the key's first digits.
+    """annotate's results on disk by cache_key, in shards by the key's first digits.
 
-    A shard is read once per process, when a key in it is first asked for. New
-    entries stay in memory until save(), which merges each shard it changes with
-    what is on disk and replaces it atomically. A worker process never saves:
-    it hands what it added (take) to the process that owns the build (keep).
+    A shard is a pickled {key: pickled Annotations}: reading it costs little, and
+    only the entries asked for are unpickled (a warm build redates a few hundred
+    articles of 10,000, spread over every shard). A shard is read once per
+    process, when a key in it is first asked for. New entries stay in memory
+    until save(), which merges each shard it changes with what is on disk and
+    replaces it atomically. A worker process never saves: it hands what it added
+    (take) to the process that owns the build (keep).
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._shards: dict[int, dict[str, Annotations]] = {}
-        self._new: dict[str, Annotations] = {}
+        self._shards: dict[int, dict[str, bytes]] = {}
+        self._new: dict[str, bytes] = {}
 
     def _path(self, k: int) -> Path:
         return self.folder / f"{k:02d}.pickle"
 
-    def _read(self, k: int) -> dict[str, Annotations]:
+    def _read(self, k: int) -> dict[str, bytes]:
         try:
             with open(self._path(k), "rb") as f:
                 data = pickle.load(f)
@@ -253,27 +256,33 @@ class Store:
         k = _shard_of(key)
         if k not in self._shards:
             self._shards[k] = self._read(k)
-        found = self._shards[k].get(key)
+        try:
+            found = pickle.loads(self._shards[k][key])
+        except Exception:  # missing, or not a pickle
+            return None
         return found if isinstance(found, Annotations) else None
 
-    def keep(self, entries: Iterable[tuple[str, Annotations]]) -> None:
-        for key, ann in entries:
-            self._shards.setdefault(_shard_of(key), {})[key] = ann
-            self._new[key] = ann
+    def add(self, key: str, ann: Annotations) -> None:
+        self.keep([(key, pickle.dumps(ann, protocol=pickle.HIGHEST_PROTOCOL))])
 
-    def take(self) -> list[tuple[str, Annotations]]:
+    def keep(self, entries: Iterable[tuple[str, bytes]]) -> None:
+        for key, raw in entries:
+            self._shards.setdefault(_shard_of(key), {})[key] = raw
+            self._new[key] = raw
+
+    def take(self) -> list[tuple[str, bytes]]:
         """Return the entries added since the last take or save, and forget them."""
         out, self._new = sorted(self._new.items()), {}
         return out
 
     def save(self) -> None:
         """Write the shards that gained entries; a read-only or full disk only costs the cache."""
-        by_shard: dict[int, dict[str, Annotations]] = {}
-        for key, ann in self.take():
-            by_shard.setdefault(_shard_of(key), {})[key] = ann
+        by_shard: dict[int, dict[str, bytes]] = {}
+        for key, raw in self.take():
+            by_shard.setdefault(_shard_of(key), {})[key] = raw
         for k, new in sorted(by_shard.items()):
             merged = {**self._read(k), **new}
-            self._shards[k] = merged
+            self._shards.pop(k, None)  # read again when asked: the process holds no copy of the cache
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
@@ -325,11 +334,11 @@ def annotate_cached(
             return cached
     result = annotate(article, config) if undated is None else redate(article, undated, config)
     if cache_dir is not None:
-        store(cache_dir).keep([(key, result)])
+        store(cache_dir).add(key, result)
     return result
 
 
-def _one(job: tuple[Article, Config, Path | None]) -> tuple[Annotations, list[tuple[str, Annotations]]]:
+def _one(job: tuple[Article, Config, Path | None]) -> tuple[Annotations, list[tuple[str, bytes]]]:
     article, config, cache_dir = job
     ann = annotate_cached(article, config, cache_dir)
     return ann, store(cache_dir).take() if cache_dir is not None else []

@@ -273,8 +273,8 @@ def test_cache_store_merges_what_another_process_saved(tmp_path, counted):
     a, b = seed("000", "ru"), seed("004", "ru")
     keys = cache_key(a, CONFIG), cache_key(b, CONFIG)
     mine, theirs = stage.Store(tmp_path / stage.STORE), stage.Store(tmp_path / stage.STORE)
-    mine.keep([(keys[0], annotate(a, CONFIG))])
-    theirs.keep([(keys[1], annotate(b, CONFIG))])
+    mine.add(keys[0], annotate(a, CONFIG))
+    theirs.add(keys[1], annotate(b, CONFIG))
     theirs.save()
     mine.save()
     fresh = stage.Store(tmp_path / stage.STORE)
@@ -299,7 +299,8 @@ def test_cache_misses_on_new_text(tmp_path, counted):
 
 
 @pytest.mark.parametrize(
-    "garbage", [b"", b"{not a pickle", pickle.dumps("a string"), pickle.dumps({}), b"\xff\xfe\x00", "other"]
+    "garbage",
+    [b"", b"{not a pickle", pickle.dumps("a string"), pickle.dumps({}), b"\xff\xfe\x00", "entry", "other"],
 )
 def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
     article = seed("004", "ru")
@@ -307,9 +308,11 @@ def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
     stage.store(tmp_path).save()
     key = cache_key(article, CONFIG)
     (shard,) = (tmp_path / stage.STORE).iterdir()
+    if garbage == "entry":  # a well-formed shard whose entry is not a pickle of annotations
+        garbage = pickle.dumps({key: b"\x80\x05garbage", "x": 1})
     if garbage == "other":  # a well-formed entry whose spans do not fit this article's text
-        other = annotate(seed("000", "ru"), CONFIG)
-        garbage = pickle.dumps({key: dataclasses.replace(other, source=article.id), "x": 1})
+        other = dataclasses.replace(annotate(seed("000", "ru"), CONFIG), source=article.id)
+        garbage = pickle.dumps({key: pickle.dumps(other), "x": pickle.dumps(1)})
     shard.write_bytes(garbage)
     stage._stores.clear()
     assert annotate_cached(article, CONFIG, tmp_path) == expected
