@@ -226,8 +226,8 @@ class Store:
 
     A shard is a pickled {key: pickled Annotations}: reading it costs little, and
     only the entries asked for are unpickled (a warm build redates a few hundred
-    articles of 10,000, spread over every shard). A shard is read once per
-    process, when a key in it is first asked for. New entries stay in memory
+    articles of 10,000, spread over every shard). A shard is read when a key in
+    it is first asked for, and kept until release(). New entries stay in memory
     until save(), which merges each shard it changes with what is on disk and
     replaces it atomically. A worker process never saves: it hands what it added
     (take) to the process that owns the build (keep).
@@ -253,21 +253,29 @@ class Store:
             return {}
 
     def get(self, key: str) -> Annotations | None:
-        k = _shard_of(key)
-        if k not in self._shards:
-            self._shards[k] = self._read(k)
+        raw = self._new.get(key)
+        if raw is None:
+            k = _shard_of(key)
+            if k not in self._shards:
+                self._shards[k] = self._read(k)
+            raw = self._shards[k].get(key)
         try:
-            found = pickle.loads(self._shards[k][key])
+            found = pickle.loads(raw)
         except Exception:  # missing, or not a pickle
             return None
         return found if isinstance(found, Annotations) else None
+
+    def release(self) -> None:
+        """Forget the shards read so far (they are read again when asked), not the new entries."""
+        self._shards = {}
 
     def add(self, key: str, ann: Annotations) -> None:
         self.keep([(key, pickle.dumps(ann, protocol=pickle.HIGHEST_PROTOCOL))])
 
     def keep(self, entries: Iterable[tuple[str, bytes]]) -> None:
         for key, raw in entries:
-            self._shards.setdefault(_shard_of(key), {})[key] = raw
+            if _shard_of(key) in self._shards:
+                self._shards[_shard_of(key)][key] = raw
             self._new[key] = raw
 
     def take(self) -> list[tuple[str, bytes]]:

@@ -756,6 +756,10 @@ def _dated(
         if ann != annotations.get(sid):
             out = out if out is not None else dict(annotations)
             out[sid] = ann
+    if cache is not None:
+        from builder.annotate import store
+
+        store(cache).release()  # the shards it read: not carried into the children forked next
     return out
 
 

@@ -298,6 +298,23 @@ def test_cache_misses_on_new_text(tmp_path, counted):
     assert counted == [article.id, article.id]
 
 
+def test_cache_store_release_keeps_what_is_not_saved(tmp_path):
+    # release() drops the shards read (a build forks after reading them), never an unsaved entry.
+    a, b = seed("000", "ru"), seed("004", "ru")
+    keys = cache_key(a, CONFIG), cache_key(b, CONFIG)
+    saved = stage.Store(tmp_path / stage.STORE)
+    saved.add(keys[0], annotate(a, CONFIG))
+    saved.save()
+    s = stage.Store(tmp_path / stage.STORE)
+    assert s.get(keys[0]) == annotate(a, CONFIG)
+    s.add(keys[1], annotate(b, CONFIG))
+    s.release()
+    assert s._shards == {}
+    assert s.get(keys[0]) == annotate(a, CONFIG) and s.get(keys[1]) == annotate(b, CONFIG)
+    s.save()
+    assert stage.Store(tmp_path / stage.STORE).get(keys[1]) == annotate(b, CONFIG)
+
+
 @pytest.mark.parametrize(
     "garbage",
     [b"", b"{not a pickle", pickle.dumps("a string"), pickle.dumps({}), b"\xff\xfe\x00", "entry", "other"],
