@@ -182,7 +182,6 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def _tool_versions() -> str:
     """Return the lemmatiser versions and a hash of the code and tables annotate runs."""
     here = Path(__file__).resolve().parent

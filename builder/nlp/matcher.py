@@ -31,6 +31,7 @@ VERB_ENDINGS = {"kk": ("у", "ю")}
 VERB_STEM_MIN = 6
 CAPS_MAX = 4  # all-caps term words up to this length match case-sensitively
 PREFIX_MAX = 40  # longest text word prefix looked up
+FIRST_MAX = 262_144  # words whose candidate terms an index keeps (as tokens.py keeps their keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,8 @@ class Index:
         key = (tok.surface, tok.keys)
         found = self._first.get(key)
         if found is None:
+            if len(self._first) >= FIRST_MAX:
+                self._first.clear()
             found = self._first[key] = tuple(self._lookup(tok))
         return found
 
