@@ -10,9 +10,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 import pickle
-import tempfile
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
@@ -214,6 +212,7 @@ def cache_key(article: Article, config: Config) -> str:
 
 STORE = "annotate"  # folder of the cache, in the cache folder
 STORE_SHARDS = 64  # files: creating one costs about as much CPU here as annotating an article
+STORE_KEY = "annotate-store-1"  # the first pickle of each shard file (build._write_pickle)
 
 
 def _shard_of(key: str) -> int:
@@ -241,15 +240,10 @@ class Store:
         return self.folder / f"{k:02d}.pickle"
 
     def _read(self, k: int) -> dict[str, bytes]:
-        try:
-            with open(self._path(k), "rb") as f:
-                data = pickle.load(f)
-            return data if isinstance(data, dict) else {}
-        except FileNotFoundError:
-            return {}
-        except Exception as exc:  # a corrupt shard is read as empty and overwritten by save
-            log.debug("ignoring bad annotate cache shard %s: %s", self._path(k), exc)
-            return {}
+        from builder.build import _read_pickle
+
+        data = _read_pickle(self._path(k), STORE_KEY)  # missing, corrupt or stale: empty
+        return data if isinstance(data, dict) else {}
 
     def get(self, key: str) -> Annotations | None:
         raw = self._new.get(key)
@@ -284,24 +278,15 @@ class Store:
 
     def save(self) -> None:
         """Write the shards that gained entries; a read-only or full disk only costs the cache."""
+        from builder.build import _write_pickle
+
         by_shard: dict[int, dict[str, bytes]] = {}
         for key, raw in self.take():
             by_shard.setdefault(_shard_of(key), {})[key] = raw
         for k, new in sorted(by_shard.items()):
             merged = {**self._read(k), **new}
             self._shards.pop(k, None)  # read again when asked: the process holds no copy of the cache
-            try:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".pickle")
-                try:
-                    with os.fdopen(fd, "wb") as f:
-                        pickle.dump(merged, f, protocol=pickle.HIGHEST_PROTOCOL)
-                    os.replace(tmp, self._path(k))
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
-            except OSError as exc:
-                log.debug("cannot write annotate cache %s: %s", self._path(k), exc)
+            _write_pickle(self._path(k), STORE_KEY, merged)
 
 
 _stores: dict[Path, Store] = {}

@@ -317,7 +317,16 @@ def test_cache_store_release_keeps_what_is_not_saved(tmp_path):
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"{not a pickle", pickle.dumps("a string"), pickle.dumps({}), b"\xff\xfe\x00", "entry", "other"],
+    [
+        b"",
+        b"{not a pickle",
+        pickle.dumps("a string"),
+        pickle.dumps({}),
+        b"\xff\xfe\x00",
+        "entry",
+        "other",
+        "stale",
+    ],
 )
 def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
     article = seed("004", "ru")
@@ -325,11 +334,15 @@ def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
     stage.store(tmp_path).save()
     key = cache_key(article, CONFIG)
     (shard,) = (tmp_path / stage.STORE).iterdir()
+    if garbage == "stale":  # a good shard under another version's key
+        garbage = pickle.dumps("annotate-store-0") + shard.read_bytes()[len(pickle.dumps(stage.STORE_KEY)) :]
     if garbage == "entry":  # a well-formed shard whose entry is not a pickle of annotations
-        garbage = pickle.dumps({key: b"\x80\x05garbage", "x": 1})
+        garbage = pickle.dumps(stage.STORE_KEY) + pickle.dumps({key: b"\x80\x05garbage", "x": 1})
     if garbage == "other":  # a well-formed entry whose spans do not fit this article's text
         other = dataclasses.replace(annotate(seed("000", "ru"), CONFIG), source=article.id)
-        garbage = pickle.dumps({key: pickle.dumps(other), "x": pickle.dumps(1)})
+        garbage = pickle.dumps(stage.STORE_KEY) + pickle.dumps(
+            {key: pickle.dumps(other), "x": pickle.dumps(1)}
+        )
     shard.write_bytes(garbage)
     stage._stores.clear()
     assert annotate_cached(article, CONFIG, tmp_path) == expected
