@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,25 +148,36 @@ def on_post_page(output: str, page, config) -> str:
     return output.replace(marker, marker + tag, 1)
 
 
-def _pagefind(site: Path, output: Path, language: str) -> tuple[subprocess.Popen, IO[bytes]]:
-    """Start Pagefind over site into output; return the process and the file taking its messages."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site),
-        "--output-path",
-        str(output),
-        "--force-language",
-        language,
-        "--root-selector",
-        "article",
-        "--silent",
-    ]
+GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}<>!:,$])")  # escaped in a glob of literal paths
+
+
+def _glob(pages: list[str]) -> str:
+    """A Pagefind glob that matches exactly these site-relative paths."""
+    return "{" + ",".join(GLOB_SPECIAL.sub(r"\\\1", p) for p in pages) + "}"
+
+
+def _pagefind(
+    site: Path, pages: list[str], output: Path, language: str, cwd: str
+) -> tuple[subprocess.Popen, IO[bytes]]:
+    """Start Pagefind over these pages of site into output; return the process and the file taking its messages.
+
+    The pages go to Pagefind as a glob in the pagefind.json it reads from its
+    working folder cwd (a glob of 2,500 paths is longer than one command-line
+    argument may be), so Pagefind reads each page where MkDocs wrote it: no
+    folder of links to make and remove for each shard.
+    """
+    config = {
+        "site": str(site.resolve()),
+        "glob": _glob(pages),
+        "output_path": str(output.resolve()),
+        "force_language": language,
+        "root_selector": "article",
+    }
+    (Path(cwd) / "pagefind.json").write_text(json.dumps(config), "utf-8")
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by Shards._wait) not a pipe: nobody reads it meanwhile
     try:
-        return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errors), errors
+        cmd = [sys.executable, "-m", "pagefind", "--silent"]
+        return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors), errors
     except BaseException:
         errors.close()
         raise
@@ -181,14 +193,6 @@ def _pages(site_dir: Path) -> list[str]:
     return sorted(pages)
 
 
-def _link(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dest)
-    except OSError:  # another file system, or no hard links: copy
-        shutil.copyfile(src, dest)
-
-
 _RUNNING: set[Shards] = set()  # the builds' Shards until they finish (on_build_error stops them)
 
 
@@ -197,8 +201,8 @@ class Shards:
 
     Pagefind holds every page of an index in memory while it builds (about
     150 KB a page: 1.5 GB at 10,000 pages), so the site is indexed in shards
-    of `size` pages, each over a folder of hard links to its pages (URLs stay
-    the same). The first shard is the main bundle, the others go to
+    of `size` pages, each given to Pagefind as a glob of their paths (see
+    _pagefind). The first shard is the main bundle, the others go to
     pagefind/shards/N/ and pagefind/shards.json lists them for the search box
     to merge. Pagefind runs on one core and MkDocs renders on one:
     rendered() takes the pages in the order MkDocs renders them (a page is
@@ -251,7 +255,7 @@ class Shards:
         return self.extra
 
     def cancel(self) -> None:
-        """Stop a running Pagefind and remove its folder of links (a failed build)."""
+        """Stop a running Pagefind and remove its config folder (a failed build)."""
         if self.running is not None:
             self.running[0].kill()
             self._wait(check=False)
@@ -260,16 +264,14 @@ class Shards:
     def _start(self, pages: list[str]) -> None:
         n = self.started
         self.started += 1
-        tmp = tempfile.mkdtemp(prefix=".pagefind-shard-", dir=self.site)
-        for rel in pages:
-            if rel and (self.site / rel).is_file():  # MkDocs writes no file for an empty page
-                _link(self.site / rel, Path(tmp) / rel)
-                self.indexed.add(rel)
+        pages = [rel for rel in pages if rel and (self.site / rel).is_file()]  # no file for an empty page
+        self.indexed.update(pages)
         bundle = self.out if n == 0 else self.out / "shards" / str(n)
         if n:
             self.extra.append(f"shards/{n}/")
+        tmp = tempfile.mkdtemp(prefix="pagefind-shard-")  # its config, removed once it is done
         try:
-            proc, errors = _pagefind(Path(tmp), bundle, self.language)
+            proc, errors = _pagefind(self.site, pages, bundle, self.language, tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

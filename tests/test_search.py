@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ import pytest
 from builder.search import Shards
 
 pytestmark = pytest.mark.site
+
+
+@pytest.fixture(autouse=True)
+def _own_tmp(tmp_path, monkeypatch):
+    """Each shard's config folder goes to tmp_path/tmp, where the tests look for leftovers."""
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+
+
+def _leftovers(tmp_path: Path) -> list[Path]:
+    return [*tmp_path.glob("tmp/pagefind-shard-*"), *tmp_path.glob("site/.pagefind-shard-*")]
+
 
 PAGE = '<!doctype html><html lang="ru"><head><title>{0}</title></head><body><article><h1>{0}</h1><p>{1}</p></article></body></html>'
 RENDER_ORDER = ["zeta/index.html", "index.html", "alpha/index.html", "mid/page/index.html", "beta/index.html"]
@@ -58,7 +71,7 @@ def test_shards_start_while_pages_are_still_rendered_and_follow_render_order(tmp
         {_url(RENDER_ORDER[4]), "/404.html"},
     ]
     assert json.loads((site / "pagefind" / "shards.json").read_text("utf-8")) == extra
-    assert not list(site.glob(".pagefind-shard-*")), "the folders of links are removed"
+    assert not _leftovers(tmp_path), "each shard's config folder is removed"
 
 
 def test_one_shard_when_the_site_is_small(tmp_path):
@@ -81,7 +94,7 @@ def test_a_failing_pagefind_is_reported_and_cleaned_up(tmp_path, monkeypatch):
     _render(site, shards, RENDER_ORDER[:2])
     with pytest.raises(PluginError, match="pagefind failed"):
         shards.finish()
-    assert not list(site.glob(".pagefind-shard-*"))
+    assert not _leftovers(tmp_path)
 
 
 def test_cancel_stops_a_running_shard(tmp_path, monkeypatch):
@@ -96,4 +109,21 @@ def test_cancel_stops_a_running_shard(tmp_path, monkeypatch):
     proc = shards.running[0]
     shards.cancel()
     assert proc.returncode is not None and shards.running is None
-    assert not list(site.glob(".pagefind-shard-*"))
+    assert not _leftovers(tmp_path)
+
+
+def test_a_shard_indexes_exactly_its_pages_whatever_their_names(tmp_path):
+    """Pagefind gets a shard's pages as a glob: characters a glob gives a meaning match only themselves."""
+    site = tmp_path / "site"
+    site.mkdir()
+    odd = ["q[1]/index.html", "x{a,b}/index.html", "тема/index.html", "a b/index.html", "star*/index.html"]
+    shards = Shards(site, size=2)
+    _render(site, shards, odd)
+    for decoy in ["q1/index.html", "xa/index.html", "xb/index.html", "stars/index.html"]:
+        (site / decoy).parent.mkdir(parents=True)
+        (site / decoy).write_text(PAGE.format(decoy, "Казахстан"), "utf-8")  # on disk, in no shard
+    shards.indexed.update(["q1/index.html", "xa/index.html", "xb/index.html", "stars/index.html"])
+    extra = shards.finish()
+    got = [_urls(b) for b in [site / "pagefind", *(site / "pagefind" / e for e in extra)]]
+    assert got[:2] == [{_url(p) for p in odd[0:2]}, {_url(p) for p in odd[2:4]}]
+    assert got[2] == {_url(odd[4])}
