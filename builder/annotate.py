@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from builder.cachefile import read_pickle, write_pickle
 from builder.config import Config
 from builder.nlp import sentences as sentence_split
-from builder.nlp.lemmas import versions
+from builder.nlp.lemmas import keep_dictionaries_in, versions
 from builder.nlp.matcher import Matcher, matcher_for
 from builder.nlp.numbers import find_numbers
 from builder.nlp.tokens import tokenize
@@ -211,8 +212,9 @@ def cache_key(article: Article, config: Config) -> str:
 
 
 STORE = "annotate"  # folder of the cache, in the cache folder
+LEMMAS = "lemmas"  # folder of the lemmatiser's decoded dictionaries, in the cache folder
 STORE_SHARDS = 64  # files: creating one costs about as much CPU here as annotating an article
-STORE_KEY = "annotate-store-1"  # the first pickle of each shard file (build._write_pickle)
+STORE_KEY = "annotate-store-1"  # the first pickle of each shard file (cachefile.write_pickle)
 
 
 def _shard_of(key: str) -> int:
@@ -240,9 +242,7 @@ class Store:
         return self.folder / f"{k:02d}.pickle"
 
     def _read(self, k: int) -> dict[str, bytes]:
-        from builder.build import _read_pickle
-
-        data = _read_pickle(self._path(k), STORE_KEY)  # missing, corrupt or stale: empty
+        data = read_pickle(self._path(k), STORE_KEY)  # missing, corrupt or stale: empty
         return data if isinstance(data, dict) else {}
 
     def get(self, key: str) -> Annotations | None:
@@ -278,15 +278,13 @@ class Store:
 
     def save(self) -> None:
         """Write the shards that gained entries; a read-only or full disk only costs the cache."""
-        from builder.build import _write_pickle
-
         by_shard: dict[int, dict[str, bytes]] = {}
         for key, raw in self.take():
             by_shard.setdefault(_shard_of(key), {})[key] = raw
         for k, new in sorted(by_shard.items()):
             merged = {**self._read(k), **new}
             self._shards.pop(k, None)  # read again when asked: the process holds no copy of the cache
-            _write_pickle(self._path(k), STORE_KEY, merged)
+            write_pickle(self._path(k), STORE_KEY, merged)
 
 
 _stores: dict[Path, Store] = {}
@@ -320,6 +318,7 @@ def annotate_cached(
     What is kept reaches the disk when the build saves the store.
     """
     if cache_dir is not None:
+        keep_dictionaries_in(Path(cache_dir) / LEMMAS)
         key = cache_key(article, config)
         cached = store(cache_dir).get(key)
         if cached is not None and _valid(cached, article):

@@ -14,12 +14,13 @@ import logging
 import os
 import pickle
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.cachefile import read_pickle as _read_pickle
+from builder.cachefile import write_pickle as _write_pickle
 from builder.config import Config
 from builder.errors import BuilderError, CheckError, ConfigError
 from builder.load import load_file
@@ -229,31 +230,6 @@ def _sha256(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-
-
-def _read_pickle(path: Path, key: str):
-    """Return the first value after the key in a cache file written by _write_pickle, or None.
-
-    The key is a pickle of its own, read first: a stale file costs no more than that.
-    """
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh) if pickle.load(fh) == key else None
-    except Exception:  # missing, truncated, or from another version: rebuild it
-        return None
-
-
-def _write_pickle(path: Path, key: str, *values) -> None:
-    """Write the key, then each value, as separate pickles, atomically."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=path.name, dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            for part in (key, *values):
-                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError as exc:  # a read-only or full disk only costs the cache
-        log.debug("cannot write cache %s: %s", path, exc)
 
 
 def read_shards(cache: Path, name: str, key: str, which: Iterable[int] = range(SHARDS)) -> dict:
