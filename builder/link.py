@@ -256,11 +256,13 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> lis
     """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
 
     The weighted intersections of all pairs come from one sparse matrix
-    product per block of rows (numpy/scipy, in integers: exact), so no pair is
-    scored in Python: a pair is kept when its weighted Jaccard similarity is at
-    least SAME_THRESHOLD and its shared non-topic features weigh at least
-    MIN_SHARED_WEIGHT. Each block is compared with the signatures from its own
-    first row on.
+    product per block of rows over the non-topic features (numpy/scipy, in
+    integers: exact), so no pair is scored in Python; what two signatures
+    share through topic features depends only on their topic sets, a few
+    at most, so it is looked up in a table of those sets. A pair is kept
+    when its weighted Jaccard similarity is at least SAME_THRESHOLD and its
+    shared non-topic features weigh at least MIN_SHARED_WEIGHT. Each block is
+    compared with the signatures from its own first row on.
     """
     import numpy as np
     from scipy import sparse
@@ -268,30 +270,35 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> lis
     n = len(sigs)
     if n < 2:
         return []
-    names = sorted(weights)
+    names = sorted(f for f in weights if not f.startswith("t:"))
     col = {f: k for k, f in enumerate(names)}
-    rows = np.array([i for i, x in enumerate(sigs) for _ in x], dtype=np.int64)
-    cols = np.array([col[f] for x in sigs for f in x], dtype=np.int64)
+    rows = np.array([i for i, x in enumerate(sigs) for f in x if f in col], dtype=np.int64)
+    cols = np.array([col[f] for x in sigs for f in x if f in col], dtype=np.int64)
     w = np.array([weights[f] for f in names], dtype=np.int64)[cols]
-    specific = np.array([not f.startswith("t:") for f in names])[cols]
 
     def matrix(data):
         return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(names)), dtype=np.int64)
 
-    onehot, weighted, weighted_specific = matrix(np.ones_like(w)), matrix(w), matrix(w * specific)
-    total = np.asarray(weighted.sum(axis=1)).ravel()
+    weighted, onehot = matrix(w), matrix(np.ones_like(w))
+    total = np.array([sum(map(weights.__getitem__, x)) for x in sigs], dtype=np.int64)
+    topics = [frozenset(f for f in x if f.startswith("t:")) for x in sigs]
+    sets = sorted(set(topics), key=sorted)
+    number = {t: k for k, t in enumerate(sets)}
+    set_of = np.array([number[t] for t in topics], dtype=np.int64)
+    by_sets = np.array([[sum(weights[f] for f in a & b) for b in sets] for a in sets], dtype=np.int64)
     least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
     num, den = Fraction(repr(SAME_THRESHOLD)).as_integer_ratio()  # 0.5 -> 1, 2
 
     def block(start: int) -> list[tuple[int, int, int]]:
         stop = min(n, start + PAIR_BLOCK)
-        right = onehot[start:].T.tocsr()
-        inter = (weighted[start:stop] @ right).toarray()
-        shared = (weighted_specific[start:stop] @ right).toarray()
+        shared = (weighted[start:stop] @ onehot[start:].T.tocsr()).toarray()
+        inter = np.take(by_sets[set_of[start:stop]], set_of[start:], axis=1)
+        inter += shared
         # inter / (ta + tb - inter) >= num / den, in integers
         ok = (den + num) * inter >= num * (total[start:stop, None] + total[None, start:])
         ok &= shared >= least_shared
-        ok &= np.arange(start, n)[None, :] > np.arange(start, stop)[:, None]
+        square = stop - start
+        ok[:, :square] &= np.arange(square)[None, :] > np.arange(square)[:, None]
         a, b = np.nonzero(ok)
         return list(zip((a + start).tolist(), (b + start).tolist(), inter[a, b].tolist(), strict=True))
 

@@ -245,7 +245,8 @@ def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
     )
 
     rnd = random.Random(seed)
-    pool = [f"t:{t}" for t in "ab"] + [f"e:{k}" for k in range(12)] + [f"y:{2000 + k}" for k in range(5)]
+    # topic features (shared through a table of topic sets) and others (through the sparse products)
+    pool = [f"t:{t}" for t in "abcd"] + [f"e:{k}" for k in range(12)] + [f"y:{2000 + k}" for k in range(5)]
     sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 6))) for _ in range(PAIR_BLOCK + 40)]
     sigs += sigs[:30]  # equal signatures: similarity 1
     fixed = _fixed(_weights(sigs))
