@@ -19,7 +19,7 @@ from pathlib import Path
 from builder.cachefile import read_pickle, write_pickle
 from builder.config import Config
 from builder.nlp import sentences as sentence_split
-from builder.nlp.lemmas import keep_dictionaries_in, versions
+from builder.nlp.lemmas import versions
 from builder.nlp.matcher import Matcher, matcher_for
 from builder.nlp.numbers import find_numbers
 from builder.nlp.tokens import tokenize
@@ -212,7 +212,6 @@ def cache_key(article: Article, config: Config) -> str:
 
 
 STORE = "annotate"  # folder of the cache, in the cache folder
-LEMMAS = "lemmas"  # folder of the lemmatiser's decoded dictionaries, in the cache folder
 STORE_SHARDS = 64  # files: creating one costs about as much CPU here as annotating an article
 STORE_KEY = "annotate-store-1"  # the first pickle of each shard file (cachefile.write_pickle)
 
@@ -318,7 +317,6 @@ def annotate_cached(
     What is kept reaches the disk when the build saves the store.
     """
     if cache_dir is not None:
-        keep_dictionaries_in(Path(cache_dir) / LEMMAS)
         key = cache_key(article, config)
         cached = store(cache_dir).get(key)
         if cached is not None and _valid(cached, article):

@@ -1,7 +1,7 @@
 """Cache files: a key, then values, each a pickle of its own, written atomically.
 
-Every cache in the cache folder (build results, annotations, the lemmatiser's
-dictionaries) is read and written through these two functions, so a missing,
+Every cache in the cache folder (build results, loaded articles, annotations,
+page memos) is read and written through these two functions, so a missing,
 truncated or stale file is simply a miss.
 """
 

@@ -189,62 +189,6 @@ def test_lemma_keys(word, language, key):
     assert key in keys(word, language)
 
 
-# simplemma's words in languages it has dictionaries for, and one it has none for
-STORED = [
-    ("Kasachstans", "de"),
-    ("Rückübernahmeabkommen", "de"),
-    ("unterzeichnete", "de"),
-    ("visas", "en"),
-    ("signed", "en"),
-    ("accords", "fr"),
-    ("Tokayev", "en"),  # a name the dictionary does not know
-]
-
-
-def test_dictionaries_kept_decoded_in_the_cache_give_the_same_lemmas(tmp_path):
-    import simplemma
-
-    from builder.nlp import lemmas
-
-    folder = tmp_path / "lemmas"
-    want = [simplemma.lemmatize(w, lang=lang) for w, lang in STORED]
-    try:
-        for attempt in ("decoded and kept", "read back", "corrupt: decoded again"):
-            lemmas._lemmatizer.cache_clear()
-            if attempt.startswith("corrupt"):
-                (folder / "simplemma-de.pickle").write_bytes(b"not a pickle")
-            got = [lemmas._lemmatizer(folder).lemmatize(w, lang=lang) for w, lang in STORED]
-            assert got == want, attempt
-            kept = sorted(p.name for p in folder.iterdir())
-            assert kept == ["simplemma-de.pickle", "simplemma-en.pickle", "simplemma-fr.pickle"], attempt
-        (folder / "simplemma-en.pickle").write_bytes(b"")
-        folder.chmod(0o500)  # unwritable: decoded each time, nothing raised
-        lemmas._lemmatizer.cache_clear()
-        assert lemmas._lemmatizer(folder).lemmatize("visas", lang="en") == simplemma.lemmatize(
-            "visas", lang="en"
-        )
-        with pytest.raises(ValueError, match="language"):  # what _simplemma turns into "no lemma"
-            lemmas._lemmatizer(folder).lemmatize("Тоқаев", lang="kk")
-    finally:
-        folder.chmod(0o700)
-        lemmas._lemmatizer.cache_clear()
-
-
-def test_a_build_keeps_the_dictionaries_in_its_cache(tmp_path):
-    from builder import annotate
-    from builder.nlp import lemmas
-    from builder.records import Article, Paragraph
-
-    text = "Deutschland und Kasachstan unterzeichneten ein Rückübernahmeabkommen."
-    art = Article("de-1", "de.txt", "0" * 64, "Abkommen", "de", (Paragraph("p1", text),))
-    keys.cache_clear()  # so the words are lemmatised again, not remembered from another test
-    try:
-        annotate.annotate_cached(art, CONFIG, tmp_path)
-        assert (tmp_path / annotate.LEMMAS / "simplemma-de.pickle").is_file()
-    finally:
-        lemmas.keep_dictionaries_in(None)
-
-
 NUMBERS = [
     ("862 млрд тенге", "ru", ["862000000000"]),
     ("862 Billion Tenge", "en", ["862000000000"]),

@@ -11,9 +11,6 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
-
-from builder.cachefile import read_pickle, write_pickle
 
 # Characters that may sit inside a word without being part of it.
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -30,7 +27,6 @@ KNOWN_SCORE_SHARE = 0.3
 _lock = threading.Lock()
 _morph = None
 _simplemma_bad: set[str] = set()
-_dictionaries: Path | None = None  # where simplemma's decoded dictionaries are kept (keep_dictionaries_in)
 
 
 def clean(word: str) -> str:
@@ -68,50 +64,13 @@ def _pymorphy(word: str, guesses: bool) -> set[str]:
     return set()
 
 
-def keep_dictionaries_in(folder: Path | None) -> None:
-    """Keep simplemma's dictionaries in folder once decoded, and read them from there.
-
-    simplemma ships each language's dictionary front-coded and compressed:
-    decoding German takes about 2 s, in each process that meets a German word,
-    and reading it back decoded about a third of that. None: decode each time.
-    """
-    global _dictionaries
-    _dictionaries = folder
-
-
-@lru_cache(maxsize=4)
-def _lemmatizer(folder: Path | None):
-    import simplemma
-    from simplemma.strategies import DefaultStrategy
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
-
-    class StoredDictionaries(DefaultDictionaryFactory):
-        """simplemma's shipped dictionaries, kept decoded in a cache file per language."""
-
-        def _get_dictionary_uncached(self, lang: str):
-            if not re.fullmatch(r"[a-z]{2,3}", lang):  # not a file name: simplemma says why
-                return super()._get_dictionary_uncached(lang)
-            from importlib.metadata import version
-
-            path, key = folder / f"simplemma-{lang}.pickle", f"simplemma {version('simplemma')} {lang}"
-            found = read_pickle(path, key)
-            if found is None:
-                found = super()._get_dictionary_uncached(lang)
-                write_pickle(path, key, found)
-            return found
-
-    if folder is None:
-        return simplemma.Lemmatizer()  # what simplemma.lemmatize uses
-    return simplemma.Lemmatizer(
-        lemmatization_strategy=DefaultStrategy(dictionary_factory=StoredDictionaries())
-    )
-
-
 def _simplemma(word: str, language: str) -> set[str]:
     if language in _simplemma_bad:
         return set()
+    import simplemma
+
     try:
-        return {_lemmatizer(_dictionaries).lemmatize(word, lang=language)}
+        return {simplemma.lemmatize(word, lang=language)}
     except ValueError as exc:  # "Unsupported language: kk": remember, fall back to the surface
         if "language" in str(exc).lower():
             _simplemma_bad.add(language)
