@@ -123,18 +123,6 @@ def save_state(
     build._write_pickle(cache / build.DELTA, key, state)
 
 
-def _fingerprints(jobs: list[tuple[Path, str, Config]]) -> list[Fingerprint | None]:
-    """Load the files and fingerprint them (in a child: the MinHash library takes a second to import)."""
-    from builder import link
-    from builder.load import load_file
-
-    out = []
-    for path, rel, config in jobs:
-        item = load_file(path, rel, config)
-        out.append(link.fingerprint(item) if isinstance(item, Article) else None)
-    return out
-
-
 def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
     """Tell whether no new fingerprint is an LSH candidate of another input's (exact copies are).
 
@@ -173,7 +161,7 @@ def rebuild(
     None when the edits may change more than their articles' own outputs, or
     the caches do not hold the last build whole; the caller then builds in full.
     """
-    from builder import build
+    from builder import build, link
 
     state = build._read_pickle(cache / build.DELTA, code)
     rels = tuple(r for _, r in files)
@@ -212,30 +200,19 @@ def rebuild(
         if entry is None or entry[0][0] != identity(old[n][0]):
             return None
         context[n] = entry[0][1]
-    prints = build.Forked(_fingerprints, [(*files[n], config) for n in sorted(edited)]) if edited else None
-    try:
-        new: dict[int, tuple] = {}
-        for n in sorted(edited):
-            art, ann, dg = build._read_one((*files[n], config, cache))
-            if not isinstance(art, Article):
-                return None
-            was = _as_linked(old[n][0], old[n][1], old[n][3], context[n].published, config, cache)
-            now = _as_linked(art, ann, dg, context[n].published, config, cache)
-            if link_view(art, *now) != link_view(old[n][0], *was):
-                return None
-            new[n] = (art, ann, dg)
-        if prints is not None:
-            fps = dict(zip(sorted(edited), prints.result(), strict=True))
-            if any(fp is None for fp in fps.values()) or not _alone(state, fps):
-                return None
-            for n, fp in fps.items():
-                new[n] = (new[n][0], new[n][1], fp, new[n][2])
-        if not stored.fresh():
+    new: dict[int, tuple] = {}
+    for n in sorted(edited):
+        art, ann, dg = build._read_one((*files[n], config, cache))
+        if not isinstance(art, Article):
             return None
-        patch, pages = _patch(stored, config, {n: (old[n][0], new[n][0], context[n]) for n in sorted(edited)})
-    finally:  # a declined patch does not wait for the child
-        if prints is not None:
-            prints.cancel()
+        was = _as_linked(old[n][0], old[n][1], old[n][3], context[n].published, config, cache)
+        now = _as_linked(art, ann, dg, context[n].published, config, cache)
+        if link_view(art, *now) != link_view(old[n][0], *was):
+            return None
+        new[n] = (art, ann, link.fingerprint(art), dg)
+    if not _alone(state, {n: new[n][2] for n in new}) or not stored.fresh():
+        return None
+    patch, pages = _patch(stored, config, {n: (old[n][0], new[n][0], context[n]) for n in sorted(edited)})
     if patch is None:
         return None
     minhash = state.minhash.copy()

@@ -51,27 +51,53 @@ def _shingles(words: list[str]) -> set[str]:
     return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
 
 
-@lru_cache(maxsize=1)
-def _template():
-    """The MinHash random permutations, drawn once per process (seeded: the same everywhere)."""
-    from datasketch import MinHash
+# datasketch 2.0's MinHash, scheme "affine32", seed 1: a shingle's hash is the first four bytes
+# of its SHA-1 (little-endian), premixed by MurmurHash3's 32-bit finalizer, then mapped by
+# NUM_PERM affine permutations h -> a*h + b (mod 2^32, odd a) drawn from RandomState(seed).
+# The same values as datasketch's, bit for bit (tests/test_link.py compares them); kept here
+# because importing datasketch imports scipy.integrate for its LSH, a second in every
+# process that fingerprints an article, and the builder uses neither.
+MINHASH_SCHEME = "affine32"
+MINHASH_SEED = 1
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
-    return MinHash(num_perm=NUM_PERM, seed=1)
+
+@lru_cache(maxsize=1)
+def _permutations():
+    """The (a, b) arrays of the affine permutations, drawn once per process."""
+    import numpy as np
+
+    gen = np.random.RandomState(MINHASH_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def minhash(shingles: Iterable[str]) -> tuple[int, ...]:
+    """Return the MinHash of a set of shingles (empty for none)."""
+    import numpy as np
+
+    hv = np.fromiter(
+        (int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles),
+        dtype=np.uint32,
+    )
+    if not hv.size:
+        return ()
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
+    hv ^= hv >> s1
+    hv *= m1
+    hv ^= hv >> s2
+    hv *= m2
+    hv ^= hv >> s3
+    a, b = _permutations()
+    return tuple((hv[:, None] * a + b).min(axis=0).tolist())
 
 
 def fingerprint(art: Article) -> Fingerprint:
     """Return an article's near-duplicate fingerprint: per-article work, cached with its annotations."""
-    from datasketch import MinHash
-
     words = _WORD.findall(art.text.lower())
     key = hashlib.sha256(" ".join(words).encode()).hexdigest()
-    shingles = _shingles(words)
-    if not shingles:
-        return Fingerprint(key, ())
-    t = _template()
-    mh = MinHash(num_perm=NUM_PERM, seed=1, permutations=t.permutations, scheme=t.scheme)
-    mh.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-    return Fingerprint(key, tuple(int(v) for v in mh.hashvalues))
+    return Fingerprint(key, minhash(_shingles(words)))
 
 
 # (bands, rows per band) of find_duplicates' LSH: two fingerprints that agree on every row

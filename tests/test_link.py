@@ -344,6 +344,38 @@ def test_find_duplicates(arts, expected):
     assert find_duplicates([_article(*a) for a in arts]) == expected
 
 
+MINHASH_CASES = [
+    pytest.param(["one shingle"], id="one"),
+    pytest.param(
+        ["визы для граждан Казахстана", "readmission agreement signed in Brussels"], id="two-scripts"
+    ),
+    pytest.param([f"w{i} w{i + 1} w{i + 2} w{i + 3} w{i + 4}" for i in range(500)], id="sequential"),
+    pytest.param(
+        ["Қазақстан мен Еуроодақ", "Visaerleichterung für Kasachstan", "", "\u0000"], id="kk-de-odd"
+    ),
+    pytest.param([chr(0x4E00 + i) * (i % 7 + 1) for i in range(3000)], id="many"),
+]
+
+
+@pytest.mark.parametrize("shingles", MINHASH_CASES)
+def test_minhash_is_datasketchs_bit_for_bit(shingles):
+    # link.minhash is datasketch's MinHash (scheme affine32, seed 1) without its import of scipy.
+    from datasketch import MinHash
+
+    from builder.link import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, minhash
+
+    ref = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    ref.update_batch([s.encode("utf-8") for s in shingles])
+    assert minhash(shingles) == tuple(int(v) for v in ref.hashvalues)
+    assert minhash(reversed(shingles)) == minhash(shingles)
+
+
+def test_minhash_of_nothing_is_empty():
+    from builder.link import minhash
+
+    assert minhash([]) == ()
+
+
 def test_lsh_bands_and_candidates_are_datasketchs():
     # find_duplicates keeps its own band index: it must be MinHashLSH's, band for band.
     import random
@@ -351,7 +383,7 @@ def test_lsh_bands_and_candidates_are_datasketchs():
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
 
-    from builder.link import DUPLICATE_THRESHOLD, LSH_BANDS, NUM_PERM, _template, band_keys
+    from builder.link import DUPLICATE_THRESHOLD, LSH_BANDS, MINHASH_SCHEME, NUM_PERM, band_keys
 
     lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
     assert (lsh.b, lsh.r) == LSH_BANDS
@@ -361,7 +393,7 @@ def test_lsh_bands_and_candidates_are_datasketchs():
     prints = [tuple(v if rnd.random() < 0.85 else rnd.getrandbits(32) for v in base) for _ in range(300)]
     buckets: dict = {}
     for n, fp in enumerate(prints):
-        mh = LeanMinHash(seed=1, hashvalues=np.array(fp, dtype=np.uint64), scheme=_template().scheme)
+        mh = LeanMinHash(seed=1, hashvalues=np.array(fp, dtype=np.uint64), scheme=MINHASH_SCHEME)
         ours = {c for k in band_keys(fp) for c in buckets.get(k, ())}
         assert ours == set(lsh.query(mh)), n
         lsh.insert(n, mh)
