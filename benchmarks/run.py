@@ -7,8 +7,8 @@ For each N a seeded corpus is generated (benchmarks/corpus.py), then each step
 runs as its own subprocess, timed wall-clock, with the peak memory of its whole
 process tree (workers included) sampled with psutil: the sum of RSS every 50 ms (as the
 targets are stated; it counts the pages a forked child shares with its parent
-twice) and the sum of PSS (each shared page split between its processes) every second,
-because reading PSS costs the step measured about 20 ms of CPU per 600 MB process:
+twice) and the sum of PSS (each shared page split between its processes) as often as keeps
+the sampler under 5% of a core (reading PSS costs about 20 ms of CPU per 600 MB process):
 
 - builder_cold:   `python -m builder build` with an empty cache into a fresh folder
 - builder_warm:   the same, per-article caches filled (last result and claims dropped), into a fresh folder
@@ -70,12 +70,13 @@ def _tree_memory(proc: psutil.Process, pss: bool) -> tuple[int, int]:
     return rss, pss_sum
 
 
-# How often the sampler reads the tree's memory: RSS every SAMPLE seconds, PSS every
-# PSS_EVERY-th sample. Reading PSS at every sample took most of a core from the step measured
-# (the builder's warm step ran 14 s bare, 19-20 s under the sampler; MkDocs, on one core,
-# lost less), so the ratios counted the sampler against the builder.
+# How often the sampler reads the tree's memory: RSS every SAMPLE seconds; PSS as often as
+# keeps its reads under PSS_SHARE of one core (each read's cost sets the wait before the next).
+# Reading PSS for every process every 50 ms took most of a core from the step measured (the
+# builder's warm step, two cores busy, ran 19.8-21.1 s under that sampler against 17.7-18.0 s
+# under this one; MkDocs, on one core, lost less), so the ratios counted it against the builder.
 SAMPLE = 0.05
-PSS_EVERY = 20
+PSS_SHARE = 0.05
 
 
 TIMEOUT = 1800.0  # seconds per step; --timeout overrides
@@ -96,14 +97,15 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT)
 
     def sample() -> None:
         nonlocal peak, peak_pss
-        tick = 0
+        next_pss = 0.0
         while not done.is_set():
-            with_pss = tick % PSS_EVERY == 0
+            now = time.perf_counter()
+            with_pss = now >= next_pss
             rss, pss = _tree_memory(ps, with_pss)
             peak = max(peak, rss)
             if with_pss:
                 peak_pss = max(peak_pss, pss)
-            tick += 1
+                next_pss = now + (time.perf_counter() - now) / PSS_SHARE
             done.wait(SAMPLE)
 
     t = threading.Thread(target=sample, daemon=True)
