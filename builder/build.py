@@ -892,24 +892,28 @@ def _build(
             annotate.store(cache).save()  # the edited articles' annotations
             return _written(patched, out)
     later: list[Callable[[], None]] = []
-    corpus = analyse(seeds, config, cache, workers, progress, found, later)
-    if progress:
-        progress("linking and rendering", 0, 0)
-    # The other core's share: the citation check, the aggregate pages and most corpus-level
-    # exports, while this one saves the claims memo, renders the source pages and the rest.
-    beside = Forked(_gathered, corpus, config) if _two_cores(workers, corpus.articles) else None
-    try:
-        return _render(corpus, config, cache, out, code, memo, later, beside)
-    finally:  # an error before its result: the child is not waited for
-        if beside is not None:
-            beside.cancel()
+    with contextlib.ExitStack() as stack:
+        tree = stack.enter_context(Tree(out)) if out is not None else None
+        if tree is not None and cache is not None:  # into a fresh folder: the last build's pages
+            tree.guess([Path(cache) / PAGES.format(k) for k in range(SHARDS)], code)
+        corpus = analyse(seeds, config, cache, workers, progress, found, later)
+        if progress:
+            progress("linking and rendering", 0, 0)
+        # The other core's share: the citation check, the aggregate pages and most corpus-level
+        # exports, while this one saves the claims memo, renders the source pages and the rest.
+        beside = Forked(_gathered, corpus, config) if _two_cores(workers, corpus.articles) else None
+        try:
+            return _render(corpus, config, cache, tree, code, memo, later, beside)
+        finally:  # an error before its result: the child is not waited for
+            if beside is not None:
+                beside.cancel()
 
 
 def _render(
     corpus: Corpus,
     config: Config,
     cache: Path | None,
-    out: Path | None,
+    tree: Tree | None,
     code: str,
     memo: tuple[Path, str] | None,
     later: list[Callable[[], None]],
@@ -929,30 +933,28 @@ def _render(
     if cache is not None:
         last = read_shards(Path(cache), PAGES, code)
         rendered = dict(last)
-    with contextlib.ExitStack() as stack:
-        tree = stack.enter_context(Tree(out)) if out is not None else None
-        files = generate(
-            corpus,
-            config,
-            rendered,
-            (lambda part: tree.add(part, apart=True)) if tree else None,
-            beside.result if beside is not None else None,
-        )
-        if cache is not None:
-            dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
-            write_shards(Path(cache), PAGES, code, rendered, dirty)
-        if tree is not None:
-            digests = {name: tree.sums[name] for name in files}
-        else:
-            digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
-        result = BuildResult(files, corpus.report, tuple(problems), digests)
-        if memo is not None:
-            keys = StoredFiles.content_keys(digests)
-            StoredFiles.save(Path(cache), keys, files)
-            _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
-        if tree is None:
-            return result
-        written, removed = tree.commit()
+    files = generate(
+        corpus,
+        config,
+        rendered,
+        (lambda part: tree.add(part, apart=True)) if tree else None,
+        beside.result if beside is not None else None,
+    )
+    if cache is not None:
+        dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
+        write_shards(Path(cache), PAGES, code, rendered, dirty)
+    if tree is not None:
+        digests = {name: tree.sums[name] for name in files}
+    else:
+        digests = {name: digest(text.encode("utf-8")) for name, text in files.items()}
+    result = BuildResult(files, corpus.report, tuple(problems), digests)
+    if memo is not None:
+        keys = StoredFiles.content_keys(digests)
+        StoredFiles.save(Path(cache), keys, files)
+        _write_pickle(*memo, (dataclasses.replace(result, files={}), keys))
+    if tree is None:
+        return result
+    written, removed = tree.commit()
     return dataclasses.replace(result, written=tuple(written), removed=tuple(removed))
 
 

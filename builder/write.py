@@ -18,6 +18,7 @@ touched: the manifest lists what it generated.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from contextlib import contextmanager
 from pathlib import Path
 
 from builder.errors import BuilderError
@@ -109,7 +109,7 @@ def _safe_str(out: Path, rel: str) -> str:
     return path
 
 
-@contextmanager
+@contextlib.contextmanager
 def _locked(out: Path):
     """Hold an exclusive lock on the output folder (where the platform has flock)."""
     try:
@@ -271,10 +271,12 @@ class Tree:
     each file with the tree and stages the changed ones; add(apart=True)
     hands a batch of at least APART_FROM to a child process (`python -m
     builder.write`), so that creating thousands of files, slow on some
-    disks, overlaps with the rendering of the rest. Nothing visible changes
-    before commit(), which stages what is left, waits for the child, and
-    commits (see the module's docstring). Leaving the block without a
-    commit removes what was staged.
+    disks, overlaps with the rendering of the rest. Into a fresh folder,
+    guess() has a child stage an earlier build's pages even before they are
+    rendered again; add() keeps those that come out the same. Nothing
+    visible changes before commit(), which stages what is left, waits for
+    the children, and commits (see the module's docstring). Leaving the
+    block without a commit removes what was staged.
     """
 
     def __init__(self, out: Path) -> None:
@@ -284,6 +286,9 @@ class Tree:
         self.changed: list[str] = []  # staged, or to be
         self.pending: list[tuple[str, bytes]] = []  # changed, not staged yet
         self.apart: list[tuple[subprocess.Popen, int]] = []  # (child, files it stages)
+        self.guessing: subprocess.Popen | None = None  # the child of guess(), until waited for
+        self.guessed: dict[str, list] | None = None  # what it staged: {rel: [sha256, size]}
+        self.kept: set[str] = set()  # guessed files this write wants as they are
         self.staging: Path | None = None
         self.folders = _Folders()
 
@@ -302,7 +307,8 @@ class Tree:
 
     def __exit__(self, *exc) -> None:
         try:
-            for child, _ in self.apart:  # only left on an error: commit() waits for them
+            children = [child for child, _ in self.apart]  # only left on an error: commit() waits
+            for child in [*children, *([self.guessing] if self.guessing else [])]:
                 child.kill()
                 child.wait()
             if exc[0] is not None and self.staging is not None:
@@ -317,6 +323,7 @@ class Tree:
 
         apart: stage them in a child process (APART_FROM of them at least) while the caller goes on.
         """
+        guessed = self._guesses()
         for rel in sorted(digests if digests is not None else files):
             wanted = digests.get(rel) if digests is not None else None
             data = None if wanted is not None else files[rel].encode("utf-8")
@@ -325,6 +332,10 @@ class Tree:
             if _unchanged(os.path.join(self.root, rel), self.recorded.get(rel), self.sums[rel], self.since):
                 continue
             path = _safe_str(self.out, rel)
+            if rel in guessed and guessed[rel] == self.sums[rel]:  # staged already, as it should be
+                self.kept.add(rel)
+                self.changed.append(rel)
+                continue
             if data is None:
                 data = files[rel].encode("utf-8")
                 self.sums[rel] = digest(data)
@@ -347,6 +358,22 @@ class Tree:
             self.crash.step()
         return self.staging
 
+    def _spawn(self, *args: str) -> subprocess.Popen | None:
+        """Start `python -m builder.write ARGS` (None when no process can be started)."""
+        cmd = [sys.executable, "-m", "builder.write", *args]
+        # the child imports this very package, installed or not, from wherever it runs
+        here = str(Path(__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+        }
+        try:
+            return subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            )
+        except OSError:  # no process left, or no interpreter to run
+            return None
+
     def _stage_apart(self) -> None:
         """Hand the pending files to a child process that writes them into the staging folder."""
         staging = self._staging()
@@ -355,22 +382,42 @@ class Tree:
             fh.write(json.dumps([[rel, len(data)] for rel, data in self.pending]).encode() + b"\n")
             for _, data in self.pending:
                 fh.write(data)
-        cmd = [sys.executable, "-m", "builder.write", os.path.abspath(bundle), str(os.getpid())]
-        # the child imports this very package, installed or not, from wherever it runs
-        here = str(Path(__file__).resolve().parent.parent)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
-        }
-        try:
-            child = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
-            )
-        except OSError:  # no process left, or no interpreter to run: commit() stages them here
+        child = self._spawn(os.path.abspath(bundle), str(os.getpid()))
+        if child is None:  # commit() stages them here
             bundle.unlink()
             return
         self.apart.append((child, len(self.pending)))
         self.pending = []
+
+    def guess(self, memo: list[Path], key: str) -> None:
+        """Have a child stage the pages of a page memo (cache files of {page: (key, text)}, see
+        render.Site.memo) while the caller renders them again: into a fresh folder only, where
+        every page is to be written. add() keeps the staged pages that come out the same bytes;
+        commit() deletes the others before anything is committed.
+        """
+        memo = [p for p in memo if p.is_file()]
+        if self.previous or self.recorded or self.guessed is not None or self.guessing or not memo:
+            return
+        staging = self._staging()
+        self.guessing = self._spawn(GUESS, str(staging), str(os.getpid()), key, *map(str, memo))
+
+    def _guesses(self) -> dict[str, list]:
+        """Return what the guess child staged, waiting for it the first time ({} without one)."""
+        if self.guessed is None:
+            self.guessed = {}
+            child, self.guessing = self.guessing, None
+            if child is not None:
+                out, _ = child.communicate()
+                try:
+                    report = json.loads(out) if child.returncode == 0 else None
+                except ValueError:
+                    report = None
+                if isinstance(report, dict):
+                    self.guessed = report
+                elif self.staging is not None:  # it stopped midway: what it staged is unknown
+                    shutil.rmtree(self.staging, ignore_errors=True)
+                    self.staging = None
+        return self.guessed
 
     def commit(self) -> tuple[list[str], list[str]]:
         """Stage what is left, wait for the child processes, commit; return (written, removed)."""
@@ -378,7 +425,11 @@ class Tree:
         stale = sorted(set(self.previous) - set(names))
         if not self.changed and not stale and self.recorded == self.sums and (self.out / MANIFEST).exists():
             return [], []
+        wrong = sorted(self._guesses().keys() - self.kept)  # guessed wrong, or not generated now
         staging = self._staging()
+        for rel in wrong:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(staging, rel))
         for rel, data in self.pending:
             tmp = os.path.join(staging, rel)
             self.folders.make(os.path.dirname(tmp))
@@ -397,6 +448,10 @@ class Tree:
                 )
             for _ in range(count):
                 self.crash.step()
+        for folder in sorted({os.path.dirname(rel) for rel in wrong}, reverse=True):
+            while folder and _empty(os.path.join(staging, folder)):  # or a whole-folder move takes it
+                os.rmdir(os.path.join(staging, folder))
+                folder = os.path.dirname(folder)
         # compact: the C encoder (indent would take the pure-Python one, a tenth of a second at 10,000 files)
         manifest = json.dumps({"files": names, "sha256": self.sums}, sort_keys=True, separators=(",", ":"))
         (staging / MANIFEST).write_text(manifest + "\n", "utf-8")
@@ -410,6 +465,45 @@ class Tree:
 
 
 BUNDLE = ".bundle-"
+GUESS = "--guess"
+
+
+def _empty(folder: str) -> bool:
+    try:
+        return not os.listdir(folder)
+    except OSError:
+        return False
+
+
+def _stage_one(staging: str, rel: str, data: bytes, folders: _Folders) -> None:
+    """Write one file into the staging folder, refusing a path that leads out of it."""
+    tmp = os.path.join(staging, rel)
+    if not os.path.abspath(tmp).startswith(staging + os.sep):
+        raise UnsafePath(f"refusing to stage outside {staging}: {rel}")
+    folders.make(os.path.dirname(tmp))
+    with open(tmp, "wb") as out:
+        out.write(data)
+
+
+def _stage_guess(staging: str, key: str, memo: list[str]) -> dict[str, list]:
+    """Write the pages of a page memo into the staging folder; return {rel: digest} of those
+    written (the child of Tree.guess). An entry that is not (key, text) at a safe path is skipped.
+    """
+    from builder.cachefile import read_pickle
+
+    staging = os.path.abspath(staging)
+    folders = _Folders()
+    staged = {}
+    for shard in memo:
+        pages = read_pickle(Path(shard), key)
+        for rel, entry in sorted(pages.items()) if isinstance(pages, dict) else ():
+            try:
+                data = entry[1].encode("utf-8")
+                _stage_one(staging, rel, data, folders)
+            except (TypeError, IndexError, AttributeError, UnsafePath, OSError):
+                continue
+            staged[rel] = digest(data)
+    return staged
 
 
 def _unbundle(bundle: Path) -> None:
@@ -418,12 +512,7 @@ def _unbundle(bundle: Path) -> None:
     folders = _Folders()
     with open(bundle, "rb") as fh:
         for rel, size in json.loads(fh.readline()):
-            tmp = os.path.join(staging, rel)
-            if not os.path.abspath(tmp).startswith(staging + os.sep):
-                raise UnsafePath(f"refusing to stage outside {staging}: {rel}")
-            folders.make(os.path.dirname(tmp))
-            with open(tmp, "wb") as out:
-                out.write(fh.read(size))
+            _stage_one(staging, rel, fh.read(size), folders)
     bundle.unlink()
 
 
@@ -444,6 +533,9 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-if __name__ == "__main__":  # the child process of Tree._stage_apart: BUNDLE PARENT_PID
+if __name__ == "__main__" and sys.argv[1] == GUESS:  # Tree.guess: --guess STAGING PARENT_PID KEY MEMO...
+    _die_with(int(sys.argv[3]))
+    sys.stdout.write(json.dumps(_stage_guess(sys.argv[2], sys.argv[4], sys.argv[5:])))
+elif __name__ == "__main__":  # the child process of Tree._stage_apart: BUNDLE PARENT_PID
     _die_with(int(sys.argv[2]))
     _unbundle(Path(sys.argv[1]))

@@ -346,6 +346,125 @@ def test_without_a_child_process_the_files_are_staged_here(tmp_path, monkeypatch
     assert not list(out.glob(STAGING + "*"))
 
 
+def _folders(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir())
+
+
+def _page_memo(path: Path, key: str, pages: dict[str, str]) -> Path:
+    """Write a page memo shard as render.Site.memo keeps it: {page: (what it shows, text)}."""
+    from builder.cachefile import write_pickle
+
+    write_pickle(path, key, {rel: (("shown",), text) for rel, text in pages.items()})
+    return path
+
+
+GUESSES = [  # (the memo's pages, what this write generates: in add() calls)
+    pytest.param({"s/a.md": "a", "s/b.md": "b"}, [{"s/a.md": "a", "s/b.md": "b"}, {"i.md": "i"}], id="right"),
+    pytest.param({"s/a.md": "old", "s/b.md": "b"}, [{"s/a.md": "a", "s/b.md": "b"}], id="one-wrong"),
+    pytest.param(
+        {"s/a.md": "a", "s/gone.md": "g", "gone/x.md": "x", "gone/deep/y.md": "y"},
+        [{"s/a.md": "a"}],
+        id="not-generated-now",
+    ),
+    pytest.param({"../out.md": "x", "/abs.md": "y", "s/a.md": "a"}, [{"s/a.md": "a"}], id="unsafe-paths"),
+    pytest.param({}, [{"s/a.md": "a"}], id="empty-memo"),
+]
+
+
+@pytest.mark.parametrize(("guessed", "adds"), GUESSES)
+def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(tmp_path, guessed, adds):
+    from builder import write
+
+    memo = _page_memo(tmp_path / "cache" / "pages-00.pickle", "key", guessed)
+    wanted = {rel: text for files in adds for rel, text in files.items()}
+    out = tmp_path / "docs"
+    with write.Tree(out) as tree:
+        tree.guess([memo, tmp_path / "cache" / "pages-01.pickle"], "key")  # a missing shard is no shard
+        assert tree.guessing is not None
+        for files in adds:
+            tree.add(files)
+        written, removed = tree.commit()
+    assert tree.kept == {rel for rel, text in guessed.items() if wanted.get(rel) == text}
+    assert (written, removed) == write_tree(tmp_path / "ref", wanted)
+    assert _tree(out) == _tree(tmp_path / "ref")
+    assert (out / MANIFEST).read_bytes() == (tmp_path / "ref" / MANIFEST).read_bytes()
+    assert _folders(out) == _folders(tmp_path / "ref"), "no folder left empty by a wrong guess"
+    assert not list(out.glob(STAGING + "*")) and not (tmp_path / "out.md").exists()
+
+
+@pytest.mark.parametrize(
+    "memo",
+    [
+        pytest.param(lambda p: _page_memo(p, "another key", {"a.md": "a"}), id="stale-key"),
+        pytest.param(lambda p: p.write_bytes(b"not a pickle"), id="corrupt"),
+        pytest.param(lambda p: _page_memo(p, "key", {"a.md": 17, "b.md": ("x",)}), id="malformed"),
+    ],
+)
+def test_a_guess_from_an_unusable_memo_stages_nothing(tmp_path, memo):
+    from builder import write
+
+    path = tmp_path / "pages-00.pickle"
+    memo(path)
+    with write.Tree(tmp_path / "docs") as tree:
+        tree.guess([path], "key")
+        tree.add({"a.md": "a", "b.md": "b"})
+        assert tree.commit() == (["a.md", "b.md"], [])
+    assert tree.guessed == {} and _tree(tmp_path / "docs") == {"a.md": b"a", "b.md": b"b"}
+
+
+def test_no_guess_over_an_earlier_tree(tmp_path):
+    # Only a fresh folder has every page to write; over an earlier write, only changes are.
+    from builder import write
+
+    memo = _page_memo(tmp_path / "pages-00.pickle", "key", {"a.md": "a"})
+    write_tree(tmp_path / "docs", {"a.md": "old"})
+    with write.Tree(tmp_path / "docs") as tree:
+        tree.guess([memo], "key")
+        assert tree.guessing is None
+        tree.add({"a.md": "a"})
+        assert tree.commit() == (["a.md"], [])
+
+
+def test_a_failed_guess_child_costs_only_its_work(tmp_path, monkeypatch):
+    # It may have staged anything before it failed: its staging folder goes, the write goes on.
+    from builder import write
+
+    failing = tmp_path / "python"
+    failing.write_text('#!/bin/sh\nmkdir -p "$4/s"; echo junk > "$4/s/junk.md"; exit 1\n')
+    failing.chmod(0o755)
+    memo = _page_memo(tmp_path / "pages-00.pickle", "key", {"s/a.md": "a"})
+    monkeypatch.setattr(write.sys, "executable", str(failing))
+    with write.Tree(tmp_path / "docs") as tree:
+        tree.guess([memo], "key")
+        tree.add({"s/a.md": "a"})
+        assert tree.commit() == (["s/a.md"], [])
+    assert _tree(tmp_path / "docs") == {"s/a.md": b"a"}
+    assert not list((tmp_path / "docs").glob(STAGING + "*"))
+
+
+def test_a_build_into_a_fresh_folder_guesses_from_the_last_builds_pages(tmp_path, monkeypatch):
+    # The last build's source pages are staged while this one links: the edited article's
+    # page and the removed one's are guessed wrong, the rest right; the tree is a plain build's.
+    from builder import write
+
+    cache = tmp_path / "cache"
+    build(SEEDS, CONFIG, cache, 1, out=tmp_path / "first")
+    kept: list[set[str]] = []
+    commit = write.Tree.commit
+    monkeypatch.setattr(write.Tree, "commit", lambda self: kept.append(set(self.kept)) or commit(self))
+    seeds = _modified_seeds(tmp_path / "seeds")
+    result = build(seeds, CONFIG, cache, 1, out=tmp_path / "fresh")
+    expected = build(seeds, CONFIG, None, 1)
+    assert result.how == "built in full"
+    assert _tree(tmp_path / "fresh") == {rel: text.encode("utf-8") for rel, text in expected.files.items()}
+    assert list(result.written) == sorted(expected.files) and not result.removed
+    guessed = {
+        rel for rel in _tree(tmp_path / "first") if rel.startswith("sources/") and rel != "sources/index.md"
+    }
+    assert kept[0] and kept[0] < guessed, "some pages guessed right, not all"
+    assert not list((tmp_path / "fresh").glob(STAGING + "*"))
+
+
 def test_a_file_never_generated_is_never_removed(tmp_path):
     out = tmp_path / "docs"
     write_tree(out, {"a.md": "a"})
