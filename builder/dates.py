@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from builder.config import read_yaml
 from builder.records import DateMention
 
 TABLE = Path(__file__).parent / "tables" / "months.yml"
@@ -82,7 +81,7 @@ def _norm(s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
-    raw = yaml.safe_load(TABLE.read_text("utf-8"))
+    raw = read_yaml(TABLE.read_text("utf-8"))
     month_of: dict[str, int] = {}
     for num, forms in raw["months"].items():
         for f in forms:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from builder.config import Config
+from builder.config import Config, read_yaml
 from builder.dates import find_dates, month_number
 from builder.records import Article, Paragraph, Rejected
 from builder.translit import transliterate
@@ -56,7 +56,7 @@ def _alt(words) -> str:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load((TABLES / name).read_text("utf-8")) or {}
+    return read_yaml((TABLES / name).read_text("utf-8")) or {}
 
 
 @dataclass(frozen=True)

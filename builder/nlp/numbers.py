@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from builder.config import read_yaml
+
 TABLE = Path(__file__).resolve().parent.parent / "tables" / "nlp_numbers.yml"
 SPACES = " \u00a0\u202f\u2009"
 NUMBER = re.compile(
@@ -28,7 +30,7 @@ COMMA_DECIMAL = frozenset({"ru", "kk", "de", "fr", "uk", "es", "it", "pt", "nl",
 @lru_cache(maxsize=1)
 def _tables() -> tuple[tuple[tuple[str, int], ...], tuple[str, ...], tuple[str, ...]]:
     try:
-        raw = yaml.safe_load(TABLE.read_text("utf-8")) or {}
+        raw = read_yaml(TABLE.read_text("utf-8")) or {}
     except (OSError, yaml.YAMLError):
         raw = {}
     mult = tuple(
