@@ -346,7 +346,7 @@ def test_a_quote_that_is_not_verbatim_stops_the_build_before_anything_is_written
     monkeypatch.setattr(
         link,
         "_citation",
-        lambda art, s: Citation(art.id, s.paragraph, s.start, s.end, s.text + "!", art.language),
+        lambda art, s, texts=None: Citation(art.id, s.paragraph, s.start, s.end, s.text + "!", art.language),
     )
     if two_cores:
         monkeypatch.setattr(build_mod, "FORK_FROM", 1)
