@@ -892,8 +892,7 @@ def _build(
             annotate.store(cache).save()  # the edited articles' annotations
             return _written(patched, out)
     later: list[Callable[[], None]] = []
-    with contextlib.ExitStack() as stack:
-        tree = stack.enter_context(Tree(out)) if out is not None else None
+    with Tree(out) if out is not None else contextlib.nullcontext() as tree:
         if tree is not None and cache is not None:  # into a fresh folder: the last build's pages
             tree.guess([Path(cache) / PAGES.format(k) for k in range(SHARDS)], code)
         corpus = analyse(seeds, config, cache, workers, progress, found, later)
