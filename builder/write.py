@@ -332,10 +332,15 @@ class Tree:
             if _unchanged(os.path.join(self.root, rel), self.recorded.get(rel), self.sums[rel], self.since):
                 continue
             path = _safe_str(self.out, rel)
-            if rel in guessed and guessed[rel] == self.sums[rel]:  # staged already, as it should be
-                self.kept.add(rel)
-                self.changed.append(rel)
-                continue
+            if rel in guessed:
+                if guessed[rel] == self.sums[rel]:  # staged already, as it should be
+                    self.kept.add(rel)
+                    self.changed.append(rel)
+                    continue
+                # guessed wrong: gone before it is staged again (here, or by a child while this goes on)
+                del guessed[rel]
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(self.staging, rel))
             if data is None:
                 data = files[rel].encode("utf-8")
                 self.sums[rel] = digest(data)
@@ -425,7 +430,7 @@ class Tree:
         stale = sorted(set(self.previous) - set(names))
         if not self.changed and not stale and self.recorded == self.sums and (self.out / MANIFEST).exists():
             return [], []
-        wrong = sorted(self._guesses().keys() - self.kept)  # guessed wrong, or not generated now
+        wrong = sorted(self._guesses().keys() - self.kept)  # not generated now (add() drops the others)
         staging = self._staging()
         for rel in wrong:
             with contextlib.suppress(FileNotFoundError):

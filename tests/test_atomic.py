@@ -371,9 +371,15 @@ GUESSES = [  # (the memo's pages, what this write generates: in add() calls)
 ]
 
 
+@pytest.mark.parametrize("apart", [False, True], ids=["here", "apart"])
 @pytest.mark.parametrize(("guessed", "adds"), GUESSES)
-def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(tmp_path, guessed, adds):
+def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(
+    tmp_path, monkeypatch, guessed, adds, apart
+):
+    # apart: the pages guessed wrong are staged again by a child, as a build's source pages are.
     from builder import write
+
+    monkeypatch.setattr(write, "APART_FROM", 1)
 
     memo = _page_memo(tmp_path / "cache" / "pages-00.pickle", "key", guessed)
     wanted = {rel: text for files in adds for rel, text in files.items()}
@@ -382,7 +388,10 @@ def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(tmp_p
         tree.guess([memo, tmp_path / "cache" / "pages-01.pickle"], "key")  # a missing shard is no shard
         assert tree.guessing is not None
         for files in adds:
-            tree.add(files)
+            tree.add(files, apart=apart)
+        assert bool(tree.apart) == (apart and any(wanted.get(r) != guessed.get(r) for r in wanted))
+        for child, _ in tree.apart:  # in a build the child is done long before the commit
+            child.wait()
         written, removed = tree.commit()
     assert tree.kept == {rel for rel, text in guessed.items() if wanted.get(rel) == text}
     assert (written, removed) == write_tree(tmp_path / "ref", wanted)
@@ -449,6 +458,7 @@ def test_a_build_into_a_fresh_folder_guesses_from_the_last_builds_pages(tmp_path
 
     cache = tmp_path / "cache"
     build(SEEDS, CONFIG, cache, 1, out=tmp_path / "first")
+    monkeypatch.setattr(write, "APART_FROM", 1)  # the pages guessed wrong are staged again by a child
     kept: list[set[str]] = []
     commit = write.Tree.commit
     monkeypatch.setattr(write.Tree, "commit", lambda self: kept.append(set(self.kept)) or commit(self))
