@@ -41,14 +41,22 @@ _WS = re.compile(r"\s+")
 
 def _clean(value: object) -> str:
     """Return one line of text with control characters removed and spaces collapsed."""
-    return _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
+    text = str(value)
+    # Printable text has no control character and no whitespace but plain spaces
+    # (str.isprintable, in C): most values need neither substitution.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return _WS.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def _date_parts(published: object) -> list[int]:
     """Return [year], [year, month] or [year, month, day] from an ISO date, or []."""
     if not isinstance(published, str):
         return []
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", published.strip())
+    m = _ISO_DATE.fullmatch(published.strip())
     if not m:
         return []
     return [int(g) for g in m.groups() if g is not None]
@@ -195,11 +203,11 @@ def _rfc822(parts: list[int]) -> str | None:
 
 def _newest_first(sources: Iterable[Source]) -> list[Source]:
     """Return dated sources newest first (ties by id), then undated ones by id."""
-    dated = [s for s in sources if _date_parts(s.get("published"))]
-    undated = [s for s in sources if not _date_parts(s.get("published"))]
-    dated.sort(key=lambda s: str(s.get("id", "")))
-    dated.sort(key=lambda s: _date_parts(s.get("published")), reverse=True)
-    return dated + _sorted(undated)
+    parts = [(_date_parts(s.get("published")), s) for s in sources]
+    dated = [(p, s) for p, s in parts if p]
+    dated.sort(key=lambda ps: str(ps[1].get("id", "")))
+    dated.sort(key=lambda ps: ps[0], reverse=True)
+    return [s for _, s in dated] + _sorted(s for p, s in parts if not p)
 
 
 def guid_line(src: Source) -> str:
