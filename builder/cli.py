@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import logging
 import os
 import sys
@@ -83,7 +85,8 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, keep: list | None = None) -> int:
+    """Run the command line; return the exit code. keep: see build.build."""
     args = _parser().parse_args(argv)
     from builder.build import build
 
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError(f"{args.out}: --out is not a folder")
         config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
-        result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet), args.out)
+        result = build(args.seeds, config, cache, args.jobs, _progress(args.quiet), args.out, keep)
         written, removed = result.written, result.removed
     except OSError as exc:
         _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
@@ -126,5 +129,20 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def run() -> None:
+    """Entry point of `python -m builder` and `research-site`: main(), then exit at once.
+
+    What the build made stays allocated, with the cyclic collector off, until the
+    operating system takes it back: freeing it object by object, and the
+    interpreter's teardown, took about 0.6 s after a build of 10,000 articles.
+    """
+    gc.disable()
+    code = main(keep=[])
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe: nothing more can be said
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
