@@ -753,8 +753,9 @@ def _checked(corpus: Corpus) -> None:
 
 
 def _gathered(corpus: Corpus, config: Config, later: Sequence[Callable[[], None]] = ()) -> dict[str, str]:
-    """Return the files that gather the corpus: the aggregate pages and the exports of the
-    timeline, discrepancies, entities and report (on two cores, a child renders them), once
+    """Return the files that gather the corpus: the aggregate pages but the entities' and the
+    exports of the timeline, discrepancies, entities and report (on two cores, a child renders
+    them), once
     the timeline is made and the citations passed the check; then do the cache writes
     analyse left for later."""
     from builder.export import render_linked
@@ -800,7 +801,7 @@ def generate(
     """
     from builder.citation import render_citations, site_settings
     from builder.export import claims_json, dump, sources_json
-    from builder.render import Site, render_sources
+    from builder.render import Site, render_entities, render_sources
 
     site = Site(corpus, config, memo=memo if memo is not None else {})
     sources = sources_json(corpus, site.source_topics, site.story_of)
@@ -808,6 +809,7 @@ def generate(
     if sink is not None:
         sink(pages)
     files = {"data/sources.json": dump(sources), "data/claims.json": claims_json(corpus)}
+    files.update(render_entities(site))
     files.update(
         render_citations(
             sources,
@@ -916,7 +918,7 @@ def _build(
             progress("linking and rendering", 0, 0)
         # The other core's share: the citation check, the aggregate pages, most corpus-level
         # exports and the cache writes left for later (the claims memo), while this one renders
-        # the source pages and the rest.
+        # the source pages, the entity pages and the rest.
         beside = Forked(_gathered, corpus, config, later) if _two_cores(workers, corpus.articles) else None
         try:
             return _render(corpus, config, cache, tree, code, memo, later if beside is None else [], beside)

@@ -423,18 +423,24 @@ def render_sources(site: Site) -> dict[str, str]:
 
 
 def render_aggregates(site: Site) -> dict[str, str]:
-    """Return the pages that gather the corpus: topics, entities, timeline, discrepancies, home, about."""
+    """Return the pages that gather the corpus: topics, timeline, discrepancies, home, about
+    (the entity pages: render_entities)."""
     pages: dict[str, str] = {}
     for topic in site.config.topics:
         pages[f"topics/{topic.slug}.md"] = render_topic(site, topic)
-    pages["entities/index.md"] = render_entities_index(site)
-    for e in site.config.entities:
-        if site.mentions_by_entity.get(e.id):
-            pages[f"entities/{e.id}.md"] = render_entity(site, e)
     pages["timeline.md"] = render_timeline(site)
     pages["discrepancies.md"] = render_discrepancies(site)
     pages["about.md"] = render_about(site)
     pages["index.md"] = render_index(site)
+    return pages
+
+
+def render_entities(site: Site) -> dict[str, str]:
+    """Return the page of each entity the corpus mentions, and their index."""
+    pages = {"entities/index.md": render_entities_index(site)}
+    for e in site.config.entities:
+        if site.mentions_by_entity.get(e.id):
+            pages[f"entities/{e.id}.md"] = render_entity(site, e)
     return pages
 
 
