@@ -73,10 +73,18 @@ def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[
     devices, files nested deeper than limits.max_depth, unreadable folders) with
     the reason. Nothing outside seeds is ever opened, and a pipe is never read.
     """
+    return _discover(seeds, config)[:2]
+
+
+def _discover(
+    seeds: Path, config: Config
+) -> tuple[list[tuple[Path, str]], list[Rejected], list[tuple[int, int]]]:
+    """Return discover() and each file's (size, mtime_ns), as _stat() gives them, from one stat a file."""
     if not seeds.is_dir():
         raise ConfigError(f"{seeds}: seeds folder not found")
     files: list[tuple[Path, str]] = []
     refused: list[Rejected] = []
+    stats: list[tuple[int, int]] = []
     root = seeds.resolve()
     limit = config.limits.max_depth
     stack: list[tuple[Path, str]] = [(seeds, "")]  # (folder, its path relative to seeds)
@@ -109,7 +117,8 @@ def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[
                 elif entry.is_dir(follow_symlinks=False):
                     subfolders.append((path, rel))
                     continue
-                mode = os.stat(path).st_mode
+                st = os.stat(path)
+                mode = st.st_mode
             except OSError as exc:
                 refused.append(Rejected(rel, f"cannot read file: {exc.strerror or exc}"))
                 continue
@@ -120,8 +129,9 @@ def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[
                 refused.append(Rejected(rel, f"nested {depth} folders deep, over the limit of {limit}"))
             else:
                 files.append((path, rel))
+                stats.append((st.st_size, st.st_mtime_ns))
         stack.extend(reversed(subfolders))
-    return files, refused
+    return files, refused, stats
 
 
 def _unique_ids(items: list[Article | Rejected]) -> list[Article | Rejected]:
@@ -887,9 +897,7 @@ def _build(
     memo = found = None
     code = _code_key(config) if cache is not None else ""
     if cache is not None:
-        files, refused = discover(seeds, config)
-        stats = [_stat(p) for p, _ in files]
-        found = files, refused, stats
+        found = files, refused, stats = _discover(seeds, config)
         memo = (
             Path(cache) / RESULT,
             result_key(code, refused, zip([r for _, r in files], stats, strict=True)),

@@ -163,6 +163,8 @@ def rebuild(
     """
     from builder import build, link
 
+    if not (cache / build.RESULT).is_file():  # no last build to patch (its state is not even read)
+        return None
     state = build._read_pickle(cache / build.DELTA, code)
     rels = tuple(r for _, r in files)
     if not isinstance(state, State) or state.rels != rels or state.refused != tuple(refused):
