@@ -122,8 +122,8 @@ class Site:
     corpus: Corpus
     config: Config
     env: jinja2.Environment = field(default_factory=_env)
-    # Source pages of an earlier build, {path: (key of their inputs, text)}: a page whose
-    # inputs are unchanged is not rendered again. Refilled with this build's pages.
+    # Source pages and their index of an earlier build, {path: (key of their inputs, text)}:
+    # a page whose inputs are unchanged is not rendered again. Refilled with this build's pages.
     memo: dict[str, tuple[tuple, str]] = field(default_factory=dict)
     memo_next: dict[str, tuple[tuple, str]] = field(default_factory=dict)
 
@@ -418,7 +418,7 @@ def render_sources(site: Site) -> dict[str, str]:
         if r.status == "duplicate" and r.duplicate_of:
             dupes[r.duplicate_of].append(r.file)
     pages = {f"sources/{a.id}.md": render_source(site, a, dupes.get(a.id, [])) for a in site.corpus.articles}
-    pages["sources/index.md"] = render_sources_index(site)
+    pages[SOURCES_INDEX] = render_sources_index(site)
     return pages
 
 
@@ -530,7 +530,11 @@ def render_entities_index(site: Site) -> str:
     return site.env.get_template("entities_index.md.j2").render(rows=rows)
 
 
+SOURCES_INDEX = "sources/index.md"
+
+
 def render_sources_index(site: Site) -> str:
+    """Return the table of every source, newest first (from site.memo when it shows the same)."""
     titles = {t.slug: t.title for t in site.config.topics}
     rows = []
     for a in site.corpus.articles:
@@ -545,7 +549,17 @@ def render_sources_index(site: Site) -> str:
             }
         )
     rows.sort(key=lambda r: (r["sort"], r["art"].id), reverse=True)
-    return site.env.get_template("sources_index.md.j2").render(rows=rows)
+    # Everything the table shows, for the memo (as a source page's SourcePage)
+    key = tuple(
+        (r["date"], r["art"].id, r["art"].title, r["art"].outlet, r["art"].language, *r["topics"])
+        for r in rows
+    )
+    old = site.memo.get(SOURCES_INDEX)
+    text = old[1] if old is not None and old[0] == key else None
+    if text is None:
+        text = site.env.get_template("sources_index.md.j2").render(rows=rows)
+    site.memo_next[SOURCES_INDEX] = (key, text)
+    return text
 
 
 def render_about(site: Site) -> str:

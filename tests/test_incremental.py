@@ -444,7 +444,33 @@ def _renamed_discrepancy(corpus):
     return dataclasses.replace(corpus, discrepancies=(*corpus.discrepancies, extra))
 
 
-@pytest.mark.parametrize("change", [_retitle_sibling, _reword_claim, _new_inference, _renamed_discrepancy])
+def _article_changed(**fields):
+    # one article's metadata, as an edit of its file would change it
+    def change(corpus):
+        import dataclasses
+
+        last = corpus.articles[-1]
+        arts = (*corpus.articles[:-1], dataclasses.replace(last, sha256="1" * 64, **fields))
+        return dataclasses.replace(corpus, articles=arts)
+
+    change.__name__ = "_" + "_".join(fields)
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _retitle_sibling,
+        _reword_claim,
+        _new_inference,
+        _renamed_discrepancy,
+        # what the sources index shows, and nothing else of the article
+        _article_changed(outlet="Another Outlet"),
+        _article_changed(language="kk"),
+        _article_changed(published="1999-12-31", published_precision="day"),
+        _article_changed(published="1999", published_precision="year"),
+    ],
+)
 def test_source_page_memo_notices_what_the_page_shows(weekday_corpus, config, change):
     # The memo key is built from the page's inputs, not its rendered context: each of
     # them changing must render the page again, equal to a render without the memo.
@@ -459,6 +485,31 @@ def test_source_page_memo_notices_what_the_page_shows(weekday_corpus, config, ch
     fresh = render_sources(Site(after, config))
     assert render_sources(warm) == fresh
     assert fresh != pages, "the change shows on some source page"
+
+
+INDEX_CHANGES = [
+    _retitle_sibling,
+    _article_changed(outlet="Another Outlet"),
+    _article_changed(language="kk"),
+    _article_changed(published="1999-12-31", published_precision="day"),
+    _article_changed(published="1999", published_precision="year"),
+]
+
+
+@pytest.mark.parametrize("change", [None, *INDEX_CHANGES])
+def test_sources_index_comes_from_the_memo_only_when_it_shows_the_same(weekday_corpus, config, change):
+    from builder.build import analyse
+    from builder.render import SOURCES_INDEX, Site, render_sources
+
+    corpus = analyse(weekday_corpus, config, None, 1)
+    site = Site(corpus, config)
+    index = render_sources(site)[SOURCES_INDEX]
+    after = change(corpus) if change else corpus
+    warm = render_sources(Site(after, config, memo=site.memo_next))[SOURCES_INDEX]
+    if change is None:
+        assert warm is index, "taken from the memo, not rendered again"
+    else:
+        assert warm == render_sources(Site(after, config))[SOURCES_INDEX] != index
 
 
 def _append(line: str):
