@@ -931,27 +931,32 @@ def claim_conflicts(
     sentence_at = _SentenceIndex(annotations)
     out = []
     for claim in claims:
-        if claim.corroboration < 2:
+        if len(claim.citations) < 2 or claim.corroboration < 2:
             continue
-        cited = [
-            (cite, sentence_at.get((cite.source, cite.paragraph, cite.start))) for cite in claim.citations
-        ]
-        for what, values_of in (
-            ("Date", lambda s: {d.value for d in s.dates if d.precision == "day" and not d.relative}),
-            ("Number", lambda s: set(s.numbers)),
-        ):
-            said: dict[str, list[Citation]] = defaultdict(list)
-            for cite, s in cited:
-                vals = values_of(s) if s else set()
-                if len(vals) == 1:
-                    said[next(iter(vals))].append(cite)
-            if len(said) < 2:
+        # what each citation says, where its sentence gives exactly one value of the kind
+        said: tuple[dict[str, list[Citation]], ...] = ({}, {})  # dates, numbers
+        for cite in claim.citations:
+            s = sentence_at.get((cite.source, cite.paragraph, cite.start))
+            if s is None:
                 continue
-            values = tuple(Version(v, tuple(said[v])) for v in sorted(said, key=lambda v: (-len(said[v]), v)))
+            if s.dates:
+                days = {d.value for d in s.dates if d.precision == "day" and not d.relative}
+                if len(days) == 1:
+                    said[0].setdefault(days.pop(), []).append(cite)
+            if s.numbers:
+                numbers = set(s.numbers)
+                if len(numbers) == 1:
+                    said[1].setdefault(numbers.pop(), []).append(cite)
+        for what, by_value in zip(("Date", "Number"), said, strict=True):
+            if len(by_value) < 2:
+                continue
+            values = tuple(
+                Version(v, tuple(by_value[v])) for v in sorted(by_value, key=lambda v: (-len(by_value[v]), v))
+            )
             did = "d-" + hashlib.sha1(f"{claim.id}/{what}".encode()).hexdigest()[:8]
             note = (
                 f"Sources reporting the same statement give different {what.lower()}s: "
-                + ", ".join(sorted(said))
+                + ", ".join(sorted(by_value))
                 + "."
             )
             story = story_of.get(claim.citations[0].source)
