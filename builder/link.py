@@ -278,17 +278,22 @@ def _cover_candidates(
     return out
 
 
+PAIR_SLACK = 1e-3  # weight units: the float32 screen keeps every pair this close to a threshold
+
+
 def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> list[tuple[int, int, int]]:
     """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
 
-    The weighted intersections of all pairs come from one sparse matrix
-    product per block of rows over the non-topic features (numpy/scipy, in
-    integers: exact), so no pair is scored in Python; what two signatures
-    share through topic features depends only on their topic sets, a few
-    at most, so it is looked up in a table of those sets. A pair is kept
-    when its weighted Jaccard similarity is at least SAME_THRESHOLD and its
-    shared non-topic features weigh at least MIN_SHARED_WEIGHT. Each block is
-    compared with the signatures from its own first row on.
+    A pair is kept when its weighted Jaccard similarity is at least
+    SAME_THRESHOLD and its shared non-topic features weigh at least
+    MIN_SHARED_WEIGHT, in integers (exact). All pairs are screened first, in
+    float32, from one sparse matrix product per block of rows over the non-topic
+    features (numpy/scipy: no pair is scored in Python): what two signatures
+    share through topic features depends only on their topic sets, a few at
+    most, so the signatures are ordered by topic set and each set's columns
+    compared with one threshold per row. The screen keeps every pair within
+    PAIR_SLACK of both thresholds (float32 sums of a few dozen weights err by
+    less than 1e-4), and those few are then checked exactly.
     """
     import numpy as np
     from scipy import sparse
@@ -298,40 +303,63 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> lis
         return []
     names = sorted(f for f in weights if not f.startswith("t:"))
     col = {f: k for k, f in enumerate(names)}
-    rows = np.array([i for i, x in enumerate(sigs) for f in x if f in col], dtype=np.int64)
-    cols = np.array([col[f] for x in sigs for f in x if f in col], dtype=np.int64)
-    w = np.array([weights[f] for f in names], dtype=np.int64)[cols]
-
-    def matrix(data):
-        return sparse.csr_matrix((data, (rows, cols)), shape=(n, len(names)), dtype=np.int64)
-
-    weighted, onehot = matrix(w), matrix(np.ones_like(w))
-    total = np.array([sum(map(weights.__getitem__, x)) for x in sigs], dtype=np.int64)
     topics = [frozenset(f for f in x if f.startswith("t:")) for x in sigs]
     sets = sorted(set(topics), key=sorted)
     number = {t: k for k, t in enumerate(sets)}
     set_of = np.array([number[t] for t in topics], dtype=np.int64)
-    by_sets = np.array([[sum(weights[f] for f in a & b) for b in sets] for a in sets], dtype=np.int64)
-    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
+    order = np.argsort(set_of, kind="stable")  # the screen's rows and columns: by topic set
+    bounds = np.searchsorted(set_of[order], np.arange(len(sets) + 1)).tolist()
+    placed = [sigs[i] for i in order.tolist()]
+    rows = np.array([i for i, x in enumerate(placed) for f in x if f in col], dtype=np.int64)
+    cols = np.array([col[f] for x in placed for f in x if f in col], dtype=np.int64)
+    unit = 1.0 / WEIGHT_SCALE
+    w = (np.array([weights[f] for f in names], dtype=np.float64) * unit).astype(np.float32)[cols]
+    weighted = sparse.csr_matrix((w, (rows, cols)), shape=(n, len(names)), dtype=np.float32)
+    onehot_t = sparse.csc_matrix((np.ones_like(w), (cols, rows)), shape=(len(names), n), dtype=np.float32)
+    totals = [sum(map(weights.__getitem__, x)) for x in sigs]
+    by_sets = [[sum(weights[f] for f in a & b) for b in sets] for a in sets]
     num, den = Fraction(repr(SAME_THRESHOLD)).as_integer_ratio()  # 0.5 -> 1, 2
+    # inter / (ta + tb - inter) >= num / den  <=>  shared >= r * ta + r * tb - topics_shared
+    r = num / (den + num)
+    t_placed = np.array(totals, dtype=np.float64)[order] * unit
+    col_term = (r * t_placed).astype(np.float32)
+    in_sets = np.array(by_sets, dtype=np.float64).reshape(len(sets), len(sets)) * unit
+    row_term = [
+        (r * t_placed - in_sets[set_of[order], g] - PAIR_SLACK).astype(np.float32) for g in range(len(sets))
+    ]
+    least = np.float32(MIN_SHARED_WEIGHT - PAIR_SLACK)
 
-    def block(start: int) -> list[tuple[int, int, int]]:
+    def block(start: int) -> tuple:
         stop = min(n, start + PAIR_BLOCK)
-        shared = (weighted[start:stop] @ onehot[start:].T.tocsr()).toarray()
-        inter = np.take(by_sets[set_of[start:stop]], set_of[start:], axis=1)
-        inter += shared
-        # inter / (ta + tb - inter) >= num / den, in integers
-        ok = (den + num) * inter >= num * (total[start:stop, None] + total[None, start:])
-        ok &= shared >= least_shared
+        shared = (weighted[start:stop] @ onehot_t[:, start:]).toarray()
+        ok = shared >= least
+        np.subtract(shared, col_term[None, start:], out=shared)
+        for g in range(len(sets)):
+            lo, hi = max(bounds[g], start) - start, bounds[g + 1] - start
+            if lo < hi:
+                ok[:, lo:hi] &= shared[:, lo:hi] >= row_term[g][start:stop, None]
         square = stop - start
         ok[:, :square] &= np.arange(square)[None, :] > np.arange(square)[:, None]
         a, b = np.nonzero(ok)
-        return list(zip((a + start).tolist(), (b + start).tolist(), inter[a, b].tolist(), strict=True))
+        return a + start, b + start
 
-    # scipy's sparse products and numpy's comparisons release the GIL: blocks run on
-    # PAIR_THREADS threads, and map() keeps their order, so the pairs are the same.
+    # scipy's sparse products and numpy's comparisons release the GIL: blocks run on PAIR_THREADS threads
     with ThreadPoolExecutor(max_workers=PAIR_THREADS) as pool:
-        return [pair for part in pool.map(block, range(0, n, PAIR_BLOCK)) for pair in part]
+        parts = list(pool.map(block, range(0, n, PAIR_BLOCK)))
+    a = order[np.concatenate([p[0] for p in parts])]
+    b = order[np.concatenate([p[1] for p in parts])]
+    first, second = np.minimum(a, b), np.maximum(a, b)
+    by_pair = np.lexsort((second, first))
+    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
+    weight_of, set_list = weights.__getitem__, set_of.tolist()
+    out = []
+    for x, y in zip(first[by_pair].tolist(), second[by_pair].tolist(), strict=True):
+        inter = sum(map(weight_of, sigs[x] & sigs[y]))
+        if inter - by_sets[set_list[x]][set_list[y]] >= least_shared and (den + num) * inter >= num * (
+            totals[x] + totals[y]
+        ):
+            out.append((x, y, inter))
+    return out
 
 
 def _citation(art: Article, s: Sentence, texts: dict[str, str] | None = None) -> Citation:

@@ -264,6 +264,44 @@ def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
     assert expected and _candidate_pairs(sigs, fixed) == expected
 
 
+U = 1 << 32  # one weight unit (link.WEIGHT_SCALE)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "weights", "kept"),
+    [
+        # similarity exactly 1/2 and shared weight exactly 2: kept (both bounds are inclusive)
+        ("ab", "abcd", {}, True),
+        ("ab", "abcde", {}, False),  # 2/5
+        # one 2**-32 short of either bound: float32 cannot tell, the exact check can
+        ("ab", "abcd", {"d": U + 1}, False),
+        ("ab", "ab", {"a": U - 1}, False),  # shared 2 - 2**-32
+        ("ab", "ab", {"a": U + 1}, True),
+        # topic features count in the similarity, not in the shared weight
+        ("aT", "aTbc", {"T": 2 * U}, False),  # shared 1 < 2
+        ("abT", "abTcde", {"T": 3 * U}, True),  # (2 + 3) / (5 + 8 - 5) = 5/8
+        ("abT", "abcde", {"T": 3 * U}, False),  # 2 / (5 + 5 - 2) = 1/4
+    ],
+)
+def test_candidate_pairs_at_the_thresholds(a, b, weights, kept):
+    # The float32 screen must keep every pair an exact computation keeps, however close.
+    from builder.link import PAIR_BLOCK, _candidate_pairs
+
+    def sig(letters):
+        return frozenset(f"t:{c}" if c.isupper() else f"e:{c}" for c in letters)
+
+    def feature(c):
+        return f"t:{c}" if c.isupper() else f"e:{c}"
+
+    fixed = {feature(c): U for c in "abcdeT"} | {feature(c): w for c, w in weights.items()}
+    filler = [frozenset({f"e:z{k}"}) for k in range(PAIR_BLOCK)]  # pairs across blocks, too
+    fixed |= {f: 9 * U for x in filler for f in x}
+    for sigs, x, y in (([sig(a), sig(b)], 0, 1), ([sig(a), *filler, sig(b)], 0, PAIR_BLOCK + 1)):
+        pairs = _candidate_pairs(sigs, fixed)
+        shared = sum(fixed[f] for f in sig(a) & sig(b))
+        assert pairs == ([(x, y, shared)] if kept else [])
+
+
 def test_second_claims_run_reuses_items_and_equals_a_fresh_run():
     # analyse() runs build_claims again after inferred dates change some annotations,
     # reusing the items of the others (link._items memo): it must be the same as from scratch.
