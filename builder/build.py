@@ -968,7 +968,12 @@ def _render(
         beside.result if beside is not None else None,
     )
     if cache is not None:
-        dirty = {_shard(p) for p in set(last) | set(rendered) if last.get(p) != rendered.get(p)}
+        # an entry used again is the same object (see render.render_source): no deep comparison
+        dirty = {
+            _shard(p)
+            for p in set(last) | set(rendered)
+            if (was := last.get(p)) is not (now := rendered.get(p)) and was != now
+        }
         write_shards(Path(cache), PAGES, code, rendered, dirty)
     if tree is not None:
         digests = {name: tree.sums[name] for name in files}

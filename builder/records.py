@@ -135,6 +135,21 @@ class Citation:
     quote: str
     language: str
 
+    def __reduce__(self):
+        # Pickled as its six values, not a dict naming them: a quarter fewer bytes, read twice as
+        # fast (the claims child sends back 55,000 citations at 10,000 articles; the memo keeps them).
+        return _citation, (self.source, self.paragraph, self.start, self.end, self.quote, self.language)
+
+
+def _citation(source: str, paragraph: str, start: int, end: int, quote: str, language: str) -> Citation:
+    """Return the Citation of these values as unpickled: set in its dict, not through
+    the frozen dataclass's __setattr__ (a third of the time)."""
+    cite = object.__new__(Citation)
+    fields = cite.__dict__
+    fields["source"], fields["paragraph"], fields["start"], fields["end"] = source, paragraph, start, end
+    fields["quote"], fields["language"] = quote, language
+    return cite
+
 
 @dataclass(frozen=True)
 class Claim:

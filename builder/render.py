@@ -369,9 +369,10 @@ def render_source(site: Site, art: Article, duplicates: list[str]) -> str:
     )
     key = (identity(art), context)
     old = site.memo.get(page)
-    text = old[1] if old is not None and old[0] == key else None
-    if text is None:
-        text = render_source_page(site.env, site.config, art, context)
+    if old is not None and old[0] == key:
+        site.memo_next[page] = old  # the same entry: the build compares memos by identity first
+        return old[1]
+    text = render_source_page(site.env, site.config, art, context)
     site.memo_next[page] = (key, text)
     return text
 
@@ -555,9 +556,10 @@ def render_sources_index(site: Site) -> str:
         for r in rows
     )
     old = site.memo.get(SOURCES_INDEX)
-    text = old[1] if old is not None and old[0] == key else None
-    if text is None:
-        text = site.env.get_template("sources_index.md.j2").render(rows=rows)
+    if old is not None and old[0] == key:
+        site.memo_next[SOURCES_INDEX] = old
+        return old[1]
+    text = site.env.get_template("sources_index.md.j2").render(rows=rows)
     site.memo_next[SOURCES_INDEX] = (key, text)
     return text
 

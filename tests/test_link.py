@@ -472,3 +472,26 @@ def test_claims_memo_keeps_only_the_sources_of_a_run_whose_claims_were_not_neede
     assert runs == [1], "and kept"
     assert claims() == expected  # from the first memo's clusters, without clustering again
     assert runs == [1]
+
+
+@pytest.mark.parametrize(
+    "cite",
+    [
+        ("00001_ab", "p1", 0, 12, "Визовый режим", "ru"),
+        ("x", "p12", 40, 41, "«", "kk"),
+        ("a-b", "p3", 5, 5, "", "en"),
+    ],
+)
+def test_citation_pickles_as_its_values(cite):
+    # Citation.__reduce__ (the claims child sends tens of thousands back): the same record, still frozen.
+    import dataclasses
+    import pickle
+
+    from builder.records import Citation
+
+    before = Citation(*cite)
+    after = pickle.loads(pickle.dumps(before, protocol=5))
+    assert after == before and hash(after) == hash(before) and type(after) is Citation
+    assert dataclasses.astuple(after) == cite
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        after.quote = "changed"
