@@ -765,9 +765,8 @@ def _checked(corpus: Corpus) -> None:
 def _gathered(corpus: Corpus, config: Config, later: Sequence[Callable[[], None]] = ()) -> dict[str, str]:
     """Return the files that gather the corpus: the aggregate pages but the entities' and the
     exports of the timeline, discrepancies, entities and report (on two cores, a child renders
-    them), once
-    the timeline is made and the citations passed the check; then do the cache writes
-    analyse left for later."""
+    them), once the timeline is made and the citations passed the check; then do the cache
+    writes analyse left for later."""
     from builder.export import render_linked
     from builder.render import Site, render_aggregates
 
