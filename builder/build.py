@@ -79,7 +79,7 @@ def discover(seeds: Path, config: Config) -> tuple[list[tuple[Path, str]], list[
 def _discover(
     seeds: Path, config: Config
 ) -> tuple[list[tuple[Path, str]], list[Rejected], list[tuple[int, int]]]:
-    """Return discover() and each file's (size, mtime_ns), as _stat() gives them, from one stat a file."""
+    """Return discover() and each file's (size, mtime_ns), from the one stat each file gets."""
     if not seeds.is_dir():
         raise ConfigError(f"{seeds}: seeds folder not found")
     files: list[tuple[Path, str]] = []
@@ -225,14 +225,6 @@ def _code_key(config: Config) -> str:
         h.update(p.relative_to(pkg).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        st = path.stat()
-        return st.st_size, st.st_mtime_ns
-    except OSError:
-        return -1, -1
 
 
 def _sha256(path: Path) -> str | None:
@@ -449,19 +441,25 @@ def analyse(
 ) -> Corpus:
     """Read, annotate and link every input; return the whole corpus in memory.
 
-    found: (files, refused, stats) of discover() and _stat() when the caller has them already.
+    found: what _discover() returns, when the caller has it already.
     later: where given, what nothing else in analyse waits for is left to the caller: the
-    cache writes (the claims memo, the state of delta patches) are appended there, and the
+    cache writes (the claims memo, the state of delta patches, new annotations) are appended there, and the
     timeline is left empty (see with_timeline). Those that need no claims are done while a
     child builds them, if one does.
     """
     from builder import annotate, link
 
-    files, refused = found[:2] if found else discover(seeds, config)
+    def defer(job: Callable[[], None]) -> None:
+        """Leave a cache write to the caller, where it takes them (later), or do it now."""
+        if later is not None:
+            later.append(job)
+        else:
+            job()
+
+    files, refused, stats = found if found else _discover(seeds, config)
     workers = workers or os.cpu_count() or 1
     key = _code_key(config) if cache is not None else ""
     known: dict = read_shards(cache, LOADED, key) if cache is not None else {}
-    stats = found[2] if found else [_stat(p) for p, _ in files]
     loaded: list = [None] * len(files)
     todo, restat = [], []
     for n, ((path, r), st) in enumerate(zip(files, stats, strict=True)):
@@ -487,7 +485,7 @@ def analyse(
     if cache is not None:
         gone = set(known) - {r for _, r in files}
         dirty = {_shard(files[n][1]) for n in todo + restat} | {_shard(r) for r in gone}
-        entries = {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True) if st[0] >= 0}
+        entries = {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True)}
         write_shards(cache, LOADED, key, entries, dirty)
     items = _unique_ids([it for it, *_ in loaded])
     annotations: dict[str, Annotations] = {}
@@ -504,10 +502,7 @@ def analyse(
         from builder import delta
 
         state = (Path(cache), key, refused, files, stats, items, prints, dupes)
-        if later is not None:
-            later.append(lambda: delta.save_state(*state))
-        else:
-            delta.save_state(*state)
+        defer(lambda: delta.save_state(*state))
     by_file = {}
     for it in items:
         by_file[it.file] = it
@@ -552,16 +547,15 @@ def analyse(
         if cache is not None and (inferred != last or weekdays != seen):
             _write_pickle(Path(cache) / INFERRED, key, (inferred, weekdays))
         final = _dated(kept, annotations, inferred, config, cache, redone)
+        if cache is not None:  # every annotation of this build is made by now
+            defer(annotate.store(cache).save)
         dated = final or annotations
         published = _published(kept, inferred)
         # what needs no claims, while the child may still be building them
         discrepancies = link.build_discrepancies(kept, dated, stories, config, published)
         if final and ahead is not None and final == guess:
-            if later is not None:  # while the child finishes: the cache writes that need no claims
-                while later:
-                    later.pop(0)()
-                if cache is not None:
-                    annotate.store(cache).save()
+            while later:  # while the child finishes: the cache writes that need no claims
+                later.pop(0)()
             claims = memo.claims(final, items, ahead.result)
         elif final:
             claims = memo.claims(final, items)
@@ -570,12 +564,7 @@ def analyse(
     finally:  # a wrong guess, or an error here: the child is not waited for
         if ahead is not None:
             ahead.cancel()
-    saves = [memo.save, annotate.store(cache).save] if cache is not None else [memo.save]
-    if later is not None:
-        later.extend(saves)
-    else:
-        for save in saves:
-            save()
+    defer(memo.save)
     annotations = dated
     story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies += link.claim_conflicts(claims, annotations, story_of)

@@ -150,13 +150,13 @@ def test_strict_counts_what_the_builder_logs(tmp_path, capsys, monkeypatch):
     """A warning logged during the build (say, a paragraph annotate could not analyse) fails --strict."""
     import builder.build
 
-    real = builder.build.discover
+    real = builder.build._discover
 
     def noisy(seeds, config):
         logging.getLogger("builder.annotate").warning("good.txt: p1: annotation failed: test")
         return real(seeds, config)
 
-    monkeypatch.setattr(builder.build, "discover", noisy)
+    monkeypatch.setattr(builder.build, "_discover", noisy)
     argv = ["build", "--seeds", str(_seeds(tmp_path)), "--out", str(tmp_path / "d"), "--config", str(CONFIG)]
     assert main([*argv, "--no-cache"]) == 0
     assert "good.txt: p1: annotation failed: test" in capsys.readouterr().err
