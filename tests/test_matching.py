@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.config import load_config
+from builder.nlp import lemmas
 from builder.nlp.lemmas import keys
 from builder.nlp.matcher import match_text
 from builder.nlp.numbers import find_numbers
@@ -187,6 +188,43 @@ LEMMAS = [
 @pytest.mark.parametrize(("word", "language", "key"), LEMMAS)
 def test_lemma_keys(word, language, key):
     assert key in keys(word, language)
+
+
+# simplemma's tries must lemmatise as its shipped dictionaries do: known words, inflected ones,
+# capitalised ones, and words no dictionary holds.
+TRIE_WORDS = [
+    ("de", ["Gespräche", "Zusammenarbeit", "Rückübernahmeabkommens", "Bürger", "Visumpflicht", "ging"]),
+    ("en", ["visas", "talks", "agreements", "Ministers", "was", "readmitted", "Qwzxv"]),
+    ("fr", ["accords", "ministres", "étaient", "réadmission", "visas"]),
+    ("es", ["acuerdos", "visados", "fueron"]),
+]
+
+
+@pytest.mark.parametrize(("language", "words"), TRIE_WORDS)
+def test_tries_lemmatise_as_the_shipped_dictionaries(language, words):
+    import simplemma
+
+    for word in words:
+        assert lemmas._lemmatizer().lemmatize(word, lang=language) == simplemma.lemmatize(word, lang=language)
+
+
+def test_a_trie_is_built_once_then_read_from_its_folder(tmp_path, monkeypatch):
+    from simplemma.strategies.dictionaries import TrieDictionaryFactory
+
+    assert lemmas.tries(str(tmp_path)).get_dictionary("en").get("visas") == "visa"
+    assert [p.name for p in tmp_path.iterdir()] == ["en.dic"]  # renamed into place, no part left
+
+    def rebuilt(self, lang):
+        raise AssertionError(f"{lang} built again")
+
+    monkeypatch.setattr(TrieDictionaryFactory, "_build_trie", rebuilt)
+    assert lemmas.tries(str(tmp_path)).get_dictionary("en").get("visas") == "visa"
+
+
+def test_a_trie_that_cannot_be_written_is_still_used(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert lemmas.tries(str(blocked / "tries")).get_dictionary("en").get("talks") == "talk"
 
 
 NUMBERS = [

@@ -1,5 +1,11 @@
 """Lemmatise words per language: pymorphy3 for Cyrillic, simplemma for the rest.
 
+simplemma reads its dictionaries from MARISA tries (its TrieDictionaryFactory), built once per
+machine and simplemma version in the user's cache folder (``~/.cache/simplemma``): a process
+then opens one in milliseconds, where decoding the shipped file takes 2 s for German, in every
+worker of a build and in a rebuild that patches one German article. The tries hold the same
+entries, so the lemmas are the same.
+
 A word's *keys* are the set of forms it can be matched by: its lemma (or, for
 words the dictionary does not know, every lemma the analyser guesses) and its
 own folded surface. A term token matches a text token when their keys meet.
@@ -7,10 +13,12 @@ own folded surface. A term token matches a text token when their keys meet.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Characters that may sit inside a word without being part of it.
 INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -64,13 +72,39 @@ def _pymorphy(word: str, guesses: bool) -> set[str]:
     return set()
 
 
+def tries(cache_dir: str | None = None):
+    """Return simplemma's TrieDictionaryFactory (its user cache folder unless cache_dir), writing
+    each trie under a name of this process's and then renaming it, so that two workers building
+    one at once never open a half-written file."""
+    from simplemma.strategies.dictionaries import TrieDictionaryFactory
+
+    class Tries(TrieDictionaryFactory):
+        def _write_trie_to_disk(self, lang: str, trie) -> None:
+            target = Path(self._cache_dir) / f"{lang}.dic"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            part = target.with_name(f"{target.name}.{os.getpid()}.part")
+            try:
+                trie.save(str(part))
+                os.replace(part, target)
+            finally:
+                part.unlink(missing_ok=True)
+
+    return Tries(disk_cache_dir=cache_dir)
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    import simplemma
+    from simplemma.strategies import DefaultStrategy
+
+    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tries()))
+
+
 def _simplemma(word: str, language: str) -> set[str]:
     if language in _simplemma_bad:
         return set()
-    import simplemma
-
     try:
-        return {simplemma.lemmatize(word, lang=language)}
+        return {_lemmatizer().lemmatize(word, lang=language)}
     except ValueError as exc:  # "Unsupported language: kk": remember, fall back to the surface
         if "language" in str(exc).lower():
             _simplemma_bad.add(language)
