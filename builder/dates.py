@@ -47,7 +47,12 @@ NEED_DIGIT = frozenset(
 NEED_MONTH = frozenset({"kk_ymd", "dmy", "mdy", "kk_ym", "my", "dm", "md", "m"})
 # Which of them start with a month word: they are tried only where one starts (see _from).
 MONTH_FIRST = frozenset({"mdy", "my", "md"})
-_DIGIT = re.compile(r"\d")
+# Which start with a day or a year, which no digit comes before: tried only where a run of digits starts.
+DIGIT_FIRST = frozenset({"iso", "num", "kk_ymd", "dmy", "kk_ym", "dm", "since_kk", "yw"})
+_DIGITS = re.compile(r"\d+")
+# What the text needs (lowercased) before a span other than a phone number or a time can be
+# blanked out (see _mask): most paragraphs hold none of these.
+MASK_NEEDS = ("://", "www.", "@", "№", "#", "no.", "nr.", "=")
 MASK = "\x01"
 W = r"[^\W\d_]"  # a letter
 
@@ -70,8 +75,9 @@ class _Tables:
     month_year_after: dict[str, dict[str, int]]
     currencies: re.Pattern
     masks: re.Pattern
+    masks_from_digits: re.Pattern  # the phone numbers and times of masks, the spans that need no MASK_NEEDS
     since_before: re.Pattern
-    month_word: re.Pattern  # any month word (see NEED_MONTH)
+    month_word: re.Pattern  # any month word (see NEED_MONTH), only tried where its first letter is
     one_word_months: bool  # no month word holds a space or a sign: its matches never overlap
 
 
@@ -163,15 +169,19 @@ def _tables() -> _Tables:
         relative[lang] = tuple(compiled)
         rel_values[lang] = values
         weekday_of[lang] = wd
+    from_digits = (
+        r"\+?\(?\d[\d\s()\-]{8,}\d(?!\d)"  # phone-like runs, checked for >= 10 digits below
+        r"|\b\d{1,2}:\d\d(?::\d\d)?\b"  # times
+    )
     masks = re.compile(
         r"(?:https?://|www\.)\S+"  # URLs
         r"|(?<!\S)[^\s@]+@[^\s@]+\.\w+"  # e-mail addresses
         r"|(?:№|#|\bNo\.|\bNr\.)\s*[\w/.\-]+"  # numbers of documents and articles
         r"|\b\w+=\S+"  # query parameters, ids
-        r"|\+?\(?\d[\d\s()\-]{8,}\d(?!\d)"  # phone-like runs, checked for >= 10 digits below
-        r"|\b\d{1,2}:\d\d(?::\d\d)?\b",  # times
+        rf"|{from_digits}",
         re.IGNORECASE,
     )
+    first_letters = "".join(re.escape(c) for c in sorted({w[0] for w in month_of} | {s[0] for s, _ in stems}))
     return _Tables(
         month_of=month_of,
         stems=stems,
@@ -183,8 +193,9 @@ def _tables() -> _Tables:
         month_year_after=mya_all,
         currencies=re.compile(rf"\s*(?:{_alt(raw['currencies'])}|[$€₸£₽%])(?!\w)", re.IGNORECASE),
         masks=masks,
+        masks_from_digits=re.compile(from_digits, re.IGNORECASE),
         since_before=re.compile(rf"(?<!\w)(?:{since})\s+$", re.IGNORECASE),
-        month_word=re.compile(M, re.IGNORECASE),
+        month_word=re.compile(rf"(?=[{first_letters}]){M}", re.IGNORECASE),
         one_word_months=not any(re.search(r"\W", w) for w in [*month_of, *(s for s, _ in stems)]),
     )
 
@@ -212,7 +223,10 @@ def _mask(text: str, t: _Tables) -> str:
                 return s
         return MASK * len(s)
 
-    return t.masks.sub(repl, text)
+    low = text.lower()
+    if any(s in low for s in MASK_NEEDS):
+        return t.masks.sub(repl, text)
+    return t.masks_from_digits.sub(repl, text) if _DIGITS.search(text) else text
 
 
 def _month_ok(surface: str, t: _Tables) -> int | None:
@@ -290,8 +304,8 @@ def may_name_day(text: str, language: str) -> bool:
 def _from(pat: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
     """Yield what pat.finditer(text) would, where no match of pat can begin outside starts (sorted).
 
-    A pattern that opens with a month word is tried only where one begins, not
-    at every character of the text.
+    A pattern that opens with a month word, a day or a year is tried only where one
+    can begin, not at every character of the text.
     """
     end = 0
     for start in starts:
@@ -317,18 +331,22 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
         taken[a:b] = b"\x01" * (b - a)
         out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
 
-    digit = _DIGIT.search(work) is not None
+    digits = [m.start() for m in _DIGITS.finditer(work)]  # where runs of digits start
     months = None  # where month words start: searched for only when a pattern needs one
     for name, pat in t.patterns:
-        if name in NEED_DIGIT and not digit:
+        if name in NEED_DIGIT and not digits:
             continue
         if name in NEED_MONTH:
             if months is None:
                 months = [m.start() for m in t.month_word.finditer(work)]
             if not months:
                 continue
-        quick = months is not None and name in MONTH_FIRST and t.one_word_months
-        found = _from(pat, work, months) if quick else pat.finditer(work)
+        if name in DIGIT_FIRST:
+            found = _from(pat, work, digits)
+        elif months is not None and name in MONTH_FIRST and t.one_word_months:
+            found = _from(pat, work, months)
+        else:
+            found = pat.finditer(work)
         for m in found:
             a, b = m.span()
             # trim trailing whitespace the pattern may have consumed (the_y lookahead)

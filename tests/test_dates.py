@@ -193,15 +193,29 @@ def test_skip_tables_name_real_patterns():
         ("From April 5, 2024 to May 2025, then on June 3 and in March, Mayday aside.", "en"),
         ("Signed March 2024 March 5 2025; aprilfools; May, 2023.", "en"),
         ("Im Mai 2024, am 5. Mai und seit Juni 2019 in Kraft.", "de"),
+        ("SIGNED APRIL 5, 2024; ШІЛДЕ 2023; 5 МАЯ 2022 ГОДА.", "ru"),
+        # patterns that open with a day or a year, tried only where a run of digits begins
+        ("v2019 a2019-05-01 12019 2019x 1.2.2020 3,2019 5 мая 2019 года, с 2009 года", "ru"),
+        ("2019 жылдан бастап, 2020 жылы 5 наурызда, 2021 жылғы 3 мамыр", "kk"),
+        # spans blanked out before any date is read, some needing a sign, some only digits
+        ("Tel. 8 (727) 123 45 67, at 10:30 on 5 May 2024; +7 701 2019 2020", "en"),
+        ("WWW.GOV.KZ/2019/05/01 and HTTPS://X.KZ/5-May-2019, NO. 2019-5, NR. 12 2020", "en"),
+        ("a@b.kz 2019, id=2019 on 1 May 2019, #2019, № 5 от 3 мая 2019 года", "ru"),
     ],
 )
 def test_skipping_patterns_never_changes_the_dates(text, language, monkeypatch):
-    # The digit and month-word tests only skip patterns that could not match: with the skip
-    # tables emptied, every pattern runs, and the dates found are the same.
+    # The digit and month-word tests only skip patterns that could not match, and the fast
+    # paths only skip places where they could not begin: with the skip tables emptied, every
+    # pattern runs everywhere over a text masked by every kind of span, and the dates are the same.
     from builder import dates
 
     anchor = "2025-03-14"
-    quick = dates.find_dates(text, language, anchor=anchor)
-    monkeypatch.setattr(dates, "NEED_DIGIT", frozenset())
-    monkeypatch.setattr(dates, "NEED_MONTH", frozenset())
-    assert dates.find_dates(text, language, anchor=anchor) == quick
+    quick = [dates.find_dates(text, language, anchor=a) for a in (anchor, None)]
+    masked = dates._mask(text, dates._tables())
+    may = dates.may_name_day(text, language)
+    for table in ("NEED_DIGIT", "NEED_MONTH", "DIGIT_FIRST", "MONTH_FIRST"):
+        monkeypatch.setattr(dates, table, frozenset())
+    monkeypatch.setattr(dates, "MASK_NEEDS", ("",))  # in every text: the full mask
+    assert dates._mask(text, dates._tables()) == masked
+    assert dates.may_name_day(text, language) == may
+    assert [dates.find_dates(text, language, anchor=a) for a in (anchor, None)] == quick
