@@ -17,6 +17,9 @@ the sampler under 5% of a core (reading PSS costs about 20 ms of CPU per 600 MB 
 - builder_add:    one new article (from the generator, another seed: dated claim sentences), rebuilt
 - mkdocs_only:    `mkdocs build` over the pre-generated docs (the hook does not run the builder)
 - site_cold:      `mkdocs build` with the hook and an empty cache: the full site from the articles
+- pair_*:         then --pairs K more of builder_warm and mkdocs_only, one after the other in
+                  alternating order, each into a fresh folder: the machine's speed drifts by minutes,
+                  so the summary also gives each pair's warm ratio and their median
 
 Each builder step also says how it went ("how": built in full, nothing changed, patched N
 edited articles). A final `summary` line gives the ratios, the size of site/ and the search
@@ -33,6 +36,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -230,7 +234,7 @@ def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     return path
 
 
-def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
+def bench(n: int, seed: int, work: Path, steps: set[str], pairs: int = 0) -> list[dict]:
     py = sys.executable
     seeds = work / "seeds"
     write_corpus(n, seed, seeds)
@@ -257,15 +261,18 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             str(cache),
         ]
 
-    out1, out2 = work / "out-cold", work / "out-warm"
-    res = {}
-    if "builder" in steps:
-        res["builder_cold"] = emit("builder_cold", measure(builder(out1)))
+    def warm(out: Path) -> list[str]:
         # Warm: per-article caches filled; the whole-result and claims memos are dropped so
         # link and render run.
         for memo in ("result.pickle", "claims.pickle"):
             (cache / memo).unlink(missing_ok=True)
-        res["builder_warm"] = emit("builder_warm", measure(builder(out2)))
+        return builder(out)
+
+    out1, out2 = work / "out-cold", work / "out-warm"
+    res = {}
+    if "builder" in steps:
+        res["builder_cold"] = emit("builder_cold", measure(builder(out1)))
+        res["builder_warm"] = emit("builder_warm", measure(warm(out2)))
         res["builder_noop"] = emit("builder_noop", measure(builder(out2)))
         _touch_one(seeds)
         res["builder_one"] = emit("builder_one", measure(builder(out2)))
@@ -278,9 +285,10 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
         if not out2.exists():
             subprocess.run(builder(out2), check=True, cwd=ROOT)
         shutil.copytree(out2, docs, dirs_exist_ok=True)
-        site = work / "site-prebuilt"
-        cmd = [py, *MKDOCS_BUILD, str(_mkdocs_config(work, docs, False)), "-d", str(site)]
-        res["mkdocs_only"] = emit("mkdocs_only", measure(cmd))
+        prebuilt = str(_mkdocs_config(work, docs, False))
+        res["mkdocs_only"] = emit(
+            "mkdocs_only", measure([py, *MKDOCS_BUILD, prebuilt, "-d", str(work / "site-prebuilt")])
+        )
         # The real thing: MkDocs with the hook running the builder, from an empty cache.
         site = work / "site"
         empty = work / "cache-site"
@@ -289,6 +297,16 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
         res["site_cold"] = emit(
             "site_cold", measure(cmd, env), site_mb=round(_du(site) / 2**20, 1) if site.exists() else None
         )
+        paired = []
+        for k in range(1, pairs + 1 if "builder" in steps else 1):
+            got = {}
+            for step in ("builder_warm", "mkdocs_only")[:: 1 if k % 2 else -1]:
+                if step == "builder_warm":
+                    cmd = warm(work / f"out-warm-{k}")
+                else:
+                    cmd = [py, *MKDOCS_BUILD, prebuilt, "-d", str(work / f"site-prebuilt-{k}")]
+                got[step] = emit(f"pair_{step}", measure(cmd), pair=k)["seconds"]
+            paired.append(round(got["builder_warm"] / got["mkdocs_only"], 3))
         payload = search_payload(site) if site.exists() else {}
         browser = _browser_payload(site) if payload.get("search") == "pagefind" else []
         summary = {
@@ -304,6 +322,9 @@ def bench(n: int, seed: int, work: Path, steps: set[str]) -> list[dict]:
             mk = res["mkdocs_only"]["seconds"]
             summary["ratio_builder_cold_mkdocs"] = round(res["builder_cold"]["seconds"] / mk, 3)
             summary["ratio_builder_warm_mkdocs"] = round(res["builder_warm"]["seconds"] / mk, 3)
+        if paired:
+            summary["ratio_builder_warm_mkdocs_pairs"] = paired
+            summary["ratio_builder_warm_mkdocs_median"] = round(statistics.median(paired), 3)
         summary["peak_rss_mb"] = max(r["peak_rss_mb"] for r in res.values())
         emit("summary", summary)
     return lines
@@ -317,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--steps", default="builder,mkdocs", help="comma-separated: builder, mkdocs")
     ap.add_argument("--work", type=Path, default=None, help="keep the corpora and outputs here")
+    ap.add_argument(
+        "--pairs", type=int, default=3, help="alternating builder_warm/mkdocs_only pairs after the steps"
+    )
     ap.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds before a step is killed")
     args = ap.parse_args(argv)
     globals()["TIMEOUT"] = args.timeout
@@ -328,10 +352,10 @@ def main(argv: list[str] | None = None) -> int:
             work = args.work / str(n)
             shutil.rmtree(work, ignore_errors=True)
             work.mkdir(parents=True)
-            all_lines += bench(n, args.seed, work, steps)
+            all_lines += bench(n, args.seed, work, steps, args.pairs)
         else:
             with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
-                all_lines += bench(n, args.seed, Path(tmp), steps)
+                all_lines += bench(n, args.seed, Path(tmp), steps, args.pairs)
     totals = {ln["n"]: ln for ln in all_lines if ln["step"] == "site_cold"}
     if len(totals) >= 2:
         lo, hi = min(totals), max(totals)
