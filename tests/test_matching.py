@@ -221,6 +221,15 @@ def test_a_trie_is_built_once_then_read_from_its_folder(tmp_path, monkeypatch):
     assert lemmas.tries(str(tmp_path)).get_dictionary("en").get("visas") == "visa"
 
 
+def test_tries_are_kept_in_the_user_cache_folder_or_not_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    factory = lemmas._factory()
+    assert factory is not None and (tmp_path / "cache" / "simplemma").is_dir()
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file" / "cache"))
+    assert lemmas._factory() is None  # nowhere to keep them: the shipped dictionaries, decoded
+
+
 def test_a_trie_that_cannot_be_written_is_still_used(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -4,7 +4,8 @@ simplemma reads its dictionaries from MARISA tries (its TrieDictionaryFactory), 
 machine and simplemma version in the user's cache folder (``~/.cache/simplemma``): a process
 then opens one in milliseconds, where decoding the shipped file takes 2 s for German, in every
 worker of a build and in a rebuild that patches one German article. The tries hold the same
-entries, so the lemmas are the same.
+entries, so the lemmas are the same. Where that folder cannot be written and holds no tries,
+the shipped dictionaries are decoded as before.
 
 A word's *keys* are the set of forms it can be matched by: its lemma (or, for
 words the dictionary does not know, every lemma the analyser guesses) and its
@@ -13,6 +14,7 @@ own folded surface. A term token matches a text token when their keys meet.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -92,12 +94,27 @@ def tries(cache_dir: str | None = None):
     return Tries(disk_cache_dir=cache_dir)
 
 
+def _factory():
+    """Return tries() where its folder holds tries or can, else None: without a folder to keep them
+    in, each process would build its tries again, slower than decoding the shipped dictionaries."""
+    factory = tries()
+    folder = Path(factory._cache_dir)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    if os.access(folder, os.W_OK) or any(folder.glob("*.dic")):
+        return factory
+    return None
+
+
 @lru_cache(maxsize=1)
 def _lemmatizer():
     import simplemma
     from simplemma.strategies import DefaultStrategy
 
-    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=tries()))
+    factory = _factory()
+    if factory is None:
+        return simplemma.Lemmatizer()
+    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
 
 
 def _simplemma(word: str, language: str) -> set[str]:
