@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from builder.dates import find_dates, may_name_day, month_number
@@ -176,6 +178,18 @@ def test_skip_tables_name_real_patterns():
     names = {name for name, _ in _tables().patterns}
     assert names >= NEED_DIGIT | NEED_MONTH
     assert names - NEED_DIGIT == {"m"}  # the month with a preposition: "в апреле", "in April"
+
+
+def test_fast_path_patterns_open_as_their_tables_say():
+    # find_dates tries these only where a run of digits, or a month word, begins (dates._from):
+    # each must open with a day or year that no digit precedes, or with a whole month word.
+    from builder.dates import DIGIT_FIRST, MONTH_FIRST, _tables
+
+    source = {name: pat.pattern for name, pat in _tables().patterns}
+    for name in DIGIT_FIRST:
+        assert re.match(r"\(\?<!\[\\d[^\]]*\]\)\(\?P<(day|year)>", source[name]), name
+    for name in MONTH_FIRST:
+        assert source[name].startswith(r"(?<!\w)(?P<mon>"), name
 
 
 @pytest.mark.parametrize(
