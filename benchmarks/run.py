@@ -298,7 +298,7 @@ def bench(n: int, seed: int, work: Path, steps: set[str], pairs: int = 0) -> lis
             "site_cold", measure(cmd, env), site_mb=round(_du(site) / 2**20, 1) if site.exists() else None
         )
         paired = []
-        for k in range(1, pairs + 1 if "builder" in steps else 1):
+        for k in range(1, (pairs if "builder" in steps else 0) + 1):
             got = {}
             for step in ("builder_warm", "mkdocs_only")[:: 1 if k % 2 else -1]:
                 if step == "builder_warm":

@@ -230,6 +230,16 @@ def test_tries_are_kept_in_the_user_cache_folder_or_not_used(tmp_path, monkeypat
     assert lemmas._factory() is None  # nowhere to keep them: the shipped dictionaries, decoded
 
 
+def test_the_lemmatiser_reads_its_tries_from_the_user_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lemmas._lemmatizer.cache_clear()
+    try:
+        assert lemmas._simplemma("visas", "en") == {"visa"}
+        assert [p.name for p in tmp_path.glob("simplemma/**/*.dic")] == ["en.dic"]
+    finally:
+        lemmas._lemmatizer.cache_clear()  # the next test's lemmatiser: the real cache folder
+
+
 def test_a_trie_that_cannot_be_written_is_still_used(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
