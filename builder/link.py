@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -637,8 +637,9 @@ class Clusters:
 
 # ---------------------------------------------------------------- stories
 
-STORY_WINDOW_DAYS = 7
-STORY_MIN_SHARED = 2
+STORY_WINDOW_DAYS = 7  # days between two dated tellings that share a claim
+STORY_MIN_SHARED = 2  # claims an undated telling shares with its story
+STORY_SPAN_DAYS = 31  # the dated tellings of one story lie within this many days of each other
 
 
 def _day(value: str | None) -> date | None:
@@ -660,16 +661,28 @@ def build_stories(
 ) -> tuple[Story, ...]:
     """Group articles that share claims and were published close together.
 
+    - Dated articles (to the day) that share a claim and were published within
+      STORY_WINDOW_DAYS are linked, the closest first, as long as the story's
+      tellings stay within STORY_SPAN_DAYS of each other: single links chain.
+    - An undated article joins the dated story it shares the most claims with
+      (STORY_MIN_SHARED at least), when no other story shares as many, or when
+      of those that do, it names the weekday of one's date only: a background
+      claim ("the agreement was signed in 2009") is shared across years, and
+      the story an undated article joins gives it its date.
+    - Undated articles left over that share STORY_MIN_SHARED claims are a story.
+
+    A claim cited by over 50 sources is boilerplate-like and links nothing.
     claim_sources: the sources of each claim (Clusters.sources, or sources_of(claims)).
     A story is named after a headline in the site's language where one of
     its tellings has a real headline (not a first sentence standing in).
     """
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
+    day = {a.id: _day(a.published) for a in articles}
+    claims = [srcs for srcs in map(sorted, claim_sources) if len(srcs) <= 50]
     shared: Counter[tuple[str, str]] = Counter()
-    for srcs in map(sorted, claim_sources):
-        if len(srcs) <= 50:  # a boilerplate-like claim says nothing about events
-            shared.update(combinations(srcs, 2))
+    for srcs in claims:
+        shared.update(combinations(srcs, 2))
     parent = {i: i for i in ids}
 
     def find(x: str) -> str:
@@ -678,18 +691,52 @@ def build_stories(
             x = parent[x]
         return x
 
-    day = {a.id: _day(a.published) for a in articles}
+    span = {i: (day[i], day[i]) for i in ids if day[i] is not None}  # a dated group's first and last day
+    close = []
+    for (a, b), n in shared.items():
+        if day[a] is not None and day[b] is not None and abs((day[a] - day[b]).days) <= STORY_WINDOW_DAYS:
+            close.append((abs((day[a] - day[b]).days), -n, a, b))
+    for _, _, a, b in sorted(close):
+        ra, rb = find(a), find(b)
+        first, last = min(span[ra][0], span[rb][0]), max(span[ra][1], span[rb][1])
+        if ra != rb and (last - first).days <= STORY_SPAN_DAYS:
+            parent[rb] = ra
+            span[ra] = (first, last)
+    story_of = {i: find(i) for i in ids if day[i] is not None}
+    dates_of: dict[str, set[str]] = defaultdict(set)  # a dated story's publication dates
+    for i, root in story_of.items():
+        dates_of[root].add(by_id[i].published)
+    # an undated article: the claims it shares with each dated story
+    with_story: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for k, srcs in enumerate(claims):
+        loose = [s for s in srcs if s not in story_of]
+        if loose:
+            for root in {story_of[s] for s in srcs if s in story_of}:
+                for s in loose:
+                    with_story[s][root].add(k)
+    left = []
+    for u in ids:
+        if day[u] is not None:
+            continue
+        most = max((len(ks) for ks in with_story[u].values()), default=0)
+        best = sorted(root for root, ks in with_story[u].items() if len(ks) == most >= STORY_MIN_SHARED)
+        if len(best) > 1:  # as many claims with each: the one whose date the article names as a weekday
+            from builder.dates import find_dates
 
-    def gap(a: str, b: str) -> int | None:
-        da, db = day[a], day[b]
-        return None if da is None or db is None else abs((da - db).days)
-
-    for (a, b), n in sorted(shared.items()):
-        days = gap(a, b)
-        # two shared claims, or one between articles dated within the window
-        if (n >= STORY_MIN_SHARED and (days is None or days <= STORY_WINDOW_DAYS)) or (
-            days is not None and days <= STORY_WINDOW_DAYS
-        ):
+            named = {
+                d
+                for d, _ in _weekdays_named(
+                    by_id[u], sorted(set().union(*map(dates_of.get, best))), find_dates
+                )
+            }
+            best = [r for r in best if named & dates_of[r]]
+        if len(best) == 1:
+            parent[u] = best[0]
+        else:
+            left.append(u)
+    undated = set(left)
+    for (a, b), n in shared.items():  # no span to keep: any order joins the same groups
+        if n >= STORY_MIN_SHARED and a in undated and b in undated:
             parent[find(b)] = find(a)
     groups: dict[str, list[str]] = defaultdict(list)
     for i in ids:
@@ -754,13 +801,24 @@ def infer_dates(
 
 
 def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str] | None:
-    """Return (day, reason) when a relative day in the article falls on one of the days.
+    """Return (day, reason) for the first of the days a relative day in the article falls on."""
+    for day, m in _weekdays_named(art, days, find_dates):
+        return day, (
+            f"'{m.text}' in {m.paragraph} names the weekday of {day}, the publication "
+            f"date of another telling of the same story"
+        )
+    return None
 
-    Paragraphs are scanned once; only those with a relative day ("в пятницу",
-    "on Friday") are resolved again against each candidate day.
+
+def _weekdays_named(art: Article, days: list[str], find_dates) -> Iterator[tuple[str, DateMention]]:
+    """Yield (day, its mention) for each of the days, in order, that a relative day in the
+    article ("в пятницу", "on Friday") falls on.
+
+    Paragraphs are scanned once; only those with a relative day are resolved
+    again against each candidate day.
     """
     if not days:
-        return None
+        return
     from builder.dates import may_name_day
 
     relative = [
@@ -773,13 +831,14 @@ def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str
     ]
     for day in days:
         for p in relative:
-            for m in find_dates(p.text, art.language, anchor=day, paragraph=p.id):
-                if m.relative and m.precision == "day" and m.value == day:
-                    return day, (
-                        f"'{m.text}' in {p.id} names the weekday of {day}, the publication "
-                        f"date of another telling of the same story"
-                    )
-    return None
+            named = [
+                m
+                for m in find_dates(p.text, art.language, anchor=day, paragraph=p.id)
+                if m.relative and m.precision == "day" and m.value == day
+            ]
+            if named:
+                yield day, named[0]
+                break
 
 
 # ---------------------------------------------------------------- timeline
