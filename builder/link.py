@@ -719,7 +719,10 @@ def build_stories(
         if day[u] is not None:
             continue
         most = max((len(ks) for ks in with_story[u].values()), default=0)
-        best = sorted(root for root, ks in with_story[u].items() if len(ks) == most >= STORY_MIN_SHARED)
+        if most < STORY_MIN_SHARED:
+            left.append(u)
+            continue
+        best = sorted(root for root, ks in with_story[u].items() if len(ks) == most)
         if len(best) > 1:  # as many claims with each: the one whose date the article names as a weekday
             from builder.dates import find_dates
 
