@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from builder.render import MONTHS
+from builder.render.pages import MONTHS
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "en", "kk", "de")

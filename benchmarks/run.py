@@ -224,7 +224,7 @@ def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     """Write a mkdocs.yml inheriting the project's, with docs_dir and hooks adjusted."""
     cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
     hooks = ["hook.py"] if hook else ["search.py", "passthrough.py"]
-    cfg["hooks"] = [str(ROOT / "builder" / h) for h in hooks]
+    cfg["hooks"] = [str(ROOT / "builder" / "mkdocs" / h) for h in hooks]
     cfg["watch"] = [str(ROOT / "research.yml"), str(ROOT / "builder")]
     if (ROOT / "overrides").is_dir():
         cfg["theme"] = {"name": "material", "custom_dir": str(ROOT / "overrides")}

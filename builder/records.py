@@ -233,3 +233,15 @@ class Corpus:
     discrepancies: tuple[Discrepancy, ...] = ()
     inferred: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # source id -> (published, precision, reason) for dates inferred in link
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What linking the corpus gives: link.link_corpus's result."""
+
+    claims: tuple[Claim, ...]
+    stories: tuple[Story, ...]
+    inferred: dict[str, tuple[str, str, str]]  # source id -> (published, precision, reason)
+    annotations: dict[str, Annotations]  # re-annotated on inferred dates where that changed them
+    discrepancies: tuple[Discrepancy, ...]
+    events: tuple[Event, ...]

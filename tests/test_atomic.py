@@ -25,7 +25,16 @@ import pytest
 from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
-from builder.write import CRASH_ENV, JOURNAL, MANIFEST, STAGING, UnsafePath, digest, recover, write_tree
+from builder.output.write import (
+    CRASH_ENV,
+    JOURNAL,
+    MANIFEST,
+    STAGING,
+    UnsafePath,
+    digest,
+    recover,
+    write_tree,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -101,12 +110,12 @@ def check_exact(out: Path, files: dict[str, str], settled: bool = True) -> None:
         assert not list(out.glob(STAGING + "*"))
 
 
-WRITER = "import json, sys; from pathlib import Path; from builder.write import write_tree; " + (
+WRITER = "import json, sys; from pathlib import Path; from builder.output.write import write_tree; " + (
     "write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text('utf-8')))"
 )
 # As a build writes: the source pages first, staged by a child process (APART_FROM lowered), then the rest.
 WRITER_APART = (
-    "import json, sys; from pathlib import Path; from builder import write; write.APART_FROM = 1; "
+    "import json, sys; from pathlib import Path; from builder.output import write; write.APART_FROM = 1; "
     "new = json.loads(Path(sys.argv[2]).read_text('utf-8')); "
     "first = {k: v for k, v in new.items() if k.startswith('sources/')}; "
     "tree = write.Tree(Path(sys.argv[1])).__enter__(); tree.add(first, apart=True); "
@@ -280,7 +289,7 @@ def test_with_digests_a_hand_edited_file_is_restored(tmp_path):
 def test_files_staged_apart_are_the_files_staged_here(tmp_path, trees, monkeypatch):
     # A build given out= hands its source pages to a child process: the tree and the report
     # must be what write_tree gives, from a fresh folder and over an older tree.
-    from builder import write
+    from builder.output import write
 
     old, new = trees
     monkeypatch.setattr(write, "APART_FROM", 1)
@@ -302,7 +311,7 @@ def test_files_staged_apart_are_the_files_staged_here(tmp_path, trees, monkeypat
 
 def test_files_staged_apart_under_a_relative_folder(tmp_path, monkeypatch):
     # `python -m builder build` writes into docs/ by default: a path relative to the current folder.
-    from builder import write
+    from builder.output import write
 
     monkeypatch.setattr(write, "APART_FROM", 1)
     monkeypatch.chdir(tmp_path)
@@ -314,7 +323,7 @@ def test_files_staged_apart_under_a_relative_folder(tmp_path, monkeypatch):
 
 
 def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp_path, monkeypatch):
-    from builder import write
+    from builder.output import write
 
     out = tmp_path / "docs"
     write_tree(out, {"a.md": "a"})
@@ -334,7 +343,7 @@ def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp
 
 
 def test_without_a_child_process_the_files_are_staged_here(tmp_path, monkeypatch):
-    from builder import write
+    from builder.output import write
 
     monkeypatch.setattr(write, "APART_FROM", 1)
     monkeypatch.setattr(write.sys, "executable", str(tmp_path / "no-such-python"))
@@ -352,7 +361,7 @@ def _folders(out: Path) -> list[str]:
 
 def _page_memo(path: Path, key: str, pages: dict[str, str]) -> Path:
     """Write a page memo shard as render.Site.memo keeps it: {page: (what it shows, text)}."""
-    from builder.cachefile import write_pickle
+    from builder.incremental.cachefile import write_pickle
 
     write_pickle(path, key, {rel: (("shown",), text) for rel, text in pages.items()})
     return path
@@ -377,7 +386,7 @@ def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(
     tmp_path, monkeypatch, guessed, adds, apart
 ):
     # apart: the pages guessed wrong are staged again by a child, as a build's source pages are.
-    from builder import write
+    from builder.output import write
 
     monkeypatch.setattr(write, "APART_FROM", 1)
 
@@ -410,7 +419,7 @@ def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(
     ],
 )
 def test_a_guess_from_an_unusable_memo_stages_nothing(tmp_path, memo):
-    from builder import write
+    from builder.output import write
 
     path = tmp_path / "pages-00.pickle"
     memo(path)
@@ -423,7 +432,7 @@ def test_a_guess_from_an_unusable_memo_stages_nothing(tmp_path, memo):
 
 def test_no_guess_over_an_earlier_tree(tmp_path):
     # Only a fresh folder has every page to write; over an earlier write, only changes are.
-    from builder import write
+    from builder.output import write
 
     memo = _page_memo(tmp_path / "pages-00.pickle", "key", {"a.md": "a"})
     write_tree(tmp_path / "docs", {"a.md": "old"})
@@ -436,7 +445,7 @@ def test_no_guess_over_an_earlier_tree(tmp_path):
 
 def test_a_failed_guess_child_costs_only_its_work(tmp_path, monkeypatch):
     # It may have staged anything before it failed: its staging folder goes, the write goes on.
-    from builder import write
+    from builder.output import write
 
     failing = tmp_path / "python"
     failing.write_text('#!/bin/sh\nmkdir -p "$4/s"; echo junk > "$4/s/junk.md"; exit 1\n')
@@ -454,7 +463,7 @@ def test_a_failed_guess_child_costs_only_its_work(tmp_path, monkeypatch):
 def test_a_build_into_a_fresh_folder_guesses_from_the_last_builds_pages(tmp_path, monkeypatch):
     # The last build's source pages are staged while this one links: the edited article's
     # page and the removed one's are guessed wrong, the rest right; the tree is a plain build's.
-    from builder import write
+    from builder.output import write
 
     cache = tmp_path / "cache"
     build(SEEDS, CONFIG, cache, 1, out=tmp_path / "first")
@@ -546,7 +555,7 @@ def test_a_journal_cannot_move_or_delete_outside_the_folder(tmp_path):
 # A build that stages a large bundle apart, then dies at once (as kill -9 would), printing
 # its staging child's pid and bundle first.
 ORPHAN = (
-    "import os, sys; from pathlib import Path; from builder import write; "
+    "import os, sys; from pathlib import Path; from builder.output import write; "
     "tree = write.Tree(Path(sys.argv[1])).__enter__(); "
     "tree.add({f'sources/{n:05d}.md': 'x' * 2000 for n in range(20000)}, apart=True); "
     "child = tree.apart[0][0]; print(child.pid, tree.staging, flush=True); os._exit(9)"

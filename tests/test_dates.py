@@ -1,4 +1,4 @@
-"""Behaviour of builder.dates.find_dates, pinned as a table of (text, language, anchor, expected)."""
+"""Behaviour of builder.nlp.dates.find_dates, pinned as a table of (text, language, anchor, expected)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from builder.dates import find_dates, may_name_day, month_number
+from builder.nlp.dates import find_dates, may_name_day, month_number
 
 P, S = "point", "since"
 R = "relative"
@@ -173,7 +173,7 @@ def test_may_name_day(text, language, expected):
 def test_skip_tables_name_real_patterns():
     # find_dates skips patterns by these names when a text has no digit or no month word;
     # a renamed pattern would otherwise run unfiltered, or never be skipped.
-    from builder.dates import NEED_DIGIT, NEED_MONTH, _tables
+    from builder.nlp.dates import NEED_DIGIT, NEED_MONTH, _tables
 
     names = {name for name, _ in _tables().patterns}
     assert names >= NEED_DIGIT | NEED_MONTH
@@ -183,7 +183,7 @@ def test_skip_tables_name_real_patterns():
 def test_fast_path_patterns_open_as_their_tables_say():
     # find_dates tries these only where a run of digits, or a month word, begins (dates._from):
     # each must open with a day or year that no digit precedes, or with a whole month word.
-    from builder.dates import DIGIT_FIRST, MONTH_FIRST, _tables
+    from builder.nlp.dates import DIGIT_FIRST, MONTH_FIRST, _tables
 
     source = {name: pat.pattern for name, pat in _tables().patterns}
     for name in DIGIT_FIRST:
@@ -221,7 +221,7 @@ def test_skipping_patterns_never_changes_the_dates(text, language, monkeypatch):
     # The digit and month-word tests only skip patterns that could not match, and the fast
     # paths only skip places where they could not begin: with the skip tables emptied, every
     # pattern runs everywhere over a text masked by every kind of span, and the dates are the same.
-    from builder import dates
+    from builder.nlp import dates
 
     anchor = "2025-03-14"
     quick = [dates.find_dates(text, language, anchor=a) for a in (anchor, None)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.write import write_tree
+from builder.output.write import write_tree
 from tests.conftest import FIXTURES, UNDATED_TELLING
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -9,7 +9,7 @@ import bibtexparser
 import feedparser
 import pytest
 
-from builder.citation import bibtex, csl_json, render_citations, rss, site_settings, tex
+from builder.render.citations import bibtex, csl_json, render_citations, rss, site_settings, tex
 
 
 def source(sid: str, **kw) -> dict:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
-from builder.write import write_tree
+from builder.output.write import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"

@@ -10,7 +10,7 @@ import pytest
 
 from builder import build as build_mod
 from builder.build import build
-from builder.write import write_tree
+from builder.output.write import write_tree
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -305,7 +305,7 @@ def test_aggregate_pages_rendered_in_a_child_are_the_same(
     # process renders the source pages and exports (and stages them, given a folder).
     import os
 
-    from builder import render
+    from builder.render import pages as render
 
     forks, pids = [], []
     real_fork, real_render = build_mod.Forked, render.render_aggregates
@@ -475,7 +475,7 @@ def test_source_page_memo_notices_what_the_page_shows(weekday_corpus, config, ch
     # The memo key is built from the page's inputs, not its rendered context: each of
     # them changing must render the page again, equal to a render without the memo.
     from builder.build import analyse
-    from builder.render import Site, render_sources
+    from builder.render.pages import Site, render_sources
 
     before = analyse(weekday_corpus, config, None, 1)
     site = Site(before, config)
@@ -499,7 +499,7 @@ INDEX_CHANGES = [
 @pytest.mark.parametrize("change", [None, *INDEX_CHANGES])
 def test_sources_index_comes_from_the_memo_only_when_it_shows_the_same(weekday_corpus, config, change):
     from builder.build import analyse
-    from builder.render import SOURCES_INDEX, Site, render_sources
+    from builder.render.pages import SOURCES_INDEX, Site, render_sources
 
     corpus = analyse(weekday_corpus, config, None, 1)
     site = Site(corpus, config)

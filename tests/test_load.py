@@ -1,4 +1,4 @@
-"""Behaviour of builder.load, pinned as tables: seeds, own fixtures, bad input."""
+"""Behaviour of builder.ingest.load, pinned as tables: seeds, own fixtures, bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import load_bytes, load_file
+from builder.ingest.load import load_bytes, load_file
 from builder.records import Article, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from builder import passthrough
+from builder.mkdocs import passthrough
 
 BODY = """<table><tr><td><a href="../topics/visas.md">Visas</a></td></tr></table>
 <h2 id="text">Text<a class="headerlink" href="#text">&para;</a></h2>

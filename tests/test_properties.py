@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from builder.build import build
 from builder.config import load_config
-from builder.markup import md, safe_url, visible
+from builder.render.markup import md, safe_url, visible
 
 try:  # tests/ may or may not be a package
     from tests.test_hostile import active_content
@@ -303,7 +303,7 @@ def test_html_escapes_as_markupsafe_after_the_quick_check(text):
     # markupsafe's escape.
     from markupsafe import Markup
 
-    from builder import markup
+    from builder.render import markup
 
     assert markup._unusual(text) == (markup._UNUSUAL.search(text) is not None)
     expected = markup._WS.sub(" ", visible(text)) if markup._UNUSUAL.search(text) else text
@@ -321,7 +321,7 @@ def test_md_renders_as_exactly_the_text(text):
 @given(st.one_of(article_text, st.text()))
 def test_front_matter_values_stay_yaml_strings(text):
     """A title that YAML refused would leave the front matter as live Markdown."""
-    from builder.render import meta
+    from builder.render.pages import meta
 
     value = yaml.safe_load(f"title: {meta(text)}\n")["title"]
     assert isinstance(value, str)

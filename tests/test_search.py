@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.search import Shards
+from builder.mkdocs.search import Shards
 
 pytestmark = pytest.mark.site
 

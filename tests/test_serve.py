@@ -37,8 +37,8 @@ def _html(site: Path) -> dict[Path, tuple[int, bytes]]:
 
 def _generated(cache: Path) -> dict[str, str]:
     """Return {page: sha256} of the pages the hook wrote for MkDocs (their manifest)."""
-    from builder.hook import SERVE_DOCS
-    from builder.write import MANIFEST
+    from builder.mkdocs.hook import SERVE_DOCS
+    from builder.output.write import MANIFEST
 
     manifest = json.loads((cache / SERVE_DOCS / MANIFEST).read_text("utf-8"))
     return {page: sums[0] for page, sums in manifest["sha256"].items() if page.endswith(".md")}
@@ -65,7 +65,7 @@ def served(tmp_path, monkeypatch):
 def test_a_dirty_serve_rebuild_renders_only_the_edited_pages(served, tmp_path):
     from mkdocs.config import load_config
 
-    from builder.hook import _nav_pages
+    from builder.mkdocs.hook import _nav_pages
 
     seeds, site = served
     entry = site / "pagefind" / "pagefind-entry.json"
@@ -99,7 +99,7 @@ def test_a_dirty_serve_rebuild_renders_only_the_edited_pages(served, tmp_path):
 
 def test_a_plain_serve_hands_the_pages_over_in_memory(tmp_path, monkeypatch):
     # Without --dirty (or below the Pagefind threshold) nothing is written into the cache.
-    from builder.hook import SERVE_DOCS
+    from builder.mkdocs.hook import SERVE_DOCS
 
     monkeypatch.setenv("RESEARCH_SEEDS", str(copy_seeds(tmp_path / "seeds")))
     monkeypatch.setenv("RESEARCH_CACHE", str(tmp_path / "cache"))

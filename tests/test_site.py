@@ -22,7 +22,7 @@ import bibtexparser
 import feedparser
 import pytest
 
-from builder.render import MONTHS
+from builder.render.pages import MONTHS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.site
@@ -162,7 +162,7 @@ def _build_site(dest: Path, env: dict, nav_cache: bool) -> None:
     env.pop("RESEARCH_CONFIG", None)
     env["RESEARCH_CACHE"] = str(dest.parent / "cache")
     patch = "" if nav_cache else "passthrough.on_env = lambda env, config, files: env;"
-    script = f"import sys; from builder import passthrough; {patch} from mkdocs.__main__ import cli; cli(sys.argv[1:])"
+    script = f"import sys; from builder.mkdocs import passthrough; {patch} from mkdocs.__main__ import cli; cli(sys.argv[1:])"
     cmd = [sys.executable, "-c", script, "build", "--strict", "-d", str(dest)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
     assert proc.returncode == 0, proc.stderr

@@ -98,7 +98,7 @@ def _shard_urls(bundle: Path) -> set[str]:
 
 
 def test_site_is_indexed_in_shards_that_search_merges(pagefind_site, page):
-    from builder.search import _pages
+    from builder.mkdocs.search import _pages
 
     extra = json.loads((pagefind_site / "pagefind" / "shards.json").read_text("utf-8"))
     pages = _pages(pagefind_site)

@@ -270,7 +270,7 @@ class Tree:
     Used as a context manager (it holds the folder's lock). add() compares
     each file with the tree and stages the changed ones; add(apart=True)
     hands a batch of at least APART_FROM to a child process (`python -m
-    builder.write`), so that creating thousands of files, slow on some
+    builder.output.write`), so that creating thousands of files, slow on some
     disks, overlaps with the rendering of the rest. Into a fresh folder,
     guess() has a child stage an earlier build's pages even before they are
     rendered again; add() keeps those that come out the same. Nothing
@@ -364,10 +364,10 @@ class Tree:
         return self.staging
 
     def _spawn(self, *args: str) -> subprocess.Popen | None:
-        """Start `python -m builder.write ARGS` (None when no process can be started)."""
-        cmd = [sys.executable, "-m", "builder.write", *args]
+        """Start `python -m builder.output.write ARGS` (None when no process can be started)."""
+        cmd = [sys.executable, "-m", "builder.output.write", *args]
         # the child imports this very package, installed or not, from wherever it runs
-        here = str(Path(__file__).resolve().parent.parent)
+        here = str(Path(__file__).resolve().parents[2])
         env = {
             **os.environ,
             "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
@@ -494,7 +494,7 @@ def _stage_guess(staging: str, key: str, memo: list[str]) -> dict[str, list]:
     """Write the pages of a page memo into the staging folder; return {rel: digest} of those
     written (the child of Tree.guess). An entry that is not (key, text) at a safe path is skipped.
     """
-    from builder.cachefile import read_pickle
+    from builder.incremental.cachefile import read_pickle
 
     staging = os.path.abspath(staging)
     folders = _Folders()

@@ -16,17 +16,17 @@ search index stays the first build's.
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from builder import passthrough, search
-from builder.build import build_apart
 from builder.config import load_config
 from builder.errors import BuilderError
-from builder.write import write_tree
+from builder.incremental.engine import build_apart
+from builder.mkdocs import passthrough, search
+from builder.mkdocs.paths import research_paths as _paths
+from builder.output.write import write_tree
 
 log = logging.getLogger("mkdocs.hooks.research")
 
@@ -41,15 +41,6 @@ def on_startup(command: str, dirty: bool) -> None:
 def _dirty_serve(config) -> bool:
     """Tell whether this build renders only changed pages: `serve --dirty`, with Pagefind."""
     return _serving["dirty"] and bool(config["extra"].get("research_pagefind"))
-
-
-def _paths(config) -> tuple[Path, Path, Path]:
-    root = Path(config.config_file_path).resolve().parent
-    extra = (config.extra or {}).get("research", {}) or {}
-    seeds = Path(os.environ.get("RESEARCH_SEEDS") or root / extra.get("seeds", "seeds"))
-    cfg = Path(os.environ.get("RESEARCH_CONFIG") or root / extra.get("config", "research.yml"))
-    cache = Path(os.environ.get("RESEARCH_CACHE") or root / extra.get("cache", ".cache"))
-    return seeds, cfg, cache
 
 
 def on_files(files: Files, config) -> Files:

@@ -90,7 +90,7 @@ def safe_url(url: str | None) -> str | None:
 
 def slugify(text: str, fallback: str = "item") -> str:
     """Return an ASCII slug: transliterated, lowercase, [a-z0-9-]."""
-    from builder.translit import transliterate
+    from builder.nlp.translit import transliterate
 
     s = unicodedata.normalize("NFKD", transliterate(text))
     s = s.encode("ascii", "ignore").decode("ascii").lower()

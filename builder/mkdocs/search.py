@@ -37,6 +37,8 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
+from builder.mkdocs.paths import research_paths as _paths
+
 log = logging.getLogger("mkdocs.hooks.research.search")
 
 SCRIPT = "assets/pagefind-search.js"  # static, in docs/assets/
@@ -59,20 +61,10 @@ def _count_inputs(seeds: Path) -> int:
     return n
 
 
-def _paths(config) -> tuple[Path, Path]:
-    """Return the seeds folder and research.yml, as builder/hook.py finds them."""
-    root = Path(config.config_file_path).resolve().parent
-    extra = (config.extra or {}).get("research", {}) or {}
-    seeds = Path(os.environ.get("RESEARCH_SEEDS") or root / extra.get("seeds", "seeds"))
-    cfg = Path(os.environ.get("RESEARCH_CONFIG") or root / extra.get("config", "research.yml"))
-    return seeds, cfg
-
-
 def _threshold(config) -> int:
     """Read search.pagefind_threshold from research.yml without loading the whole definition."""
     try:
         from builder.config import load_config
-        from builder.hook import _paths
 
         value = getattr(load_config(_paths(config)[1]), "pagefind_threshold", None)
         return int(value) if value else DEFAULT_THRESHOLD

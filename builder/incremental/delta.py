@@ -21,18 +21,16 @@ both give the same files, edit by edit.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from builder.config import Config
+from builder.incremental.cache import Cache, shard_of
+from builder.ingest.discover import Found
+from builder.pipeline import Analysed, Analysis, BuildResult, analyse_file
 from builder.records import Annotations, Article, Fingerprint, Rejected, Sentence
-from builder.render import SourcePage, identity
+from builder.render.pages import SourcePage, identity
 
-if TYPE_CHECKING:
-    from builder.build import BuildResult, StoredFiles
-
+DELTA = "delta.pickle"
 MAX_CHANGED = 8  # edited files a rebuild patches; past this, linking again costs little more
 OWN = frozenset({"sha256", "paragraphs"})  # Article fields only its page, record and feed entry show
 _PLACE = frozenset({"index", "paragraph", "start", "end", "text"})  # a Sentence's place and words
@@ -53,7 +51,7 @@ def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
     in the view unless listed in OWN or _PLACE. For an undated article, also
     the paragraphs that may name a weekday: its date is inferred from them.
     """
-    from builder.dates import may_name_day
+    from builder.nlp.dates import may_name_day
 
     fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
     sentences = tuple(s for n, s in enumerate(ann.sentences) if n == 0 or _signal(s))
@@ -61,19 +59,17 @@ def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
     return fields, dataclasses.replace(ann, sentences=sentences), items_digest, days
 
 
-def _as_linked(
-    art: Article, ann: Annotations, digest: str, published: tuple, config: Config, cache: Path
-) -> tuple[Annotations, str]:
+def _as_linked(art: Article, ann: Annotations, published: tuple, config: Config) -> tuple[Annotations, str]:
     """Return the annotations and claims digest the build links for an article: for an undated
-    one with an inferred date (published), those of its text on that date (build._dated)."""
+    one with an inferred date (published), those of its text on that date (link.link_corpus)."""
     from builder import link
-    from builder.annotate import annotate_cached
+    from builder.annotate import redate
 
     day, precision, _ = published
     if art.published or not day:
-        return ann, digest
+        return ann, link.items_digest(art, ann)
     dated = dataclasses.replace(art, published=day, published_precision=precision)
-    ann = dataclasses.replace(annotate_cached(dated, config, cache, ann), source=art.id)
+    ann = dataclasses.replace(redate(dated, ann, config), source=art.id)
     return ann, link.items_digest(dated, ann)
 
 
@@ -90,37 +86,29 @@ class State:
     bands: tuple[int, int]  # (bands, rows) of find_duplicates' LSH
 
 
-def save_state(
-    cache: Path,
-    key: str,
-    refused: Sequence[Rejected],
-    files: Sequence[tuple[Path, str]],
-    stats: Sequence[tuple[int, int]],
-    items: Sequence[Article | Rejected],
-    prints: dict[str, Fingerprint],
-    dupes: dict[str, str],
-) -> None:
-    """Write the state a later patch starts from (build.analyse calls this, once duplicates are known)."""
+def save_state(store: Cache, analysis: Analysis) -> None:
+    """Write the state a later patch starts from: the inputs of a full build and their fingerprints."""
     import numpy as np
 
-    from builder import build, link
+    from builder import link
 
+    items, dupes = analysis.items, analysis.duplicates
     file_of = {it.id: it.file for it in items if isinstance(it, Article)}
     rows = np.zeros((len(items), link.NUM_PERM), dtype=np.uint64)
-    for n, it in enumerate(items):
-        fp = prints.get(it.id) if isinstance(it, Article) else None
+    for n, a in enumerate(analysis.analysed):
+        fp = a.fingerprint
         if fp is not None and fp.minhash:
             rows[n] = fp.minhash
     state = State(
-        refused=tuple(refused),
-        rels=tuple(r for _, r in files),
-        stats=tuple(stats),
+        refused=tuple(analysis.found.refused),
+        rels=tuple(f.rel for f in analysis.found.files),
+        stats=tuple(f.stat_key for f in analysis.found.files),
         ids={it.file: it.id for it in items if isinstance(it, Article) and it.id not in dupes},
         tied=frozenset(file_of[i] for pair in dupes.items() for i in pair),
         minhash=rows,
         bands=link.LSH_BANDS,
     )
-    build._write_pickle(cache / build.DELTA, key, state)
+    store.write(DELTA, state)
 
 
 def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
@@ -146,101 +134,90 @@ def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
     return True
 
 
-def rebuild(
-    files: list[tuple[Path, str]],
-    stats: list[tuple[int, int]],
-    refused: list[Rejected],
-    config: Config,
-    cache: Path,
-    code: str,
-) -> BuildResult | None:
+def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult | None:
     """Return the BuildResult of patching the last build for a few edited files, or None.
 
-    files, stats: the inputs found now (build.discover) and their (size, mtime_ns).
-
-    None when the edits may change more than their articles' own outputs, or
-    the caches do not hold the last build whole; the caller then builds in full.
+    key: the result key of this build (engine.result_key). None when the edits may
+    change more than their articles' own outputs, or the caches do not hold the
+    last build whole; the caller then builds in full. A damaged cache file raises
+    cache.Miss (the caller builds in full too).
     """
-    from builder import build, link
+    from builder.incremental import engine, results
 
-    if not (cache / build.RESULT).is_file():  # no last build to patch (its state is not even read)
+    if not store.path(results.RESULT).is_file():  # no last build to patch (its state is not even read)
         return None
-    state = build._read_pickle(cache / build.DELTA, code)
-    rels = tuple(r for _, r in files)
-    if not isinstance(state, State) or state.rels != rels or state.refused != tuple(refused):
+    state = store.read(DELTA)
+    files = found.files
+    rels = tuple(f.rel for f in files)
+    if not isinstance(state, State) or state.rels != rels or state.refused != tuple(found.refused):
         return None
-    stats = tuple(stats)
+    stats = tuple(f.stat_key for f in files)
     changed = [n for n, st in enumerate(stats) if st != state.stats[n]]
     if not changed or len(changed) > MAX_CHANGED:
         return None
     if any(rels[n] not in state.ids or rels[n] in state.tied for n in changed):
         return None
-    last = build._read_pickle(
-        cache / build.RESULT, build.result_key(code, refused, zip(rels, state.stats, strict=True))
+    last_found = Found(
+        tuple(
+            dataclasses.replace(f, size=st[0], mtime_ns=st[1])
+            for f, st in zip(files, state.stats, strict=True)
+        ),
+        found.refused,
     )
+    last = results.load(store, engine.result_key(store.key, last_found))
     if last is None:
         return None
-    result, keys = last
-    stored = build.StoredFiles(cache, keys, result.digests)
-    loaded = build.read_shards(cache, build.LOADED, code, {build._shard(rels[n]) for n in changed})
-    old: dict[int, tuple] = {}
+    result, stored = last
+    loaded = store.read_shards(engine.LOADED, {shard_of(rels[n]) for n in changed})
+    old: dict[int, Analysed] = {}
     for n in changed:
         entry = loaded.get(rels[n])
-        if entry is None or tuple(entry[:2]) != state.stats[n]:
+        if not isinstance(entry, tuple) or tuple(entry[:2]) != state.stats[n]:
             return None
-        art = entry[2]
+        art = entry[2].item
         if not isinstance(art, Article) or art.id != state.ids[rels[n]]:
             return None
-        old[n] = entry[2:]
-    edited = {n for n in changed if build._sha256(files[n][0]) != old[n][0].sha256}
-    memo = build.read_shards(
-        cache, build.PAGES, code, {build._shard(f"sources/{old[n][0].id}.md") for n in edited}
-    )
+        old[n] = entry[2]
+    edited = {n for n in changed if engine.file_sha256(files[n]) != old[n].item.sha256}
+    memo = store.read_shards(engine.PAGES, {shard_of(f"sources/{old[n].item.id}.md") for n in edited})
     context: dict[int, SourcePage] = {}  # what each page shows besides its article (dates, backlinks...)
     for n in edited:
-        entry = memo.get(f"sources/{old[n][0].id}.md")
-        if entry is None or entry[0][0] != identity(old[n][0]):
+        entry = memo.get(f"sources/{old[n].item.id}.md")
+        if entry is None or entry[0][0] != identity(old[n].item):
             return None
         context[n] = entry[0][1]
-    new: dict[int, tuple] = {}
+    new: dict[int, Analysed] = {}
     for n in sorted(edited):
-        art, ann, dg = build._read_one((*files[n], config, cache))
-        if not isinstance(art, Article):
+        now = analyse_file(files[n], config)
+        art = now.item
+        if not isinstance(art, Article) or now.annotations is None:
             return None
-        was = _as_linked(old[n][0], old[n][1], old[n][3], context[n].published, config, cache)
-        now = _as_linked(art, ann, dg, context[n].published, config, cache)
-        if link_view(art, *now) != link_view(old[n][0], *was):
+        was = _as_linked(old[n].item, old[n].annotations, context[n].published, config)
+        linked = _as_linked(art, now.annotations, context[n].published, config)
+        if link_view(art, *linked) != link_view(old[n].item, *was):
             return None
-        new[n] = (art, ann, link.fingerprint(art), dg)
-    if not _alone(state, {n: new[n][2] for n in new}) or not stored.fresh():
+        new[n] = dataclasses.replace(now, item=art)
+    if not _alone(state, {n: new[n].fingerprint for n in new}):
         return None
-    patch, pages = _patch(stored, config, {n: (old[n][0], new[n][0], context[n]) for n in sorted(edited)})
+    patch, pages = _patch(stored, config, {n: (old[n].item, new[n].item, context[n]) for n in sorted(edited)})
     if patch is None:
         return None
     minhash = state.minhash.copy()
-    for n, (_, _, fp, _) in new.items():
-        minhash[n] = fp.minhash
-    loaded.update({rels[n]: (*stats[n], *new.get(n, entry)) for n, entry in old.items()})
+    for n, a in new.items():
+        minhash[n] = a.fingerprint.minhash
+    loaded.update({rels[n]: (*stats[n], new.get(n, a)) for n, a in old.items()})
     memo.update(pages)
-    edits = _Edits(
-        files=patch,
-        pages=memo,
-        page_shards={build._shard(page) for page in pages},
-        loaded=loaded,
-        loaded_shards={build._shard(rels[n]) for n in old},
-        state=dataclasses.replace(state, stats=stats, minhash=minhash),
-    )
-    last = _Last(result, keys, stored)
-    how = f"patched {len(new)} edited article{'s' if len(new) != 1 else ''}" if new else "nothing changed"
-    key = build.result_key(code, refused, zip(rels, stats, strict=True))
-    return dataclasses.replace(_save(cache, code, key, last, edits), how=how)
+    store.write_shards(engine.LOADED, loaded, {shard_of(rels[n]) for n in old})
+    store.write_shards(engine.PAGES, memo, {shard_of(page) for page in pages})
+    store.write(DELTA, dataclasses.replace(state, stats=stats, minhash=minhash))
+    return _save(store, key, result, stored, patch, len(new))
 
 
 def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, SourcePage]]):
     """Return (the patched files, the source page memo entries), or (None, None)."""
-    from builder.citation import guid_line
-    from builder.export import dump_line, source_record
-    from builder.render import _env, render_source_page
+    from builder.render.citations import guid_line
+    from builder.render.exports import dump_line, source_record
+    from builder.render.pages import _env, render_source_page
 
     if not arts:  # files touched, not changed
         return {}, {}
@@ -261,43 +238,20 @@ def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, Sourc
     return patch, pages
 
 
-@dataclass(frozen=True)
-class _Last:
-    """The last build's result, as the cache holds it."""
+def _save(
+    store: Cache, key: str, result: BuildResult, stored, patch: dict[str, str], count: int
+) -> BuildResult:
+    """Store the patched result under its new key; return it, its pages read from the cache."""
+    from builder.incremental import results
+    from builder.output.write import digest
 
-    result: BuildResult  # its pages are in stored
-    keys: tuple[str, ...]  # of each shard of stored
-    stored: StoredFiles
-
-
-@dataclass(frozen=True)
-class _Edits:
-    """What a patch changes in the caches."""
-
-    files: dict[str, str]  # patched output files
-    pages: dict[str, tuple]  # the entries of the source page memo's page_shards (build.PAGES)
-    page_shards: set[int]
-    loaded: dict[str, tuple]  # the entries of the loaded articles' loaded_shards (build.LOADED)
-    loaded_shards: set[int]
-    state: State
-
-
-def _save(cache: Path, code: str, key: str, last: _Last, edits: _Edits) -> BuildResult:
-    """Write the patched result (under its new key) and the caches; return the BuildResult."""
-    from builder import build
-    from builder.write import digest
-
-    digests = dict(last.result.digests)
-    for name, text in edits.files.items():
+    digests = dict(result.digests)
+    for name, text in patch.items():
         digests[name] = digest(text.encode("utf-8"))
-    dirty = {build._shard(name) for name in edits.files}
-    shards = {name: text for k in dirty for name, text in last.stored.shard(k).items()}
-    shards.update(edits.files)
-    keys = build.StoredFiles.content_keys(digests)
-    build.StoredFiles.save(cache, keys, shards, dirty)
-    build.write_shards(cache, build.LOADED, code, edits.loaded, edits.loaded_shards)
-    build.write_shards(cache, build.PAGES, code, edits.pages, edits.page_shards)
-    build._write_pickle(cache / build.DELTA, code, edits.state)
-    result = dataclasses.replace(last.result, digests=digests)
-    build._write_pickle(cache / build.RESULT, key, (result, keys))
-    return dataclasses.replace(result, files=build.StoredFiles(cache, keys, digests))
+    dirty = {shard_of(name) for name in patch}
+    shards = {name: text for k in dirty for name, text in stored.shard(k).items()}
+    shards.update(patch)
+    result = dataclasses.replace(result, digests=digests)
+    files = results.save(store, key, result, shards, dirty)
+    how = f"patched {count} edited article{'s' if count != 1 else ''}" if count else "nothing changed"
+    return dataclasses.replace(result, files=files, how=how)

@@ -17,8 +17,8 @@ from html import escape as html_escape
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
-from builder.export import dump
-from builder.markup import safe_url
+from builder.render.exports import dump
+from builder.render.markup import safe_url
 
 Source = Mapping[str, object]
 

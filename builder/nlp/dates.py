@@ -22,7 +22,7 @@ from pathlib import Path
 from builder.config import read_yaml
 from builder.records import DateMention
 
-TABLE = Path(__file__).parent / "tables" / "months.yml"
+TABLE = Path(__file__).resolve().parent.parent / "tables" / "months.yml"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # Which absolute patterns (below) cannot match a text without a digit, or without a month word:
 # a quick test of the whole text skips them (most paragraphs have no date at all).

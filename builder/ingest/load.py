@@ -20,11 +20,11 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from builder.config import Config, read_yaml
-from builder.dates import find_dates, month_number
+from builder.nlp.dates import find_dates, month_number
+from builder.nlp.translit import transliterate
 from builder.records import Article, Paragraph, Rejected
-from builder.translit import transliterate
 
-TABLES = Path(__file__).parent / "tables"
+TABLES = Path(__file__).resolve().parent.parent / "tables"
 FRONT_MATTER_KEYS = (
     "title",
     "date",

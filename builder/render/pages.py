@@ -19,8 +19,8 @@ import jinja2
 from markupsafe import Markup
 
 from builder.config import Config, Entity, Topic
-from builder.markup import html, md, safe_url, visible
 from builder.records import Article, Citation, Claim, Corpus, Discrepancy, Event, Story
+from builder.render.markup import html, md, safe_url, visible
 
 TEMPLATES = Path(__file__).parent / "templates"
 LATEST_EVENTS = 10

@@ -1,38 +1,29 @@
 """Annotate an article: sentences, entity mentions, topic evidence, concepts, dates, numbers.
 
-``annotate`` is a pure function of the article's text and the config;
-``annotate_cached`` keeps its results on disk, keyed by a hash of both.
+``annotate`` is a pure function of the article's text and the config; ``redate``
+annotates an article again on a date its story gives it (link.link_corpus).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import logging
-import pickle
 from bisect import bisect_left
-from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
-from builder.cachefile import read_pickle, write_pickle
 from builder.config import Config
 from builder.nlp import sentences as sentence_split
-from builder.nlp.lemmas import versions
 from builder.nlp.matcher import Matcher, matcher_for
 from builder.nlp.numbers import find_numbers
 from builder.nlp.tokens import tokenize
 from builder.records import Annotations, Article, DateMention, Mention, Paragraph, Sentence
 
-ANNOTATE_VERSION = "3"
 log = logging.getLogger(__name__)
 
 
 def _find_dates(paragraph: Paragraph, article: Article, warnings: list[str]) -> list[DateMention]:
-    """Return the paragraph's dates from builder.dates, or none when it is missing or fails."""
+    """Return the paragraph's dates from builder.nlp.dates, or none when it is missing or fails."""
     try:
-        from builder.dates import find_dates
+        from builder.nlp.dates import find_dates
     except Exception:
         return []
     try:
@@ -177,127 +168,6 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
     return Annotations(source=article.id, sentences=tuple(sentences), mentions=undated.mentions, warnings=())
 
 
-# ---------------------------------------------------------------- cache
-
-
-@lru_cache(maxsize=1)
-def _tool_versions() -> str:
-    """Return the lemmatiser versions and a hash of the code and tables annotate runs."""
-    here = Path(__file__).resolve().parent
-    files = [here / "annotate.py", here / "dates.py", *sorted((here / "nlp").glob("*.py"))]
-    files += sorted((here / "tables").glob("*.yml"))
-    h = hashlib.sha256()
-    for f in files:
-        try:
-            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-        except OSError:
-            h.update(f.name.encode() + b"\0missing\0")
-    return f"{versions()} code={h.hexdigest()[:16]}"
-
-
-def cache_key(article: Article, config: Config) -> str:
-    """Return the hash of everything annotate reads: text, language, date, id, config, version."""
-    payload = {
-        "version": ANNOTATE_VERSION,
-        "tools": _tool_versions(),
-        "config": config.digest,
-        "id": article.id,
-        "file": article.file,
-        "language": article.language,
-        "published": article.published,
-        "paragraphs": [[p.id, p.text] for p in article.paragraphs],
-    }
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(blob).hexdigest()
-
-
-STORE = "annotate"  # folder of the cache, in the cache folder
-STORE_SHARDS = 64  # files: creating one costs about as much CPU here as annotating an article
-STORE_KEY = "annotate-store-1"  # the first pickle of each shard file (cachefile.write_pickle)
-
-
-def _shard_of(key: str) -> int:
-    return int(key[:2], 16) % STORE_SHARDS
-
-
-class Store:
-    """annotate's results on disk by cache_key, in shards by the key's first digits.
-
-    A shard is a pickled {key: pickled Annotations}: reading it costs little, and
-    only the entries asked for are unpickled (a warm build redates a few hundred
-    articles of 10,000, spread over every shard). A shard is read when a key in
-    it is first asked for, and kept until release(). New entries stay in memory
-    until save(), which merges each shard it changes with what is on disk and
-    replaces it atomically. A worker process never saves: it hands what it added
-    (take) to the process that owns the build (keep).
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._shards: dict[int, dict[str, bytes]] = {}
-        self._new: dict[str, bytes] = {}
-
-    def _path(self, k: int) -> Path:
-        return self.folder / f"{k:02d}.pickle"
-
-    def _read(self, k: int) -> dict[str, bytes]:
-        data = read_pickle(self._path(k), STORE_KEY)  # missing, corrupt or stale: empty
-        return data if isinstance(data, dict) else {}
-
-    def get(self, key: str) -> Annotations | None:
-        raw = self._new.get(key)
-        if raw is None:
-            k = _shard_of(key)
-            if k not in self._shards:
-                self._shards[k] = self._read(k)
-            raw = self._shards[k].get(key)
-        try:
-            found = pickle.loads(raw)
-        except Exception:  # missing, or not a pickle
-            return None
-        return found if isinstance(found, Annotations) else None
-
-    def release(self) -> None:
-        """Forget the shards read so far (they are read again when asked), not the new entries."""
-        self._shards = {}
-
-    def add(self, key: str, ann: Annotations) -> None:
-        self.keep([(key, pickle.dumps(ann, protocol=pickle.HIGHEST_PROTOCOL))])
-
-    def keep(self, entries: Iterable[tuple[str, bytes]]) -> None:
-        for key, raw in entries:
-            if _shard_of(key) in self._shards:
-                self._shards[_shard_of(key)][key] = raw
-            self._new[key] = raw
-
-    def take(self) -> list[tuple[str, bytes]]:
-        """Return the entries added since the last take or save, and forget them."""
-        out, self._new = sorted(self._new.items()), {}
-        return out
-
-    def save(self) -> None:
-        """Write the shards that gained entries; a read-only or full disk only costs the cache."""
-        by_shard: dict[int, dict[str, bytes]] = {}
-        for key, raw in self.take():
-            by_shard.setdefault(_shard_of(key), {})[key] = raw
-        for k, new in sorted(by_shard.items()):
-            merged = {**self._read(k), **new}
-            self._shards.pop(k, None)  # read again when asked: the process holds no copy of the cache
-            write_pickle(self._path(k), STORE_KEY, merged)
-
-
-_stores: dict[Path, Store] = {}
-
-
-def store(cache_dir: Path) -> Store:
-    """Return this process's store of the cache folder (made on first use)."""
-    folder = Path(cache_dir) / STORE
-    found = _stores.get(folder)
-    if found is None:
-        found = _stores[folder] = Store(folder)
-    return found
-
-
 def _valid(a: Annotations, article: Article) -> bool:
     """Tell whether cached annotations still point into this article's text."""
     if a.source != article.id:
@@ -306,48 +176,3 @@ def _valid(a: Annotations, article: Article) -> bool:
     spans = [(s.paragraph, s.start, s.end, s.text) for s in a.sentences]
     spans += [(m.paragraph, m.start, m.end, m.text) for m in a.mentions]
     return all(pid in texts and texts[pid][start:end] == quote for pid, start, end, quote in spans)
-
-
-def annotate_cached(
-    article: Article, config: Config, cache_dir: Path | None, undated: Annotations | None = None
-) -> Annotations:
-    """Return annotate(article, config), from the cache_dir's Store when it holds it, else kept there.
-
-    undated: the annotations of the same text without the article's date, if known (see redate).
-    What is kept reaches the disk when the build saves the store.
-    """
-    if cache_dir is not None:
-        key = cache_key(article, config)
-        cached = store(cache_dir).get(key)
-        if cached is not None and _valid(cached, article):
-            return cached
-    result = annotate(article, config) if undated is None else redate(article, undated, config)
-    if cache_dir is not None:
-        store(cache_dir).add(key, result)
-    return result
-
-
-def _one(job: tuple[Article, Config, Path | None]) -> tuple[Annotations, list[tuple[str, bytes]]]:
-    article, config, cache_dir = job
-    ann = annotate_cached(article, config, cache_dir)
-    return ann, store(cache_dir).take() if cache_dir is not None else []
-
-
-def annotate_all(
-    articles: Iterable[Article], config: Config, cache_dir: Path | None = None, jobs: int = 1
-) -> dict[str, Annotations]:
-    """Return {article id: annotations}, over a process pool when jobs > 1; the cache saved."""
-    articles = list(articles)
-    work = [(a, config, cache_dir) for a in articles]
-    if jobs > 1 and len(articles) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_one, work, chunksize=max(1, len(work) // (jobs * 4))))
-    else:
-        results = [_one(w) for w in work]
-    if cache_dir is not None:
-        for _, new in results:
-            store(cache_dir).keep(new)
-        store(cache_dir).save()
-    return {a.id: r for a, (r, _) in zip(articles, results, strict=True)}

@@ -8,11 +8,12 @@ and near-duplicates are found by MinHash LSH.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +31,7 @@ from builder.records import (
     Discrepancy,
     Event,
     Fingerprint,
+    Linked,
     Sentence,
     Story,
     Version,
@@ -724,7 +726,7 @@ def build_stories(
             continue
         best = sorted(root for root, ks in with_story[u].items() if len(ks) == most)
         if len(best) > 1:  # as many claims with each: the one whose date the article names as a weekday
-            from builder.dates import find_dates
+            from builder.nlp.dates import find_dates
 
             named = {
                 d
@@ -770,7 +772,7 @@ def infer_dates(
     give the month. memo: {(text digest, language, days): weekday found}
     of an earlier call, reused; it is refilled with this call's.
     """
-    from builder import dates as dates_mod
+    from builder.nlp import dates as dates_mod
 
     by_id = {a.id: a for a in articles}
     out: dict[str, tuple[str, str, str]] = {}
@@ -822,7 +824,7 @@ def _weekdays_named(art: Article, days: list[str], find_dates) -> Iterator[tuple
     """
     if not days:
         return
-    from builder.dates import may_name_day
+    from builder.nlp.dates import may_name_day
 
     relative = [
         p
@@ -1081,3 +1083,39 @@ def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[s
         if r.start - nearest.end <= 40:
             return nearest.entity
     return None
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def link_corpus(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
+) -> Linked:
+    """Link the kept articles: claims, stories, inferred dates, discrepancies and the timeline.
+
+    A pure function of its input. An undated article whose date is inferred
+    from its story is annotated again on that date (its relative dates then
+    resolve), and the claims are built again where that changed an annotation.
+    """
+    from builder.annotate import redate
+
+    kept = tuple(articles)
+    annotations = dict(annotations)
+    claims = build_claims(kept, annotations, config)
+    stories = build_stories(kept, sources_of(claims), config.language)
+    inferred = infer_dates(kept, stories)
+    dated = dict(annotations)
+    for sid, (day, precision, _) in sorted(inferred.items()):
+        art = next((a for a in kept if a.id == sid), None)
+        if art is None or art.published or sid not in annotations:
+            continue
+        on_day = dataclasses.replace(art, published=day, published_precision=precision)
+        dated[sid] = dataclasses.replace(redate(on_day, annotations[sid], config), source=sid)
+    if dated != annotations:
+        claims = build_claims(kept, dated, config)
+    published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
+    story_of = {sid: st.id for st in stories for sid in st.sources}
+    discrepancies = build_discrepancies(kept, dated, stories, config, published)
+    discrepancies += claim_conflicts(claims, dated, story_of)
+    events = build_timeline(kept, dated, claims, stories, published)
+    return Linked(claims, stories, inferred, dated, discrepancies, events)

@@ -1,0 +1,220 @@
+"""The pipeline with memos: a rebuild redoes only what its inputs changed.
+
+- **Nothing changed** (the code, the research definition, the site settings and
+  every input's size and mtime as last time): the last result, its pages read
+  from the cache only when asked for.
+- **A few edited articles** that change nothing the corpus-level stages read:
+  their pages and records patched (builder/incremental/delta.py).
+- **Otherwise** the pipeline runs with memoized stages: the per-article map
+  skips every file whose (size, mtime), or else bytes, are those it analysed
+  last time (LOADED), and a source page whose inputs are the same is not
+  rendered again (PAGES).
+
+Every memo is keyed by the code and research definition (code_key) and by the
+input its stage receives; a damaged cache file is a miss that this build writes
+again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder import pipeline
+from builder.config import Config
+from builder.execution import Executor, LocalExecutor, Progress
+from builder.incremental import delta, results
+from builder.incremental.cache import Cache, Miss, shard_of
+from builder.ingest.discover import Found, Input, discover
+from builder.output.write import digest, write_tree
+from builder.pipeline import Analysed, BuildResult, Stages
+from builder.records import Article
+
+log = logging.getLogger(__name__)
+
+LOADED = "loaded-{:02d}.pickle"  # {file: (size, mtime_ns, Analysed)}, sharded by file
+PAGES = "pages-{:02d}.pickle"  # {source page: ((identity, SourcePage), text)}, sharded by page
+
+
+def code_key(config: Config) -> str:
+    """Return a fingerprint of the builder's code, tables and lemmatisers, and the research definition."""
+    from builder.nlp.lemmas import versions
+
+    h = hashlib.sha256(repr((config, versions())).encode("utf-8"))
+    pkg = Path(__file__).resolve().parent.parent
+    for p in sorted([*pkg.rglob("*.py"), *pkg.rglob("*.yml"), *pkg.rglob("*.j2")]):
+        h.update(p.relative_to(pkg).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def result_key(code: str, found: Found) -> str:
+    """Return the key of a build's result: the code and config, the site's URL settings (the feed's
+    links follow them), the refusals and each input's (size, mtime)."""
+    from builder.render.citations import site_settings
+
+    stats = [(f.rel, f.stat_key) for f in found.files]
+    return hashlib.sha256(repr((code, site_settings(os.environ), found.refused, stats)).encode()).hexdigest()
+
+
+def file_sha256(inp: Input) -> str | None:
+    try:
+        return hashlib.sha256(inp.path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def build(
+    seeds: Path,
+    config: Config,
+    cache: Path | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+    out: Path | None = None,
+) -> BuildResult:
+    """Build the site from seeds, using and refreshing the cache folder; write into out when given."""
+    found = discover(seeds, config, exclude=out)
+    if cache is None:
+        stages = pipeline.plain_stages(executor or LocalExecutor())
+        return _written(pipeline.render(pipeline.analyse(found, config, stages), config, stages), out)
+    store = Cache(cache, code_key(config))
+    key = result_key(store.key, found)
+    for shortcut in (_unchanged, _patched):
+        result = shortcut(store, key, found, config, out)
+        if result is not None:
+            return result
+    stages, pages = _memoized(store, executor or LocalExecutor(), progress)
+    analysis = pipeline.analyse(found, config, stages)
+    if progress:
+        progress("linking and rendering", 0, 0)
+    result = pipeline.render(analysis, config, stages)
+    digests = {name: digest(text.encode("utf-8")) for name, text in result.files.items()}
+    result = dataclasses.replace(result, digests=digests)
+    pages.save()
+    delta.save_state(store, analysis)
+    results.save(store, key, result, result.files)
+    return _written(result, out)
+
+
+def _written(result: BuildResult, out: Path | None) -> BuildResult:
+    """Return the result once written into out (when given)."""
+    if out is None:
+        return result
+    written, removed = write_tree(out, result.files, result.digests)
+    return dataclasses.replace(result, written=tuple(written), removed=tuple(removed))
+
+
+def _unchanged(store: Cache, key: str, found: Found, config: Config, out: Path | None) -> BuildResult | None:
+    """Return the last result when nothing changed, or None; a damaged page shard is a miss."""
+    hit = results.load(store, key)
+    if hit is None:
+        return None
+    result, stored = hit
+    try:
+        if out is None:
+            return dataclasses.replace(result, files=dict(stored), how="nothing changed")
+        return _written(dataclasses.replace(result, files=stored, how="nothing changed"), out)
+    except Miss as exc:
+        log.debug("last result unusable (%s): building again", exc)
+        return None
+
+
+def _patched(store: Cache, key: str, found: Found, config: Config, out: Path | None) -> BuildResult | None:
+    """Return the last result patched for a few edited articles, or None."""
+    try:
+        patched = delta.rebuild(found, config, store, key)
+        if patched is None:
+            return None
+        if out is None:
+            return dataclasses.replace(patched, files=dict(patched.files))
+        return _written(patched, out)
+    except Miss as exc:
+        log.debug("cannot patch (%s): building again", exc)
+        return None
+
+
+class _Pages:
+    """The source-page memo: read before rendering, refilled by it, its changed shards saved after."""
+
+    def __init__(self, store: Cache) -> None:
+        self.store = store
+        self.last = store.read_shards(PAGES)
+        self.memo = dict(self.last)
+
+    def save(self) -> None:
+        # an entry used again is the same object (see render.pages.render_source): no deep comparison
+        dirty = {
+            shard_of(p)
+            for p in set(self.last) | set(self.memo)
+            if (was := self.last.get(p)) is not (now := self.memo.get(p)) and was != now
+        }
+        self.store.write_shards(PAGES, self.memo, dirty)
+
+
+def _memoized(store: Cache, executor: Executor, progress: Progress | None) -> tuple[Stages, _Pages]:
+    """Return the pipeline's stages with the per-file and source-page memos of this cache."""
+    from builder.render import render_site
+
+    plain = pipeline.plain_stages(executor)
+    pages = _Pages(store)
+
+    def analyse_all(files: Sequence[Input], config: Config) -> list[Analysed]:
+        return analyse_files(store, files, config, executor, progress)
+
+    def render(corpus, config):
+        return render_site(corpus, config, pages.memo)
+
+    return dataclasses.replace(plain, analyse=analyse_all, render=render), pages
+
+
+def analyse_files(
+    store: Cache, files: Sequence[Input], config: Config, executor: Executor, progress: Progress | None = None
+) -> list[Analysed]:
+    """Return the per-article map's results, taking from the cache every file analysed before.
+
+    A file is known by its (size, mtime), or when only its mtime changed (a fresh
+    checkout, a restored CI cache) by its bytes.
+    """
+    known = store.read_shards(LOADED)
+    out: list[Analysed | None] = [None] * len(files)
+    todo, touched = [], []
+    for n, f in enumerate(files):
+        hit = known.get(f.rel)
+        if not (isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[2], Analysed)):
+            todo.append(n)
+        elif hit[:2] == f.stat_key:
+            out[n] = hit[2]
+        elif hit[0] == f.size and isinstance(hit[2].item, Article) and file_sha256(f) == hit[2].item.sha256:
+            out[n] = hit[2]
+            touched.append(n)
+        else:
+            todo.append(n)
+    fresh = executor.map(pipeline.analyse_job, [(files[n], config) for n in todo], progress)
+    for n, a in zip(todo, fresh, strict=True):
+        out[n] = a
+    gone = set(known) - {f.rel for f in files}
+    dirty = {shard_of(files[n].rel) for n in todo + touched} | {shard_of(r) for r in gone}
+    entries = {f.rel: (*f.stat_key, a) for f, a in zip(files, out, strict=True)}
+    store.write_shards(LOADED, entries, dirty)
+    return out  # type: ignore[return-value]
+
+
+def _build_into_cache(seeds: Path, config: Config, cache: Path) -> str:
+    return build(seeds, config, cache).how
+
+
+def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
+    """Build in a child process, then return the result from the cache it left.
+
+    For the MkDocs hook: the MkDocs process then holds the pages but never the
+    corpus, whose heap Python keeps once freed (about 300 MB at 10,000 articles).
+    """
+    from builder.execution.forked import forked
+
+    how = forked(_build_into_cache, seeds, config, cache)
+    result = build(seeds, config, cache)  # from the cache, unless an input changed meanwhile
+    return dataclasses.replace(result, how=how) if result.how == "nothing changed" else result

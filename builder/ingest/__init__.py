@@ -1,0 +1,72 @@
+"""Ingest: the files of the seeds folder -> Article records, or Rejected ones with the reason.
+
+A reader turns one file's bytes into an Article; it is chosen by the file's
+suffix from READERS, which a new input format joins with `register`. Files
+are opened without following a symbolic link swapped in after the listing.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+from pathlib import PurePosixPath
+
+from builder.config import Config
+from builder.ingest.discover import Input
+from builder.ingest.load import load_bytes
+from builder.records import Article, Rejected
+
+Reader = Callable[[bytes, str, Config], Article | Rejected]  # (bytes, file, config); never raises
+
+READERS: dict[str, Reader] = {}
+DEFAULT_READER: Reader = load_bytes  # plain text and Markdown with front matter; any other suffix
+
+
+def register(suffixes: str | tuple[str, ...], reader: Reader) -> None:
+    """Make reader read the files with these suffixes (".html", ...), in any case."""
+    for suffix in (suffixes,) if isinstance(suffixes, str) else suffixes:
+        READERS[suffix.lower()] = reader
+
+
+def reader_for(file: str) -> Reader:
+    """Return the reader of a file, by its suffix."""
+    return READERS.get(PurePosixPath(file).suffix.lower(), DEFAULT_READER)
+
+
+register((".txt", ".text", ".md", ".markdown"), load_bytes)
+
+
+def read_bytes(inp: Input, limit: int) -> bytes | str:
+    """Return the bytes of a listed file, or the reason it cannot be read.
+
+    The file must still be the one listed: a file swapped for a symbolic link or
+    another file meanwhile is refused, never read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not inp.link:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(inp.path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "changed into a symbolic link during the build; not read"
+        return f"cannot read file: {exc.strerror or exc}"
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if inp.inode and (st.st_dev, st.st_ino) != (inp.device, inp.inode):
+            return "replaced by another file during the build; not read"
+        if st.st_size > limit:
+            return f"file is {st.st_size} bytes, over the limit of {limit}"
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        return f"file is over the limit of {limit} bytes"
+    return data
+
+
+def read_file(inp: Input, config: Config) -> Article | Rejected:
+    """Read one listed file with the reader of its type."""
+    data = read_bytes(inp, config.limits.max_file_bytes)
+    if isinstance(data, str):
+        return Rejected(inp.rel, data)
+    return reader_for(inp.rel)(data, inp.rel, config)
