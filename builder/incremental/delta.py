@@ -137,12 +137,12 @@ def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
 def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult | None:
     """Return the BuildResult of patching the last build for a few edited files, or None.
 
-    key: the result key of this build (engine.result_key). None when the edits may
+    key: the result key of this build (keys.result_key). None when the edits may
     change more than their articles' own outputs, or the caches do not hold the
     last build whole; the caller then builds in full. A damaged cache file raises
     cache.Miss (the caller builds in full too).
     """
-    from builder.incremental import engine, results
+    from builder.incremental import keys, results
 
     if not store.path(results.RESULT).is_file():  # no last build to patch (its state is not even read)
         return None
@@ -164,11 +164,11 @@ def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult
         ),
         found.refused,
     )
-    last = results.load(store, engine.result_key(store.key, last_found))
+    last = results.load(store, keys.result_key(store.key, last_found))
     if last is None:
         return None
     result, stored = last
-    loaded = store.read_shards(engine.LOADED, {shard_of(rels[n]) for n in changed})
+    loaded = store.read_shards(keys.LOADED, {shard_of(rels[n]) for n in changed})
     old: dict[int, Analysed] = {}
     for n in changed:
         entry = loaded.get(rels[n])
@@ -178,8 +178,8 @@ def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult
         if not isinstance(art, Article) or art.id != state.ids[rels[n]]:
             return None
         old[n] = entry[2]
-    edited = {n for n in changed if engine.file_sha256(files[n]) != old[n].item.sha256}
-    memo = store.read_shards(engine.PAGES, {shard_of(f"sources/{old[n].item.id}.md") for n in edited})
+    edited = {n for n in changed if keys.file_sha256(files[n]) != old[n].item.sha256}
+    memo = store.read_shards(keys.PAGES, {shard_of(f"sources/{old[n].item.id}.md") for n in edited})
     context: dict[int, SourcePage] = {}  # what each page shows besides its article (dates, backlinks...)
     for n in edited:
         entry = memo.get(f"sources/{old[n].item.id}.md")
@@ -207,8 +207,8 @@ def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult
         minhash[n] = a.fingerprint.minhash
     loaded.update({rels[n]: (*stats[n], new.get(n, a)) for n, a in old.items()})
     memo.update(pages)
-    store.write_shards(engine.LOADED, loaded, {shard_of(rels[n]) for n in old})
-    store.write_shards(engine.PAGES, memo, {shard_of(page) for page in pages})
+    store.write_shards(keys.LOADED, loaded, {shard_of(rels[n]) for n in old})
+    store.write_shards(keys.PAGES, memo, {shard_of(page) for page in pages})
     store.write(DELTA, dataclasses.replace(state, stats=stats, minhash=minhash))
     return _save(store, key, result, stored, patch, len(new))
 
@@ -217,12 +217,12 @@ def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, Sourc
     """Return (the patched files, the source page memo entries), or (None, None)."""
     from builder.render.citations import guid_line
     from builder.render.exports import dump_line, source_record
-    from builder.render.pages import _env, render_source_page
+    from builder.render.pages import environment, render_source_page
 
     if not arts:  # files touched, not changed
         return {}, {}
     sources, feed = stored["data/sources.json"], stored["feed.xml"]
-    env = _env()
+    env = environment()
     patch: dict[str, str] = {}
     pages: dict[str, tuple] = {}
     for before, after, ctx in arts.values():

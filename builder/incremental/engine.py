@@ -18,9 +18,7 @@ again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,43 +27,13 @@ from builder.config import Config
 from builder.execution import Executor, LocalExecutor, Progress
 from builder.incremental import delta, results
 from builder.incremental.cache import Cache, Miss, shard_of
+from builder.incremental.keys import LOADED, PAGES, code_key, file_sha256, result_key
 from builder.ingest.discover import Found, Input, discover
 from builder.output.write import digest, write_tree
 from builder.pipeline import Analysed, BuildResult, Stages
 from builder.records import Article
 
 log = logging.getLogger(__name__)
-
-LOADED = "loaded-{:02d}.pickle"  # {file: (size, mtime_ns, Analysed)}, sharded by file
-PAGES = "pages-{:02d}.pickle"  # {source page: ((identity, SourcePage), text)}, sharded by page
-
-
-def code_key(config: Config) -> str:
-    """Return a fingerprint of the builder's code, tables and lemmatisers, and the research definition."""
-    from builder.nlp.lemmas import versions
-
-    h = hashlib.sha256(repr((config, versions())).encode("utf-8"))
-    pkg = Path(__file__).resolve().parent.parent
-    for p in sorted([*pkg.rglob("*.py"), *pkg.rglob("*.yml"), *pkg.rglob("*.j2")]):
-        h.update(p.relative_to(pkg).as_posix().encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-def result_key(code: str, found: Found) -> str:
-    """Return the key of a build's result: the code and config, the site's URL settings (the feed's
-    links follow them), the refusals and each input's (size, mtime)."""
-    from builder.render.citations import site_settings
-
-    stats = [(f.rel, f.stat_key) for f in found.files]
-    return hashlib.sha256(repr((code, site_settings(os.environ), found.refused, stats)).encode()).hexdigest()
-
-
-def file_sha256(inp: Input) -> str | None:
-    try:
-        return hashlib.sha256(inp.path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def build(

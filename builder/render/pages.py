@@ -73,7 +73,7 @@ def fnref(n: object) -> Markup:
     return Markup(f'<sup id="fnref:{k}"><a class="footnote-ref" href="#fn:{k}">{k}</a></sup>')
 
 
-def _env() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=False,
@@ -121,7 +121,7 @@ class Site:
 
     corpus: Corpus
     config: Config
-    env: jinja2.Environment = field(default_factory=_env)
+    env: jinja2.Environment = field(default_factory=environment)
     # Source pages and their index of an earlier build, {path: (key of their inputs, text)}:
     # a page whose inputs are unchanged is not rendered again. Refilled with this build's pages.
     memo: dict[str, tuple[tuple, str]] = field(default_factory=dict)
