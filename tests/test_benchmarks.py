@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import DUPLICATE_RATE, LANG_WEIGHTS, LANGS, Generator, write_corpus
-from builder.build import analyse
 from builder.config import load_config
+from builder.execution import LocalExecutor
+from builder.ingest.discover import discover
 from builder.link import STORY_SPAN_DAYS
+from builder.pipeline import analyse, plain_stages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +46,8 @@ def corpus(tmp_path_factory):
     """A 400-article corpus as the builder links it (no cache, one process)."""
     seeds = tmp_path_factory.mktemp("bench-corpus")
     write_corpus(400, 1, seeds)
-    return analyse(seeds, load_config(ROOT / "research.yml"), cache=None, workers=1)
+    config = load_config(ROOT / "research.yml")
+    return analyse(discover(seeds, config), config, plain_stages(LocalExecutor(1))).corpus
 
 
 def test_corpus_is_read_in_its_four_languages_at_about_their_weights(corpus):

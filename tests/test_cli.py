@@ -119,6 +119,9 @@ USAGE = [
     ("missing-config", ["--config", "{tmp}/nope.yml"], "cannot read config"),
     ("config-is-a-folder", ["--config", "{tmp}"], "cannot read config"),
     ("out-is-a-file", ["--out", "{seeds}/good.txt"], "--out is not a folder"),
+    ("out-inside-seeds", ["--out", "{seeds}/docs"], "--out is inside the seeds folder"),
+    ("out-is-the-seeds", ["--out", "{seeds}"], "--out is inside the seeds folder"),
+    ("unknown-executor", ["--executor", "cluster"], "invalid choice: 'cluster'"),
     ("jobs-zero", ["--jobs", "0"], "at least 1"),
     ("jobs-text", ["--jobs", "many"], "at least 1"),
     ("unknown-option", ["--frobnicate"], "unrecognized arguments: --frobnicate"),
@@ -148,15 +151,15 @@ def test_no_command_is_a_usage_error(capsys):
 
 def test_strict_counts_what_the_builder_logs(tmp_path, capsys, monkeypatch):
     """A warning logged during the build (say, a paragraph annotate could not analyse) fails --strict."""
-    import builder.build
+    from builder.incremental import engine
 
-    real = builder.build._discover
+    real = engine.discover
 
-    def noisy(seeds, config):
+    def noisy(seeds, config, exclude=None):
         logging.getLogger("builder.annotate").warning("good.txt: p1: annotation failed: test")
-        return real(seeds, config)
+        return real(seeds, config, exclude)
 
-    monkeypatch.setattr(builder.build, "_discover", noisy)
+    monkeypatch.setattr(engine, "discover", noisy)
     argv = ["build", "--seeds", str(_seeds(tmp_path)), "--out", str(tmp_path / "d"), "--config", str(CONFIG)]
     assert main([*argv, "--no-cache"]) == 0
     assert "good.txt: p1: annotation failed: test" in capsys.readouterr().err

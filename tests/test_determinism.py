@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-import builder.build
-from builder.build import build
 from builder.config import load_config
+from builder.execution import LocalExecutor, local
+from builder.incremental.engine import build
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -121,8 +121,8 @@ def test_shuffled_order_in_process_one_worker_or_a_pool(reference, tmp_path, mon
     random.Random(seed).shuffle(order)
     seeds = _make(tmp_path / "seeds", files, order)
     if seed == 2:
-        monkeypatch.setattr(builder.build, "PARALLEL_FROM", 1)  # use the process pool even for a few files
-    result = build(seeds, CONFIG, None, 1 if seed == 1 else 2)
+        monkeypatch.setattr(local, "PARALLEL_FROM", 1)  # use the process pool even for a few files
+    result = build(seeds, CONFIG, executor=LocalExecutor(1 if seed == 1 else 2))
     generated = {p: t.encode("utf-8") for p, t in result.files.items()}
     reference_files = {p: b for p, b in tree.items() if not p.startswith(".")}
     assert _diff(reference_files, generated) == []

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
+from builder.incremental.engine import build
 from builder.output.write import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -460,7 +460,7 @@ def test_front_matter_values_are_dropped_with_a_warning(tmp_path, cfg, front_mat
     (seeds / "a.md").write_text(
         f"---\ntitle: T\n{front_matter}\n---\n\nEuropol and Kazakhstan discussed visas.\n", "utf-8"
     )
-    result = build(seeds, cfg, None, 1)
+    result = build(seeds, cfg)
     assert [r.status for r in result.report] == ["rendered"]
     assert any(warning in p and p.startswith("a.md:") for p in result.problems), result.problems
     pages = [p for p in result.files if p.startswith("sources/") and p != "sources/index.md"]
@@ -476,7 +476,7 @@ def test_an_article_named_index_does_not_replace_the_sources_index(tmp_path, cfg
     (seeds / "b.md").write_text(
         "---\ntitle: B\nid: index\n---\n\nInterpol met Kazakhstan in Lyon.\n", "utf-8"
     )
-    result = build(seeds, cfg, None, 1)
+    result = build(seeds, cfg)
     ids = [s["id"] for s in json.loads(result.files["data/sources.json"])]
     assert "index" not in ids
     assert len(ids) == 2

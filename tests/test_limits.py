@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build, discover
 from builder.config import load_config
 from builder.errors import ConfigError
+from builder.incremental.engine import build
+from builder.ingest.discover import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT / "research.yml")
@@ -220,7 +221,7 @@ def test_odd_input_is_handled_and_the_rest_builds(tmp_path, case, make, config, 
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(60)
     try:
-        result = build(seeds, config, None, 1)
+        result = build(seeds, config)
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
@@ -249,8 +250,8 @@ def test_every_entry_under_seeds_is_reported_once(tmp_path):
     (seeds / "good.txt").write_text(GOOD, "utf-8")
     for make in (make_deep, make_outside_link, make_broken_link, make_fifo, make_folder_link, make_empty):
         make(seeds)
-    files, refused = discover(seeds, limits(max_depth=3))
-    names = sorted([rel for _, rel in files] + [r.file for r in refused])
+    found = discover(seeds, limits(max_depth=3))
+    names = sorted([f.rel for f in found.files] + [r.file for r in found.refused])
     assert names == sorted(
         ["good.txt", "a/b/c/d/e/deep.txt", "outside.txt", "broken.txt", "pipe.txt", "again", "empty.txt"]
         + ["sub/inner.txt"]
@@ -262,13 +263,13 @@ def test_discover_order_is_sorted_and_depth_first(tmp_path):
     for rel in ["b.txt", "a/z.txt", "a/b/y.txt", "A.txt", "c/x.txt", "a.txt"]:
         (seeds / rel).parent.mkdir(parents=True, exist_ok=True)
         (seeds / rel).write_text("x", "utf-8")
-    files, _ = discover(seeds, CONFIG)
-    assert [rel for _, rel in files] == ["A.txt", "a.txt", "b.txt", "a/z.txt", "a/b/y.txt", "c/x.txt"]
+    found = discover(seeds, CONFIG)
+    assert [f.rel for f in found.files] == ["A.txt", "a.txt", "b.txt", "a/z.txt", "a/b/y.txt", "c/x.txt"]
 
 
 def test_a_missing_seeds_folder_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="seeds folder not found"):
-        build(tmp_path / "nope", CONFIG, None, 1)
+        build(tmp_path / "nope", CONFIG)
 
 
 def test_a_5000_digit_number_is_analysed_like_any_paragraph(tmp_path, caplog):
@@ -276,7 +277,7 @@ def test_a_5000_digit_number_is_analysed_like_any_paragraph(tmp_path, caplog):
     seeds.mkdir()
     (seeds / "n.txt").write_text("Numbers\n\nEuropol counted " + "7" * 5000 + " visas in Astana.\n", "utf-8")
     with caplog.at_level("WARNING", logger="builder"):
-        result = build(seeds, CONFIG, None, 1)
+        result = build(seeds, CONFIG)
     assert [r.status for r in result.report] == ["rendered"]
     assert not [r.getMessage() for r in caplog.records if "failed" in r.getMessage()]
     assert '"europol"' in result.files["data/entities.json"]
@@ -290,7 +291,7 @@ def test_one_enormous_line_builds_in_reasonable_time(tmp_path, unit):
     (seeds / "good.txt").write_text(GOOD, "utf-8")
     (seeds / "line.txt").write_text("One enormous line about Europol\n\n" + line + "\n", "utf-8")
     start = time.monotonic()
-    result = build(seeds, CONFIG, None, 1)
+    result = build(seeds, CONFIG)
     elapsed = time.monotonic() - start
     statuses = {r.file: r.status for r in result.report}
     assert statuses == {"good.txt": "rendered", "line.txt": "rendered"}

@@ -21,8 +21,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.build import build
 from builder.config import load_config
+from builder.incremental.engine import build
 from builder.render.markup import md, safe_url, visible
 
 try:  # tests/ may or may not be a package
@@ -167,7 +167,7 @@ def check_build(files: dict[str, bytes]) -> None:
     """Build these files in-process and assert every property of the output."""
     with tempfile.TemporaryDirectory() as tmp:
         seeds = _write_corpus(Path(tmp), files)
-        result = build(seeds, CONFIG, None, 1)
+        result = build(seeds, CONFIG)
     inputs = [r.file for r in result.report]
     assert sorted(inputs) == sorted(files), "report must list every input exactly once"
     report = json.loads(result.files["data/report.json"])["inputs"]
