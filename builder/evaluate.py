@@ -28,6 +28,7 @@ import yaml
 TOPICS = ("visas", "readmission", "interpol", "europol")
 PRECISIONS = ("day", "month", "year")
 ISO = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+MARKUP = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")  # an HTML tag quoted as if it were text
 DATA_FILES = ("sources", "claims", "timeline", "discrepancies", "report")
 
 # The issue's targets (issue 27, "Must show"): (layer, metric, comparison, bound).
@@ -215,7 +216,12 @@ def build(gold: Gold, out: Path, config: Path) -> dict:
     """Build the gold articles into out with the real builder; return its exit code and messages."""
     cmd = [sys.executable, "-m", "builder", "build", "--seeds", str(gold.folder), "--out", str(out)]
     cmd += ["--config", str(config), "--no-cache", "-q"]
-    env = {**os.environ, "CI": "1"}
+    here = str(Path(__file__).resolve().parents[1])  # measure this very builder, not another install
+    env = {
+        **os.environ,
+        "CI": "1",
+        "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
+    }
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     return {"exit": done.returncode, "messages": [line for line in done.stderr.splitlines() if line.strip()]}
 
@@ -308,7 +314,8 @@ def score_metadata(gold: Gold, view: _View) -> dict:
         stated = None if s.get("published_inferred") else s.get("published")
         want = g.get("published")
         ok = stated == want and (want is None or s.get("published_precision") == _precision(want))
-        checks["published"] = (ok, stated)
+        shown = f"{s.get('published')} (inferred)" if s.get("published_inferred") else stated
+        checks["published"] = (ok, shown)
         accepted = g.get("outlet")
         accepted = [accepted] if isinstance(accepted, str) else list(accepted or ())
         got = s.get("outlet")
@@ -402,6 +409,8 @@ def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
 
     def is_junk(claim: dict) -> bool:
         for c in claim.get("citations") or ():
+            if MARKUP.search(c.get("quote") or ""):
+                return True
             q = norm(c.get("quote") or "")
             if any(j in q or (len(q) >= 3 and q in j) for j in junk):
                 return True
