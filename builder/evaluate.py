@@ -329,8 +329,10 @@ def score_metadata(gold: Gold, view: _View) -> dict:
             else:
                 wrong[key].append({"file": f, "got": got})
     n = len(view.sources)
+    missing = sorted(f for f in gold.articles if f not in view.sources and f not in view.folded)
     return {
         "scored": n,
+        "missing": missing,
         **{f"{k}_rate": _rate(v, n) for k, v in right.items()},
         "wrong": wrong,
     }

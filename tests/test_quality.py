@@ -39,13 +39,13 @@ def result() -> dict:
 
 # Values measured on the builder as it stands when a marker is set; see the module docstring.
 BELOW = {
-    ("stories", "precision"): "0.39: stories join tellings of different events",
-    ("stories", "recall"): "0.63",
-    ("inferred_dates", "right_rate"): "0.00: 19 wrong, dated through the wrong story",
+    ("stories", "precision"): "0.43: stories join tellings of different events",
+    ("stories", "recall"): "0.67",
+    ("inferred_dates", "right_rate"): "0.05: 1 right, 19 wrong, dated through the wrong story",
     ("events", "precision"): "0.33: bylines, durations and wrong years on the timeline",
-    ("events", "recall"): "0.49",
-    ("claims", "junk_rate"): "0.59: headlines, bylines, widgets and raw HTML quoted as claims",
-    ("claims", "coherence"): "0.37",
+    ("events", "recall"): "0.50",
+    ("claims", "junk_rate"): "0.60: headlines, bylines, widgets and raw HTML quoted as claims",
+    ("claims", "coherence"): "0.36",
     ("discrepancies", "found_rate"): "0.00: neither the date nor the co-chair discrepancy is found",
     ("topics", "traps_on_topic"): "4: Uzbek, Kyrgyz and Tajik articles get topics",
 }
@@ -64,10 +64,9 @@ def test_floor(result: dict, layer: str, metric: str, op: str, bound: float) -> 
     assert meets(value, op, bound), f"{layer}.{metric} = {value}, target {op} {bound}\n{format_table(result)}"
 
 
-def test_the_gold_corpus_builds_and_every_article_is_scored(result: dict) -> None:
+def test_the_gold_corpus_builds_and_no_article_is_lost(result: dict) -> None:
     assert result["build"]["exit"] == 0, result["build"]["messages"]
-    kept = result["metadata"]["scored"] + result["duplicates"]["folded"]
-    assert result["articles"] >= 40 and kept >= result["articles"] - result["duplicates"]["reprints"], result
+    assert result["articles"] >= 40 and result["metadata"]["missing"] == [], result["metadata"]["missing"]
 
 
 def test_the_language_of_every_article_is_right(result: dict) -> None:
