@@ -418,7 +418,7 @@ def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
                 return True
         return False
 
-    junk_ids, incoherent, multi = [], [], 0
+    junk_ids, incoherent, multi, judged = [], [], 0, 0
     for claim in claims:
         bad = is_junk(claim)
         if bad:
@@ -430,6 +430,7 @@ def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
         groups = {i for i, g in enumerate(gold.claims_same) if any(_cites(claim, s, view) for s in g)}
         apart = any(_cites(claim, a, view) and _cites(claim, b, view) for a, b in gold.claims_apart)
         mixed_traps = bool(files & traps) and bool(files - traps)
+        judged += bool(groups) or any(_cites(claim, x, view) for pair in gold.claims_apart for x in pair)
         if bad or apart or len(groups) > 1 or mixed_traps:
             incoherent.append(claim.get("id"))
     pairs = [(a, b) for g in gold.claims_same for a, b in itertools.combinations(g, 2)]
@@ -445,6 +446,7 @@ def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
         "junk": len(junk_ids),
         "junk_rate": _rate(len(junk_ids), len(claims), 0.0),
         "multi_source": multi,
+        "judged": judged,  # multi-source claims that quote at least one gold sentence
         "incoherent": len(incoherent),
         "coherence": _rate(multi - len(incoherent), multi, 1.0),
         "must_join_pairs": len(pairs),
