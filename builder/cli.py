@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--scheduler", default=None, help="with --executor dask: the scheduler's address")
     b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    e = sub.add_parser("evaluate", help="score a build of a gold corpus, layer by layer")
+    e.add_argument("--gold", type=Path, required=True, help="gold annotations (e.g. tests/gold/gold.yml)")
+    e.add_argument("--config", type=Path, default=None, help="research definition (default: research.yml)")
+    e.add_argument("--json", action="store_true", help="print the full result as JSON")
     return p
 
 
@@ -97,6 +101,8 @@ def _inside(inner: Path, outer: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = _parser().parse_args(argv)
+    if args.command == "evaluate":
+        return _evaluate(args)
     from builder.execution import make_executor
     from builder.incremental.engine import build
 
@@ -144,6 +150,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.strict and problems:
         _say(f"strict: {len(problems)} problems (see above)")
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """Print the scores of a gold corpus; exit 0 when it ran, 2 on a bad gold file."""
+    from builder.evaluate import GoldError, evaluate, format_table, to_json
+
+    try:
+        result = evaluate(args.gold, args.config)
+    except GoldError as exc:
+        _say(f"error: {exc}")
+        return EXIT_USAGE
+    print(to_json(result) if args.json else format_table(result), end="")
     return EXIT_OK
 
 
