@@ -11,6 +11,15 @@ from tests.conftest import FIXTURES, build_docs, read_data
 LINK = FIXTURES / "link"
 
 
+def _analysed(seeds: Path, config):
+    """The linked corpus of a seeds folder, without caches, in this process."""
+    from builder.execution import LocalExecutor
+    from builder.ingest.discover import discover
+    from builder.pipeline import analyse, plain_stages
+
+    return analyse(discover(seeds, config), config, plain_stages(LocalExecutor(1))).corpus
+
+
 @pytest.fixture(scope="module")
 def seeds(seeds_docs: Path) -> dict:
     return {
@@ -116,9 +125,8 @@ def test_inferred_dates_from_the_memo_equal_a_fresh_scan(weekday_corpus, config,
     # A rebuild reuses the weekdays found in unchanged undated articles (keyed by their text,
     # language and the story's days) instead of scanning their paragraphs again.
     from builder import link
-    from builder.build import analyse
 
-    corpus = analyse(weekday_corpus, config, None, 1)
+    corpus = _analysed(weekday_corpus, config)
     memo: dict = {}
     fresh = link.infer_dates(corpus.articles, corpus.stories, memo)
     assert fresh == link.infer_dates(corpus.articles, corpus.stories)
@@ -303,17 +311,16 @@ def test_candidate_pairs_at_the_thresholds(a, b, weights, kept):
 
 
 def test_second_claims_run_reuses_items_and_equals_a_fresh_run():
-    # analyse() runs build_claims again after inferred dates change some annotations,
+    # link_corpus() runs build_claims again after inferred dates change some annotations,
     # reusing the items of the others (link._items memo): it must be the same as from scratch.
     import dataclasses
 
-    from builder.build import analyse
     from builder.config import load_config
     from builder.link import _items, build_claims
     from tests.conftest import ROOT
 
     config = load_config(ROOT / "research.yml")
-    corpus = analyse(LINK, config, None, 1)
+    corpus = _analysed(LINK, config)
     memo: dict = {}
     first = build_claims(corpus.articles, corpus.annotations, config, memo)
     assert first == build_claims(corpus.articles, corpus.annotations, config)
@@ -440,40 +447,6 @@ def test_lsh_bands_and_candidates_are_datasketchs():
     assert 0 < sum(len(v) > 1 for v in buckets.values()) < len(buckets)
 
 
-def test_claims_memo_keeps_only_the_sources_of_a_run_whose_claims_were_not_needed(tmp_path, monkeypatch):
-    # Stories need only which sources each claim cites: the memo gives them, and writes the
-    # claims out (and keeps them) only when asked for; a later build reads the sources back.
-    from builder import build as build_mod
-    from builder import link
-    from builder.build import SOURCES, ClaimsMemo, analyse
-    from builder.config import load_config
-    from tests.conftest import ROOT
-
-    config = load_config(ROOT / "research.yml")
-    corpus = analyse(LINK, config, None, 1)
-    expected = link.build_claims(corpus.articles, corpus.annotations, config)
-    path, code = tmp_path / "claims.pickle", "code"
-
-    memo = ClaimsMemo(path, code, corpus.articles, config, {})
-    sources, claims = memo.sources(corpus.annotations, {})
-    assert sorted(map(sorted, sources)) == sorted(map(sorted, link.sources_of(expected)))
-    memo.save()
-    assert [k.startswith(SOURCES) for k in build_mod._read_pickle(path, code)] == [True]
-
-    runs = []
-    real = link.cluster_claims
-    monkeypatch.setattr(link, "cluster_claims", lambda *a: runs.append(1) or real(*a))
-    again = ClaimsMemo(path, code, corpus.articles, config, {})
-    sources_again, claims_again = again.sources(corpus.annotations, {})
-    assert sources_again == sources and not runs, "the sources came from the memo"
-    assert claims_again() == expected and runs == [1], "the claims, when asked for, were built"
-    again.save()
-    assert ClaimsMemo(path, code, corpus.articles, config, {}).claims(corpus.annotations, {}) == expected
-    assert runs == [1], "and kept"
-    assert claims() == expected  # from the first memo's clusters, without clustering again
-    assert runs == [1]
-
-
 @pytest.mark.parametrize(
     "cite",
     [
@@ -483,7 +456,7 @@ def test_claims_memo_keeps_only_the_sources_of_a_run_whose_claims_were_not_neede
     ],
 )
 def test_citation_pickles_as_its_values(cite):
-    # Citation.__reduce__ (the claims child sends tens of thousands back): the same record, still frozen.
+    # Citation.__reduce__ (six values, in the caches and between processes): the same record, still frozen.
     import dataclasses
     import pickle
 
