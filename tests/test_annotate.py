@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 from pathlib import Path
 
@@ -12,8 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import annotate as stage
-from builder.annotate import annotate, annotate_all, annotate_cached, cache_key
+from builder import pipeline
+from builder.annotate import annotate
 from builder.config import load_config
+from builder.execution import LocalExecutor
+from builder.incremental import engine
+from builder.incremental.cache import Cache, shard_of
+from builder.incremental.engine import analyse_files
+from builder.incremental.keys import LOADED, code_key
+from builder.ingest.discover import discover
 from builder.nlp.sentences import split
 from builder.records import Annotations, Article, Paragraph
 
@@ -239,80 +247,134 @@ def test_any_language(language):
     assert union(annotate(article, CONFIG), "entities") >= {"interpol", "europol"}
 
 
-# ---------------------------------------------------------------- cache
+# ---------------------------------------------------------------- the per-file memo
+# builder/incremental/engine.analyse_files: a file whose (size, mtime), or else bytes, are those
+# analysed last time is neither read nor annotated again; any damaged shard is a miss, rewritten.
+
+MEMO_FILES = {
+    "a_en.txt": "Europol and Kazakhstan\n\nEuropol and Kazakhstan talked visas in Astana on 18 April 2025.\n",
+    "b_ru.txt": "Интерпол и Казахстан\n\nИнтерпол и МВД Казахстана обсудили реадмиссию 3 марта 2026 года.\n",
+    "c_fr.txt": "La France et le Kazakhstan\n\nLa France et le Kazakhstan ont parlé de visas le 5 mai 2025.\n",
+    "d_empty.txt": "",  # rejected, and remembered as rejected
+}
 
 
 @pytest.fixture
 def counted(monkeypatch):
+    """The files annotate runs on (analyse_file calls builder.pipeline.annotate)."""
     calls = []
-    real = stage.annotate
+    real = pipeline.annotate
 
     def counting(article, config):
-        calls.append(article.id)
+        calls.append(article.file)
         return real(article, config)
 
-    monkeypatch.setattr(stage, "annotate", counting)
+    monkeypatch.setattr(pipeline, "annotate", counting)
     return calls
 
 
-def test_cache_hit(tmp_path, counted):
-    article = seed("000", "ru")
-    first = annotate_cached(article, CONFIG, tmp_path)
-    second = annotate_cached(article, CONFIG, tmp_path)
-    assert counted == [article.id]
-    assert first == second == annotate(article, CONFIG)
-    stage.store(tmp_path).save()
-    stage._stores.clear()  # another process: only the disk holds it
-    assert annotate_cached(article, CONFIG, tmp_path) == first
-    assert counted == [article.id]
-    assert len(list((tmp_path / stage.STORE).iterdir())) == 1  # one shard, not a file per article
+@pytest.fixture
+def inputs(tmp_path) -> Path:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    for name, text in MEMO_FILES.items():
+        (folder / name).write_text(text, "utf-8")
+    return folder
 
 
-def test_cache_store_merges_what_another_process_saved(tmp_path, counted):
-    # Two processes that annotated different articles of one shard: both sets survive.
-    a, b = seed("000", "ru"), seed("004", "ru")
-    keys = cache_key(a, CONFIG), cache_key(b, CONFIG)
-    mine, theirs = stage.Store(tmp_path / stage.STORE), stage.Store(tmp_path / stage.STORE)
-    mine.add(keys[0], annotate(a, CONFIG))
-    theirs.add(keys[1], annotate(b, CONFIG))
-    theirs.save()
-    mine.save()
-    fresh = stage.Store(tmp_path / stage.STORE)
-    assert fresh.get(keys[0]) == annotate(a, CONFIG) and fresh.get(keys[1]) == annotate(b, CONFIG)
-    assert mine.take() == [] and theirs.take() == []  # saved entries are not saved again
+def memo_run(folder: Path, cache: Path, config=CONFIG) -> dict[str, pipeline.Analysed]:
+    """Analyse every file in folder through the per-file memo in cache; return {file: analysis}."""
+    files = discover(folder, config).files
+    out = analyse_files(Cache(cache, code_key(config)), files, config, LocalExecutor(1))
+    return {f.rel: a for f, a in zip(files, out, strict=True)}
 
 
-def test_cache_misses_on_new_config(tmp_path, counted):
-    article = seed("000", "ru")
-    annotate_cached(article, CONFIG, tmp_path)
-    annotate_cached(article, dataclasses.replace(CONFIG, digest="changed"), tmp_path)
-    assert counted == [article.id, article.id]
+def plain_run(folder: Path, config=CONFIG) -> dict[str, pipeline.Analysed]:
+    return {f.rel: pipeline.analyse_file(f, config) for f in discover(folder, config).files}
 
 
-def test_cache_misses_on_new_text(tmp_path, counted):
-    article = seed("000", "ru")
-    annotate_cached(article, CONFIG, tmp_path)
-    edited = dataclasses.replace(article, paragraphs=(*article.paragraphs[:-1], Paragraph("p99", "Европол.")))
-    assert cache_key(edited, CONFIG) != cache_key(article, CONFIG)
-    annotate_cached(edited, CONFIG, tmp_path)
-    assert counted == [article.id, article.id]
+ARTICLES = sorted(name for name, text in MEMO_FILES.items() if text)
 
 
-def test_cache_store_release_keeps_what_is_not_saved(tmp_path):
-    # release() drops the shards read (a build forks after reading them), never an unsaved entry.
-    a, b = seed("000", "ru"), seed("004", "ru")
-    keys = cache_key(a, CONFIG), cache_key(b, CONFIG)
-    saved = stage.Store(tmp_path / stage.STORE)
-    saved.add(keys[0], annotate(a, CONFIG))
-    saved.save()
-    s = stage.Store(tmp_path / stage.STORE)
-    assert s.get(keys[0]) == annotate(a, CONFIG)
-    s.add(keys[1], annotate(b, CONFIG))
-    s.release()
-    assert s._shards == {}
-    assert s.get(keys[0]) == annotate(a, CONFIG) and s.get(keys[1]) == annotate(b, CONFIG)
-    s.save()
-    assert stage.Store(tmp_path / stage.STORE).get(keys[1]) == annotate(b, CONFIG)
+def test_memo_an_unchanged_file_is_not_analysed_again(inputs, tmp_path, counted):
+    cache = tmp_path / "cache"
+    first = memo_run(inputs, cache)
+    assert counted == ARTICLES
+    assert memo_run(inputs, cache) == first  # another run: only the folder holds the memo
+    assert counted == ARTICLES
+    counted.clear()
+    assert first == plain_run(inputs)
+    shards = {LOADED.format(shard_of(name)) for name in MEMO_FILES}  # sharded by file, not one per file
+    assert sorted(p.name for p in cache.iterdir()) == sorted(shards)
+
+
+def test_memo_a_touched_file_with_the_same_bytes_is_taken_by_its_bytes(
+    inputs, tmp_path, counted, monkeypatch
+):
+    # A fresh checkout or a restored CI cache gives every file a new mtime: its bytes then decide.
+    cache = tmp_path / "cache"
+    first = memo_run(inputs, cache)
+    counted.clear()
+    for n, path in enumerate(sorted(inputs.iterdir())):
+        os.utime(path, ns=(10**18 + n, 10**18 + n))
+    assert memo_run(inputs, cache) == first
+    assert counted == []
+    monkeypatch.setattr(engine, "file_sha256", lambda inp: pytest.fail(f"{inp.rel} read again"))
+    assert memo_run(inputs, cache) == first, "the new mtimes were kept"
+
+
+def _same_size(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Astana", b"Almaty"))
+    os.utime(path, ns=(10**18, 10**18))
+
+
+def _append(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + b"Europol later confirmed it.\n")
+
+
+def _replace_empty(path: Path) -> None:
+    (path.parent / "d_empty.txt").write_text("Now an article\n\nInterpol met Kazakhstan in Lyon.\n", "utf-8")
+
+
+def _add(path: Path) -> None:
+    (path.parent / "e_de.txt").write_text("Visa\n\nDeutschland und Kasachstan sprachen über Visa.\n", "utf-8")
+
+
+def _remove(path: Path) -> None:
+    path.unlink()
+
+
+# (edit, given a_en.txt, the files analysed again)
+EDITS = [
+    (_same_size, ["a_en.txt"]),  # same size, new bytes
+    (_append, ["a_en.txt"]),
+    (_replace_empty, ["d_empty.txt"]),  # a rejected file that became an article
+    (_add, ["e_de.txt"]),
+    (_remove, []),
+]
+
+
+@pytest.mark.parametrize(("edit", "again"), EDITS, ids=lambda v: getattr(v, "__name__", None))
+def test_memo_a_changed_file_is_analysed_again(inputs, tmp_path, counted, edit, again):
+    cache = tmp_path / "cache"
+    memo_run(inputs, cache)
+    counted.clear()
+    edit(inputs / "a_en.txt")
+    got = memo_run(inputs, cache)
+    assert counted == again
+    assert got == plain_run(inputs)
+    counted.clear()
+    assert memo_run(inputs, cache) == got and counted == []  # and kept
+    names = set(Cache(cache, code_key(CONFIG)).read_shards(LOADED))
+    assert names == set(got), "an entry of a removed file is dropped"
+
+
+def test_memo_misses_on_another_config(inputs, tmp_path, counted):
+    cache = tmp_path / "cache"
+    memo_run(inputs, cache)
+    memo_run(inputs, cache, dataclasses.replace(CONFIG, digest="changed"))
+    assert counted == ARTICLES + ARTICLES
 
 
 @pytest.mark.parametrize(
@@ -323,43 +385,46 @@ def test_cache_store_release_keeps_what_is_not_saved(tmp_path):
         pickle.dumps("a string"),
         pickle.dumps({}),
         b"\xff\xfe\x00",
-        "entry",
-        "other",
-        "stale",
+        "cut",  # a good shard cut short
+        "stale",  # a good shard under another version's key
+        "entry",  # a well-formed shard whose entry is not (size, mtime, analysis)
+        "not-analysed",  # a well-formed entry whose analysis is something else
+        "folder",  # a folder where the shard should be
     ],
 )
-def test_cache_corrupt_entry_is_recomputed(tmp_path, counted, garbage):
-    article = seed("004", "ru")
-    expected = annotate_cached(article, CONFIG, tmp_path)
-    stage.store(tmp_path).save()
-    key = cache_key(article, CONFIG)
-    (shard,) = (tmp_path / stage.STORE).iterdir()
-    if garbage == "stale":  # a good shard under another version's key
-        garbage = pickle.dumps("annotate-store-0") + shard.read_bytes()[len(pickle.dumps(stage.STORE_KEY)) :]
-    if garbage == "entry":  # a well-formed shard whose entry is not a pickle of annotations
-        garbage = pickle.dumps(stage.STORE_KEY) + pickle.dumps({key: b"\x80\x05garbage", "x": 1})
-    if garbage == "other":  # a well-formed entry whose spans do not fit this article's text
-        other = dataclasses.replace(annotate(seed("000", "ru"), CONFIG), source=article.id)
-        garbage = pickle.dumps(stage.STORE_KEY) + pickle.dumps(
-            {key: pickle.dumps(other), "x": pickle.dumps(1)}
-        )
-    shard.write_bytes(garbage)
-    stage._stores.clear()
-    assert annotate_cached(article, CONFIG, tmp_path) == expected
-    assert counted == [article.id, article.id]
-    stage.store(tmp_path).save()
-    stage._stores.clear()
-    assert annotate_cached(article, CONFIG, tmp_path) == expected  # rewritten, hit again
-    assert len(counted) == 2
+def test_memo_a_damaged_shard_is_a_miss_and_rewritten(inputs, tmp_path, counted, garbage):
+    cache = tmp_path / "cache"
+    expected = memo_run(inputs, cache)
+    victim = "b_ru.txt"
+    shard = cache / LOADED.format(shard_of(victim))
+    key = pickle.dumps(code_key(CONFIG))
+    stat = (inputs / victim).stat()
+    if garbage == "cut":
+        garbage = shard.read_bytes()[: len(key) + 40]
+    elif garbage == "stale":
+        garbage = pickle.dumps("another version") + shard.read_bytes()[len(key) :]
+    elif garbage == "entry":
+        garbage = key + pickle.dumps({victim: b"\x80\x05garbage"})
+    elif garbage == "not-analysed":
+        garbage = key + pickle.dumps({victim: (stat.st_size, stat.st_mtime_ns, "an annotation")})
+    shard.unlink()
+    if garbage == "folder":
+        (shard / "inside").mkdir(parents=True)
+    else:
+        shard.write_bytes(garbage)
+    counted.clear()
+    assert memo_run(inputs, cache) == expected
+    assert counted == sorted(n for n in ARTICLES if shard_of(n) == shard_of(victim))
+    counted.clear()
+    assert memo_run(inputs, cache) == expected  # rewritten, a hit again
+    assert counted == []
 
 
-def test_cache_none_and_unwritable(tmp_path, counted):
-    article = seed("004", "ru")
-    assert annotate_cached(article, CONFIG, None) == annotate(article, CONFIG)
+def test_memo_in_an_unwritable_cache_analyses_and_says_nothing(inputs, tmp_path, counted):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    assert annotate_cached(article, CONFIG, blocked) == annotate(article, CONFIG)
-    stage.store(blocked).save()  # says nothing, raises nothing
+    assert memo_run(inputs, blocked) == plain_run(inputs)
+    assert memo_run(inputs, blocked) == plain_run(inputs)
     assert blocked.read_text() == "not a folder"
 
 
@@ -417,16 +482,24 @@ def test_redate_resolves_relative_dates():
     assert "2025-04-17" in after and "2025-04-17" not in before  # "вчера" on 18 April 2025
 
 
-def test_redate_skips_the_lemmatiser_and_caches_like_annotate(tmp_path, counted, monkeypatch):
+def test_redate_skips_the_tokeniser(monkeypatch):
     article = UNDATED[1]
     undated = annotate(article, CONFIG)
-    counted.clear()
     monkeypatch.setattr(stage, "tokenize", lambda *a, **k: pytest.fail("tokenised again"))
     dated = dataclasses.replace(article, published="2025-04-18", published_precision="day")
-    got = annotate_cached(dated, CONFIG, tmp_path, undated)
-    assert counted == []
+    got = stage.redate(dated, undated, CONFIG)
     monkeypatch.undo()
-    assert got == annotate(dated, CONFIG) == annotate_cached(dated, CONFIG, tmp_path)  # the same entry
+    assert got == annotate(dated, CONFIG)
+
+
+@pytest.mark.parametrize("other", ["000", "004"])
+def test_redate_given_another_articles_annotations_annotates_afresh(other):
+    # annotations whose spans do not point into this article's text are not reused
+    article = dataclasses.replace(seed("002" if other == "000" else "000", "ru"), published=None)
+    theirs = dataclasses.replace(annotate(seed(other, "ru"), CONFIG), source=article.id)
+    assert not stage._valid(theirs, article), "their spans do not fit this text"
+    dated = dataclasses.replace(article, published="2025-04-18", published_precision="day")
+    assert stage.redate(dated, theirs, CONFIG) == annotate(dated, CONFIG)
 
 
 def test_redate_falls_back_to_annotate_when_dates_fail(monkeypatch):
@@ -443,9 +516,13 @@ def test_redate_falls_back_to_annotate_when_dates_fail(monkeypatch):
     assert got.warnings
 
 
-def test_annotate_all_in_parallel_matches_serial():
-    articles = [seed(p, lang) for p, lang, _ in SEEDS]
-    assert annotate_all(articles, CONFIG, jobs=2) == annotate_all(articles, CONFIG, jobs=1)
+def test_analysis_on_a_process_pool_matches_serial(inputs, monkeypatch):
+    from builder.execution import local
+
+    files = discover(inputs, CONFIG).files
+    serial = pipeline.plain_stages(LocalExecutor(1)).analyse(files, CONFIG)
+    monkeypatch.setattr(local, "PARALLEL_FROM", 1)  # the pool even for a few files
+    assert pipeline.plain_stages(LocalExecutor(2)).analyse(files, CONFIG) == serial
 
 
 def test_a_failing_paragraph_keeps_its_sentences(monkeypatch):
@@ -463,7 +540,8 @@ def test_a_failing_paragraph_keeps_its_sentences(monkeypatch):
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_paragraph_that_fails_is_reported_not_lost(tmp_path, monkeypatch, workers):
     """The failure lands in the input report (from a worker process too) and the rest builds."""
-    from builder.build import PARALLEL_FROM, build
+    from builder.execution.local import PARALLEL_FROM
+    from builder.incremental.engine import build
 
     real = stage._paragraph
 
@@ -480,7 +558,7 @@ def test_a_paragraph_that_fails_is_reported_not_lost(tmp_path, monkeypatch, work
         (seeds / f"a{i:03}.txt").write_text(
             f"Title {i}\n\nEuropol met Kazakhstan.\n\nBOOM {i} here.\n", "utf-8"
         )
-    result = build(seeds, CONFIG, cache=None, workers=workers)
+    result = build(seeds, CONFIG, executor=LocalExecutor(workers))
     entry = next(r for r in result.report if r.file == "a000.txt")
     assert entry.status == "rendered"
     assert any("p2: not annotated: boom" in w for w in entry.warnings), entry
