@@ -1100,19 +1100,22 @@ def link_corpus(
     from builder.annotate import redate
 
     kept = tuple(articles)
-    annotations = dict(annotations)
-    claims = build_claims(kept, annotations, config)
-    stories = build_stories(kept, sources_of(claims), config.language)
+    by_id = {a.id: a for a in kept}
+    items: dict = {}  # the sentences claims are made of, per article: the second run reuses them
+    clusters = cluster_claims(kept, dict(annotations), config, items)
+    stories = build_stories(kept, clusters.sources(), config.language)
     inferred = infer_dates(kept, stories)
     dated = dict(annotations)
     for sid, (day, precision, _) in sorted(inferred.items()):
-        art = next((a for a in kept if a.id == sid), None)
+        art = by_id.get(sid)
         if art is None or art.published or sid not in annotations:
             continue
         on_day = dataclasses.replace(art, published=day, published_precision=precision)
-        dated[sid] = dataclasses.replace(redate(on_day, annotations[sid], config), source=sid)
-    if dated != annotations:
-        claims = build_claims(kept, dated, config)
+        again = dataclasses.replace(redate(on_day, annotations[sid], config), source=sid)
+        if again != annotations[sid]:
+            dated[sid] = again
+    changed = any(dated[sid] is not annotations[sid] for sid in dated)
+    claims = build_claims(kept, dated, config, items) if changed else clusters.claims()
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies = build_discrepancies(kept, dated, stories, config, published)
