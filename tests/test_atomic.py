@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
 from builder.config import load_config
 from builder.errors import BuilderError
+from builder.incremental.engine import build
 from builder.output.write import (
     CRASH_ENV,
     JOURNAL,
@@ -59,8 +59,8 @@ def _modified_seeds(dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def trees(tmp_path_factory) -> tuple[dict[str, str], dict[str, str]]:
-    old = build(SEEDS, CONFIG, None, 1).files
-    new = build(_modified_seeds(tmp_path_factory.mktemp("atomic") / "seeds"), CONFIG, None, 1).files
+    old = build(SEEDS, CONFIG).files
+    new = build(_modified_seeds(tmp_path_factory.mktemp("atomic") / "seeds"), CONFIG).files
     changed = [p for p in new if old.get(p) != new[p]]
     assert changed and set(old) - set(new) and set(new) - set(old), "need changed, stale and new files"
     return old, new
@@ -286,27 +286,20 @@ def test_with_digests_a_hand_edited_file_is_restored(tmp_path):
     assert write_tree(out, pages, sums) == ([], [])
 
 
-def test_files_staged_apart_are_the_files_staged_here(tmp_path, trees, monkeypatch):
-    # A build given out= hands its source pages to a child process: the tree and the report
-    # must be what write_tree gives, from a fresh folder and over an older tree.
-    from builder.output import write
-
+def test_a_build_into_a_folder_writes_what_write_tree_writes(tmp_path, trees):
+    # A build given out= writes its files: the tree and the report must be what write_tree
+    # gives, from a fresh folder and over an older tree.
     old, new = trees
-    monkeypatch.setattr(write, "APART_FROM", 1)
-    children = []
-    stage_apart = write.Tree._stage_apart
-    monkeypatch.setattr(write.Tree, "_stage_apart", lambda self: children.append(1) or stage_apart(self))
     seeds = _modified_seeds(tmp_path / "seeds")
     for previous in ({}, old):
         here, apart = tmp_path / f"here{len(previous)}", tmp_path / f"apart{len(previous)}"
         for out in (here, apart):
             _previous_build(out, previous)
         expected = write_tree(here, new)
-        result = build(seeds, CONFIG, None, 1, out=apart)
+        result = build(seeds, CONFIG, out=apart)
         assert (list(result.written), list(result.removed)) == expected
         assert _tree(apart) == _tree(here)
         assert not list(apart.glob(STAGING + "*")) and not (apart / JOURNAL).exists()
-    assert len(children) == 4, "each build stages its source pages, then the rest, apart"
 
 
 def test_files_staged_apart_under_a_relative_folder(tmp_path, monkeypatch):
@@ -361,7 +354,7 @@ def _folders(out: Path) -> list[str]:
 
 def _page_memo(path: Path, key: str, pages: dict[str, str]) -> Path:
     """Write a page memo shard as render.Site.memo keeps it: {page: (what it shows, text)}."""
-    from builder.incremental.cachefile import write_pickle
+    from builder.incremental.cache import write_pickle
 
     write_pickle(path, key, {rel: (("shown",), text) for rel, text in pages.items()})
     return path
@@ -460,27 +453,16 @@ def test_a_failed_guess_child_costs_only_its_work(tmp_path, monkeypatch):
     assert not list((tmp_path / "docs").glob(STAGING + "*"))
 
 
-def test_a_build_into_a_fresh_folder_guesses_from_the_last_builds_pages(tmp_path, monkeypatch):
-    # The last build's source pages are staged while this one links: the edited article's
-    # page and the removed one's are guessed wrong, the rest right; the tree is a plain build's.
-    from builder.output import write
-
+def test_a_warm_build_into_a_fresh_folder_writes_a_plain_builds_tree(tmp_path):
+    # The cache holds the last build's pages; the fresh folder gets this build's, all of them.
     cache = tmp_path / "cache"
-    build(SEEDS, CONFIG, cache, 1, out=tmp_path / "first")
-    monkeypatch.setattr(write, "APART_FROM", 1)  # the pages guessed wrong are staged again by a child
-    kept: list[set[str]] = []
-    commit = write.Tree.commit
-    monkeypatch.setattr(write.Tree, "commit", lambda self: kept.append(set(self.kept)) or commit(self))
+    build(SEEDS, CONFIG, cache, out=tmp_path / "first")
     seeds = _modified_seeds(tmp_path / "seeds")
-    result = build(seeds, CONFIG, cache, 1, out=tmp_path / "fresh")
-    expected = build(seeds, CONFIG, None, 1)
+    result = build(seeds, CONFIG, cache, out=tmp_path / "fresh")
+    expected = build(seeds, CONFIG)
     assert result.how == "built in full"
     assert _tree(tmp_path / "fresh") == {rel: text.encode("utf-8") for rel, text in expected.files.items()}
     assert list(result.written) == sorted(expected.files) and not result.removed
-    guessed = {
-        rel for rel in _tree(tmp_path / "first") if rel.startswith("sources/") and rel != "sources/index.md"
-    }
-    assert kept[0] and kept[0] < guessed, "some pages guessed right, not all"
     assert not list((tmp_path / "fresh").glob(STAGING + "*"))
 
 
