@@ -56,6 +56,8 @@ def read_bytes(inp: Input, limit: int) -> bytes | str:
         st = os.fstat(fh.fileno())
         if inp.inode and (st.st_dev, st.st_ino) != (inp.device, inp.inode):
             return "replaced by another file during the build; not read"
+        if inp.inode and (st.st_size, st.st_mtime_ns) != inp.stat_key:
+            return "changed during the build; not read (build again)"
         if st.st_size > limit:
             return f"file is {st.st_size} bytes, over the limit of {limit}"
         data = fh.read(limit + 1)
