@@ -134,6 +134,10 @@ def _alone(state: State, rows: dict[int, Fingerprint]) -> bool:
     return True
 
 
+class _Unpatchable(Exception):
+    """The edits may change more than their articles' own outputs, or the caches lack the last build."""
+
+
 def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult | None:
     """Return the BuildResult of patching the last build for a few edited files, or None.
 
@@ -142,66 +146,43 @@ def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult
     last build whole; the caller then builds in full. A damaged cache file raises
     cache.Miss (the caller builds in full too).
     """
-    from builder.incremental import keys, results
+    from builder.incremental import results
 
     if not store.path(results.RESULT).is_file():  # no last build to patch (its state is not even read)
         return None
+    try:
+        return _rebuild(found, config, store, key)
+    except _Unpatchable:
+        return None
+
+
+def _need(condition: bool) -> None:
+    if not condition:
+        raise _Unpatchable
+
+
+def _rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult:
+    from builder.incremental import keys, results
+
     state = store.read(DELTA)
-    files = found.files
-    rels = tuple(f.rel for f in files)
-    if not isinstance(state, State) or state.rels != rels or state.refused != tuple(found.refused):
-        return None
-    stats = tuple(f.stat_key for f in files)
+    rels = tuple(f.rel for f in found.files)
+    _need(isinstance(state, State) and state.rels == rels and state.refused == tuple(found.refused))
+    stats = tuple(f.stat_key for f in found.files)
     changed = [n for n, st in enumerate(stats) if st != state.stats[n]]
-    if not changed or len(changed) > MAX_CHANGED:
-        return None
-    if any(rels[n] not in state.ids or rels[n] in state.tied for n in changed):
-        return None
-    last_found = Found(
-        tuple(
-            dataclasses.replace(f, size=st[0], mtime_ns=st[1])
-            for f, st in zip(files, state.stats, strict=True)
-        ),
-        found.refused,
-    )
-    last = results.load(store, keys.result_key(store.key, last_found))
-    if last is None:
-        return None
+    _need(0 < len(changed) <= MAX_CHANGED)
+    _need(all(rels[n] in state.ids and rels[n] not in state.tied for n in changed))
+    last = results.load(store, keys.result_key(store.key, _as_listed(found, state.stats)))
+    _need(last is not None)
     result, stored = last
     loaded = store.read_shards(keys.LOADED, {shard_of(rels[n]) for n in changed})
-    old: dict[int, Analysed] = {}
-    for n in changed:
-        entry = loaded.get(rels[n])
-        if not isinstance(entry, tuple) or tuple(entry[:2]) != state.stats[n]:
-            return None
-        art = entry[2].item
-        if not isinstance(art, Article) or art.id != state.ids[rels[n]]:
-            return None
-        old[n] = entry[2]
-    edited = {n for n in changed if keys.file_sha256(files[n]) != old[n].item.sha256}
-    memo = store.read_shards(keys.PAGES, {shard_of(f"sources/{old[n].item.id}.md") for n in edited})
-    context: dict[int, SourcePage] = {}  # what each page shows besides its article (dates, backlinks...)
-    for n in edited:
-        entry = memo.get(f"sources/{old[n].item.id}.md")
-        if entry is None or entry[0][0] != identity(old[n].item):
-            return None
-        context[n] = entry[0][1]
-    new: dict[int, Analysed] = {}
-    for n in sorted(edited):
-        now = analyse_file(files[n], config)
-        art = now.item
-        if not isinstance(art, Article) or now.annotations is None:
-            return None
-        was = _as_linked(old[n].item, old[n].annotations, context[n].published, config)
-        linked = _as_linked(art, now.annotations, context[n].published, config)
-        if link_view(art, *linked) != link_view(old[n].item, *was):
-            return None
-        new[n] = dataclasses.replace(now, item=art)
-    if not _alone(state, {n: new[n].fingerprint for n in new}):
-        return None
-    patch, pages = _patch(stored, config, {n: (old[n].item, new[n].item, context[n]) for n in sorted(edited)})
-    if patch is None:
-        return None
+    old = {n: _last_analysis(loaded.get(rels[n]), state, n) for n in changed}
+    edited = sorted(n for n in changed if keys.file_sha256(found.files[n]) != old[n].item.sha256)
+    memo = store.read_shards(keys.PAGES, {shard_of(_page(old[n].item)) for n in edited})
+    context = {n: _context(memo.get(_page(old[n].item)), old[n].item) for n in edited}
+    new = {n: _reanalysed(found.files[n], old[n], context[n], config) for n in edited}
+    _need(_alone(state, {n: new[n].fingerprint for n in new}))
+    patch, pages = _patch(stored, config, {n: (old[n].item, new[n].item, context[n]) for n in edited})
+    _need(patch is not None)
     minhash = state.minhash.copy()
     for n, a in new.items():
         minhash[n] = a.fingerprint.minhash
@@ -211,6 +192,42 @@ def rebuild(found: Found, config: Config, store: Cache, key: str) -> BuildResult
     store.write_shards(keys.PAGES, memo, {shard_of(page) for page in pages})
     store.write(DELTA, dataclasses.replace(state, stats=stats, minhash=minhash))
     return _save(store, key, result, stored, patch, len(new))
+
+
+def _as_listed(found: Found, stats: tuple[tuple[int, int], ...]) -> Found:
+    """Return the listing with each file's (size, mtime) as the last build saw it."""
+    files = tuple(
+        dataclasses.replace(f, size=st[0], mtime_ns=st[1]) for f, st in zip(found.files, stats, strict=True)
+    )
+    return Found(files, found.refused)
+
+
+def _page(art: Article) -> str:
+    return f"sources/{art.id}.md"
+
+
+def _last_analysis(entry, state: State, n: int) -> Analysed:
+    """Return the last build's analysis of the n-th file, from its per-file memo entry."""
+    _need(isinstance(entry, tuple) and tuple(entry[:2]) == state.stats[n])
+    art = entry[2].item
+    _need(isinstance(art, Article) and art.id == state.ids[state.rels[n]])
+    return entry[2]
+
+
+def _context(entry, art: Article) -> SourcePage:
+    """Return what the article's page showed besides the article (dates, backlinks...)."""
+    _need(entry is not None and entry[0][0] == identity(art))
+    return entry[0][1]
+
+
+def _reanalysed(inp, old: Analysed, context: SourcePage, config: Config) -> Analysed:
+    """Return the edited file's analysis, when all the corpus-level stages read of it is unchanged."""
+    now = analyse_file(inp, config)
+    _need(isinstance(now.item, Article) and now.annotations is not None)
+    was = _as_linked(old.item, old.annotations, context.published, config)
+    linked = _as_linked(now.item, now.annotations, context.published, config)
+    _need(link_view(now.item, *linked) == link_view(old.item, *was))
+    return now
 
 
 def _patch(stored, config: Config, arts: dict[int, tuple[Article, Article, SourcePage]]):
