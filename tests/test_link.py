@@ -121,6 +121,36 @@ def test_undated_telling_gets_inferred_date_from_its_weekday(seeds):
     assert "пятницу" in s["published_inferred"]
 
 
+def test_link_corpus_is_a_function_of_its_input_alone(weekday_corpus, config):
+    # The stage the pipeline hands the kept articles and their annotations: given them again
+    # (read-only), it gives the same claims, stories, dates and timeline, and changes nothing.
+    import dataclasses
+    from types import MappingProxyType
+
+    from builder.execution import LocalExecutor
+    from builder.ingest.discover import discover
+    from builder.link import link_corpus
+    from builder.pipeline import analyse, plain_stages
+
+    given = []
+
+    def link(articles, annotations, cfg):
+        before = dict(annotations)
+        linked = link_corpus(articles, annotations, cfg)
+        assert dict(annotations) == before, "link_corpus changed its input"
+        given.append((tuple(articles), before))
+        return linked
+
+    stages = dataclasses.replace(plain_stages(LocalExecutor(1)), link=link)
+    corpus = analyse(discover(weekday_corpus, config), config, stages).corpus
+    ((articles, annotations),) = given
+    again = link_corpus(articles, MappingProxyType(annotations), config)
+    assert again == link_corpus(articles, annotations, config)
+    assert "h_en_undated_tuesday" in again.inferred, "the undated telling is dated by its story"
+    fields = ("claims", "stories", "inferred", "annotations", "discrepancies", "events")
+    assert [getattr(again, f) for f in fields] == [getattr(corpus, f) for f in fields]
+
+
 def test_inferred_dates_from_the_memo_equal_a_fresh_scan(weekday_corpus, config, monkeypatch):
     # A rebuild reuses the weekdays found in unchanged undated articles (keyed by their text,
     # language and the story's days) instead of scanning their paragraphs again.
