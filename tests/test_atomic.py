@@ -1,7 +1,7 @@
 """Atomic output: an interrupted write leaves every file whole, and the tree all-old or all-new.
 
-The crash points come from write.py's RESEARCH_TEST_CRASH_AFTER hook, which
-os._exit()s after N steps (staging writes, the commit, moves, removals, the
+The crash points are injected through write_tree's `crash` parameter (write.Crash),
+which os._exit()s after N steps (staging writes, the commit, moves, removals, the
 manifest) exactly like a kill -9 would; one more test sends a real SIGKILL to
 the CLI while it writes. After each crash: every generated file is byte-identical
 to its old or its new version, hand-written files are untouched, the manifest is
@@ -12,7 +12,6 @@ gives exactly the old tree (crash before the commit point) or the new one.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -26,7 +25,6 @@ from builder.config import load_config
 from builder.errors import BuilderError
 from builder.incremental.engine import build
 from builder.output.write import (
-    CRASH_ENV,
     JOURNAL,
     MANIFEST,
     STAGING,
@@ -110,21 +108,23 @@ def check_exact(out: Path, files: dict[str, str], settled: bool = True) -> None:
         assert not list(out.glob(STAGING + "*"))
 
 
-WRITER = "import json, sys; from pathlib import Path; from builder.output.write import write_tree; " + (
-    "write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text('utf-8')))"
+WRITER = (
+    "import json, sys; from pathlib import Path; from builder.output.write import Crash, write_tree; "
+    "write_tree(Path(sys.argv[1]), json.loads(Path(sys.argv[2]).read_text('utf-8')), "
+    "crash=Crash(int(sys.argv[3])))"
 )
-# As a build writes: the source pages first, staged by a child process (APART_FROM lowered), then the rest.
-WRITER_APART = (
-    "import json, sys; from pathlib import Path; from builder.output import write; write.APART_FROM = 1; "
+# The same files handed over in two batches: the source pages first, then the rest.
+WRITER_BATCHES = (
+    "import json, sys; from pathlib import Path; from builder.output import write; "
     "new = json.loads(Path(sys.argv[2]).read_text('utf-8')); "
     "first = {k: v for k, v in new.items() if k.startswith('sources/')}; "
-    "tree = write.Tree(Path(sys.argv[1])).__enter__(); tree.add(first, apart=True); "
-    "tree.add({k: v for k, v in new.items() if k not in first}, apart=True); tree.commit()"
+    "tree = write.Tree(Path(sys.argv[1]), write.Crash(int(sys.argv[3]))).__enter__(); tree.add(first); "
+    "tree.add({k: v for k, v in new.items() if k not in first}); tree.commit()"
 )
 FRACTIONS = [0.0, 0.05, 0.3, 0.45, 0.5, 0.55, 0.7, 0.9, 0.97, 1.0]
 
 
-@pytest.mark.parametrize("writer", [WRITER, WRITER_APART], ids=["in-process", "apart"])
+@pytest.mark.parametrize("writer", [WRITER, WRITER_BATCHES], ids=["at-once", "in-batches"])
 @pytest.mark.parametrize("fraction", FRACTIONS, ids=[f"{f:.0%}" for f in FRACTIONS])
 def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path, trees, fraction, writer):
     old, new = trees
@@ -136,8 +136,9 @@ def test_a_crash_at_any_step_leaves_whole_files_then_all_old_or_all_new(tmp_path
     crash_after = min(int(fraction * steps), steps - 1)
     spec = tmp_path / "new.json"
     spec.write_text(json.dumps(new), "utf-8")
-    env = {**os.environ, CRASH_ENV: str(crash_after)}
-    proc = subprocess.run([sys.executable, "-c", writer, str(out), str(spec)], cwd=ROOT, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", writer, str(out), str(spec), str(crash_after)], cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 70, "the crash hook did not fire"
     check_whole(out, old, new)
     committed = (out / JOURNAL).exists()
@@ -163,9 +164,8 @@ def test_a_first_build_moved_in_whole_folders_survives_a_crash(tmp_path, trees, 
     crash_after = min(int(fraction * steps), steps - 1)
     spec = tmp_path / "new.json"
     spec.write_text(json.dumps(new), "utf-8")
-    env = {**os.environ, CRASH_ENV: str(crash_after)}
     proc = subprocess.run(
-        [sys.executable, "-c", WRITER_APART, str(out), str(spec)], cwd=ROOT, env=env, timeout=120
+        [sys.executable, "-c", WRITER, str(out), str(spec), str(crash_after)], cwd=ROOT, timeout=120
     )
     assert proc.returncode == 70, "the crash hook did not fire"
     check_whole(out, {}, new)
@@ -214,15 +214,31 @@ def test_the_cli_killed_while_writing_leaves_whole_files(tmp_path, trees):
     )
 
 
-def test_the_cli_crash_hook_and_the_next_build_finishes(tmp_path, trees):
+BUILD_THEN_CRASH = (
+    "import sys; from pathlib import Path; from builder.config import load_config; "
+    "from builder.incremental.engine import build; from builder.output.write import Crash, write_tree; "
+    "r = build(Path(sys.argv[1]), load_config(Path(sys.argv[3]))); "
+    "write_tree(Path(sys.argv[2]), r.files, r.digests, Crash(int(sys.argv[4])))"
+)
+
+
+def test_a_build_that_crashes_while_writing_and_the_next_build_finishes(tmp_path, trees):
     old, new = trees
     out = tmp_path / "docs"
     _previous_build(out, old)
     seeds = _modified_seeds(tmp_path / "seeds")
-    cmd = _cli(seeds, out)
     changed = sum(1 for rel in new if old.get(rel) != new[rel])
-    env = {**os.environ, CRASH_ENV: str(2 + changed + changed // 2)}  # halfway through the moves
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    crash_after = 2 + changed + changed // 2  # halfway through the moves
+    cmd = [
+        sys.executable,
+        "-c",
+        BUILD_THEN_CRASH,
+        str(seeds),
+        str(out),
+        str(ROOT / "research.yml"),
+        str(crash_after),
+    ]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 70, proc.stderr
     check_whole(out, old, new)
     assert (out / JOURNAL).exists()
@@ -230,7 +246,8 @@ def test_the_cli_crash_hook_and_the_next_build_finishes(tmp_path, trees):
         **{r: t.encode() for r, t in HAND_WRITTEN.items()},
         **{r: t.encode() for r, t in new.items()},
     }
-    write_tree(out, new)  # what the next build does first: finish the journal
+    again = subprocess.run(_cli(seeds, out), cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr  # it finishes the journal first, then writes
     check_exact(out, new)
 
 
@@ -302,155 +319,11 @@ def test_a_build_into_a_folder_writes_what_write_tree_writes(tmp_path, trees):
         assert not list(apart.glob(STAGING + "*")) and not (apart / JOURNAL).exists()
 
 
-def test_files_staged_apart_under_a_relative_folder(tmp_path, monkeypatch):
+def test_a_relative_output_folder(tmp_path, monkeypatch):
     # `python -m builder build` writes into docs/ by default: a path relative to the current folder.
-    from builder.output import write
-
-    monkeypatch.setattr(write, "APART_FROM", 1)
     monkeypatch.chdir(tmp_path)
-    with write.Tree(Path("docs")) as tree:
-        tree.add({"a.md": "a", "sub/b.md": "b"}, apart=True)
-        assert tree.apart, "staged by a child"
-        assert tree.commit() == (["a.md", "sub/b.md"], [])
+    assert write_tree(Path("docs"), {"a.md": "a", "sub/b.md": "b"}) == (["a.md", "sub/b.md"], [])
     assert _tree(tmp_path / "docs") == {"a.md": b"a", "sub/b.md": b"b"}
-
-
-def test_a_failed_child_stops_the_write_with_its_message_and_leaves_the_tree(tmp_path, monkeypatch):
-    from builder.output import write
-
-    out = tmp_path / "docs"
-    write_tree(out, {"a.md": "a"})
-    failing = tmp_path / "python"
-    failing.write_text("#!/bin/sh\necho 'OSError: [Errno 28] No space left on device' >&2\nexit 1\n")
-    failing.chmod(0o755)
-    monkeypatch.setattr(write, "APART_FROM", 1)
-    monkeypatch.setattr(write.sys, "executable", str(failing))
-    with (
-        pytest.raises(BuilderError, match=f"{out}: staging files failed: .*No space left"),
-        write.Tree(out) as tree,
-    ):
-        tree.add({"a.md": "A", "b.md": "b"}, apart=True)
-        tree.commit()
-    assert _tree(out) == {"a.md": b"a"}
-    assert not list(out.glob(STAGING + "*")) and not (out / JOURNAL).exists()
-
-
-def test_without_a_child_process_the_files_are_staged_here(tmp_path, monkeypatch):
-    from builder.output import write
-
-    monkeypatch.setattr(write, "APART_FROM", 1)
-    monkeypatch.setattr(write.sys, "executable", str(tmp_path / "no-such-python"))
-    out = tmp_path / "docs"
-    with write.Tree(out) as tree:
-        tree.add({"a.md": "a", "sub/b.md": "b"}, apart=True)
-        assert tree.commit() == (["a.md", "sub/b.md"], [])
-    assert _tree(out) == {"a.md": b"a", "sub/b.md": b"b"}
-    assert not list(out.glob(STAGING + "*"))
-
-
-def _folders(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_dir())
-
-
-def _page_memo(path: Path, key: str, pages: dict[str, str]) -> Path:
-    """Write a page memo shard as render.Site.memo keeps it: {page: (what it shows, text)}."""
-    from builder.incremental.cache import write_pickle
-
-    write_pickle(path, key, {rel: (("shown",), text) for rel, text in pages.items()})
-    return path
-
-
-GUESSES = [  # (the memo's pages, what this write generates: in add() calls)
-    pytest.param({"s/a.md": "a", "s/b.md": "b"}, [{"s/a.md": "a", "s/b.md": "b"}, {"i.md": "i"}], id="right"),
-    pytest.param({"s/a.md": "old", "s/b.md": "b"}, [{"s/a.md": "a", "s/b.md": "b"}], id="one-wrong"),
-    pytest.param(
-        {"s/a.md": "a", "s/gone.md": "g", "gone/x.md": "x", "gone/deep/y.md": "y"},
-        [{"s/a.md": "a"}],
-        id="not-generated-now",
-    ),
-    pytest.param({"../out.md": "x", "/abs.md": "y", "s/a.md": "a"}, [{"s/a.md": "a"}], id="unsafe-paths"),
-    pytest.param({}, [{"s/a.md": "a"}], id="empty-memo"),
-]
-
-
-@pytest.mark.parametrize("apart", [False, True], ids=["here", "apart"])
-@pytest.mark.parametrize(("guessed", "adds"), GUESSES)
-def test_a_guess_keeps_the_pages_that_come_out_the_same_and_drops_the_rest(
-    tmp_path, monkeypatch, guessed, adds, apart
-):
-    # apart: the pages guessed wrong are staged again by a child, as a build's source pages are.
-    from builder.output import write
-
-    monkeypatch.setattr(write, "APART_FROM", 1)
-
-    memo = _page_memo(tmp_path / "cache" / "pages-00.pickle", "key", guessed)
-    wanted = {rel: text for files in adds for rel, text in files.items()}
-    out = tmp_path / "docs"
-    with write.Tree(out) as tree:
-        tree.guess([memo, tmp_path / "cache" / "pages-01.pickle"], "key")  # a missing shard is no shard
-        assert tree.guessing is not None
-        for files in adds:
-            tree.add(files, apart=apart)
-        assert bool(tree.apart) == (apart and any(wanted.get(r) != guessed.get(r) for r in wanted))
-        for child, _ in tree.apart:  # in a build the child is done long before the commit
-            child.wait()
-        written, removed = tree.commit()
-    assert tree.kept == {rel for rel, text in guessed.items() if wanted.get(rel) == text}
-    assert (written, removed) == write_tree(tmp_path / "ref", wanted)
-    assert _tree(out) == _tree(tmp_path / "ref")
-    assert (out / MANIFEST).read_bytes() == (tmp_path / "ref" / MANIFEST).read_bytes()
-    assert _folders(out) == _folders(tmp_path / "ref"), "no folder left empty by a wrong guess"
-    assert not list(out.glob(STAGING + "*")) and not (tmp_path / "out.md").exists()
-
-
-@pytest.mark.parametrize(
-    "memo",
-    [
-        pytest.param(lambda p: _page_memo(p, "another key", {"a.md": "a"}), id="stale-key"),
-        pytest.param(lambda p: p.write_bytes(b"not a pickle"), id="corrupt"),
-        pytest.param(lambda p: _page_memo(p, "key", {"a.md": 17, "b.md": ("x",)}), id="malformed"),
-    ],
-)
-def test_a_guess_from_an_unusable_memo_stages_nothing(tmp_path, memo):
-    from builder.output import write
-
-    path = tmp_path / "pages-00.pickle"
-    memo(path)
-    with write.Tree(tmp_path / "docs") as tree:
-        tree.guess([path], "key")
-        tree.add({"a.md": "a", "b.md": "b"})
-        assert tree.commit() == (["a.md", "b.md"], [])
-    assert tree.guessed == {} and _tree(tmp_path / "docs") == {"a.md": b"a", "b.md": b"b"}
-
-
-def test_no_guess_over_an_earlier_tree(tmp_path):
-    # Only a fresh folder has every page to write; over an earlier write, only changes are.
-    from builder.output import write
-
-    memo = _page_memo(tmp_path / "pages-00.pickle", "key", {"a.md": "a"})
-    write_tree(tmp_path / "docs", {"a.md": "old"})
-    with write.Tree(tmp_path / "docs") as tree:
-        tree.guess([memo], "key")
-        assert tree.guessing is None
-        tree.add({"a.md": "a"})
-        assert tree.commit() == (["a.md"], [])
-
-
-def test_a_failed_guess_child_costs_only_its_work(tmp_path, monkeypatch):
-    # It may have staged anything before it failed: its staging folder goes, the write goes on.
-    from builder.output import write
-
-    failing = tmp_path / "python"
-    failing.write_text('#!/bin/sh\nmkdir -p "$4/s"; echo junk > "$4/s/junk.md"; exit 1\n')
-    failing.chmod(0o755)
-    memo = _page_memo(tmp_path / "pages-00.pickle", "key", {"s/a.md": "a"})
-    monkeypatch.setattr(write.sys, "executable", str(failing))
-    with write.Tree(tmp_path / "docs") as tree:
-        tree.guess([memo], "key")
-        tree.add({"s/a.md": "a"})
-        assert tree.commit() == (["s/a.md"], [])
-    assert _tree(tmp_path / "docs") == {"s/a.md": b"a"}
-    assert not list((tmp_path / "docs").glob(STAGING + "*"))
 
 
 def test_a_warm_build_into_a_fresh_folder_writes_a_plain_builds_tree(tmp_path):
@@ -532,38 +405,3 @@ def test_a_journal_cannot_move_or_delete_outside_the_folder(tmp_path):
     )
     recover(out)
     assert victim.read_text("utf-8") == "keep"
-
-
-# A build that stages a large bundle apart, then dies at once (as kill -9 would), printing
-# its staging child's pid and bundle first.
-ORPHAN = (
-    "import os, sys; from pathlib import Path; from builder.output import write; "
-    "tree = write.Tree(Path(sys.argv[1])).__enter__(); "
-    "tree.add({f'sources/{n:05d}.md': 'x' * 2000 for n in range(20000)}, apart=True); "
-    "child = tree.apart[0][0]; print(child.pid, tree.staging, flush=True); os._exit(9)"
-)
-
-
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's"
-)
-def test_the_staging_child_dies_with_the_build(tmp_path):
-    # Left running, it would write into a staging folder that the next build's recovery
-    # removes, and make it again.
-    out = tmp_path / "docs"
-    proc = subprocess.run(
-        [sys.executable, "-c", ORPHAN, str(out)], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 9, proc.stderr
-    pid, staging = proc.stdout.split()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-        status = Path(f"/proc/{pid}/status").read_text() if Path(f"/proc/{pid}/status").exists() else ""
-        if "zombie" in status:
-            break
-        time.sleep(0.01)
-    assert not Path(f"/proc/{pid}").exists() or "zombie" in status, "the child outlived the build"
-    assert list(Path(staging).glob(".bundle-*")), "the child stopped before finishing the bundle"
-    recover(out)
-    write_tree(out, {"index.md": "# Home\n"})
-    assert not list(out.glob(STAGING + "*")) and (out / "index.md").read_text() == "# Home\n"

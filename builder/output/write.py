@@ -25,8 +25,6 @@ import os
 import re
 import shutil
 import stat
-import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,7 +35,6 @@ MANIFEST = ".generated.json"
 JOURNAL = ".generated.journal"
 LOCK = ".generated.lock"
 STAGING = ".staging-"
-CRASH_ENV = "RESEARCH_TEST_CRASH_AFTER"  # tests: exit abruptly after this many steps
 _STAGING_NAME = re.compile(r"\.staging-[A-Za-z0-9_]+")
 
 
@@ -45,12 +42,11 @@ class UnsafePath(BuilderError, ValueError):
     """A generated path would land outside the output folder, or on a folder."""
 
 
-class _Crash:
-    """Test hook: os._exit() after CRASH_ENV steps, as a kill -9 would."""
+class Crash:
+    """A fault to inject: os._exit(70) after this many steps of a write, as a kill -9 would."""
 
-    def __init__(self) -> None:
-        raw = os.environ.get(CRASH_ENV, "")
-        self.left = int(raw) if re.fullmatch(r"\d+", raw) else None
+    def __init__(self, after: int | None = None) -> None:
+        self.left = after
 
     def step(self) -> None:
         if self.left is None:
@@ -148,7 +144,7 @@ class _Folders:
             self.made.add(folder)
 
 
-def _apply(out: Path, plan: dict, crash: _Crash) -> list[str]:
+def _apply(out: Path, plan: dict, crash: Crash) -> list[str]:
     """Carry out a committed journal; return the stale files removed. Idempotent."""
     staging = out / plan["staging"]
     folders = _Folders()
@@ -210,7 +206,7 @@ def _read_journal(out: Path) -> dict | None:
     return plan
 
 
-def _recover(out: Path, crash: _Crash) -> bool:
+def _recover(out: Path, crash: Crash) -> bool:
     plan = _read_journal(out)
     if plan is not None:
         _apply(out, plan, crash)
@@ -228,7 +224,7 @@ def recover(out: Path) -> bool:
     if not out.is_dir():
         return False
     with _locked(out):
-        return _recover(out, _Crash())
+        return _recover(out, Crash())
 
 
 def _unchanged(path: str, recorded: list | None, wanted: list | None, since: int) -> bool:
@@ -243,7 +239,7 @@ def _unchanged(path: str, recorded: list | None, wanted: list | None, since: int
 
 
 def write_tree(
-    out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None = None
+    out: Path, files: Mapping[str, str], digests: Mapping[str, list] | None = None, crash: Crash | None = None
 ) -> tuple[list[str], list[str]]:
     """Write files under out; return (written, removed) relative paths.
 
@@ -256,39 +252,27 @@ def write_tree(
     written is not read again, and its text is never asked of `files`: a
     rebuild where nothing changed loads no page.
     """
-    with Tree(out) as tree:
+    with Tree(out, crash) as tree:
         tree.add(files, digests)
         return tree.commit()
-
-
-APART_FROM = 1000  # changed files in one add() past which a child process stages them
 
 
 class Tree:
     """One write of generated files into out, fed as they are rendered; commit() ends it.
 
     Used as a context manager (it holds the folder's lock). add() compares
-    each file with the tree and stages the changed ones; add(apart=True)
-    hands a batch of at least APART_FROM to a child process (`python -m
-    builder.output.write`), so that creating thousands of files, slow on some
-    disks, overlaps with the rendering of the rest. Into a fresh folder,
-    guess() has a child stage an earlier build's pages even before they are
-    rendered again; add() keeps those that come out the same. Nothing
-    visible changes before commit(), which stages what is left, waits for
-    the children, and commits (see the module's docstring). Leaving the
-    block without a commit removes what was staged.
+    each file with the tree and keeps the changed ones; nothing visible
+    changes before commit(), which stages them and commits (see the module's
+    docstring). Leaving the block without a commit removes what was staged.
+    crash: a fault to inject (tests).
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, crash: Crash | None = None) -> None:
         self.out, self.root = out, str(out)
-        self.crash = _Crash()
+        self.crash = crash or Crash()
         self.sums: dict[str, list] = {}  # this write's files and their [sha256, size]
         self.changed: list[str] = []  # staged, or to be
         self.pending: list[tuple[str, bytes]] = []  # changed, not staged yet
-        self.apart: list[tuple[subprocess.Popen, int]] = []  # (child, files it stages)
-        self.guessing: subprocess.Popen | None = None  # the child of guess(), until waited for
-        self.guessed: dict[str, list] | None = None  # what it staged: {rel: [sha256, size]}
-        self.kept: set[str] = set()  # guessed files this write wants as they are
         self.staging: Path | None = None
         self.folders = _Folders()
 
@@ -307,23 +291,13 @@ class Tree:
 
     def __exit__(self, *exc) -> None:
         try:
-            children = [child for child, _ in self.apart]  # only left on an error: commit() waits
-            for child in [*children, *([self.guessing] if self.guessing else [])]:
-                child.kill()
-                child.wait()
             if exc[0] is not None and self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             self._lock.__exit__(*exc)
 
-    def add(
-        self, files: Mapping[str, str], digests: Mapping[str, list] | None = None, apart: bool = False
-    ) -> None:
-        """Take files (and, if known, their digests) and stage those whose bytes changed.
-
-        apart: stage them in a child process (APART_FROM of them at least) while the caller goes on.
-        """
-        guessed = self._guesses()
+    def add(self, files: Mapping[str, str], digests: Mapping[str, list] | None = None) -> None:
+        """Take files (and, if known, their digests) and keep those whose bytes changed."""
         for rel in sorted(digests if digests is not None else files):
             wanted = digests.get(rel) if digests is not None else None
             data = None if wanted is not None else files[rel].encode("utf-8")
@@ -332,15 +306,6 @@ class Tree:
             if _unchanged(os.path.join(self.root, rel), self.recorded.get(rel), self.sums[rel], self.since):
                 continue
             path = _safe_str(self.out, rel)
-            if rel in guessed:
-                if guessed[rel] == self.sums[rel]:  # staged already, as it should be
-                    self.kept.add(rel)
-                    self.changed.append(rel)
-                    continue
-                # guessed wrong: gone before it is staged again (here, or by a child while this goes on)
-                del guessed[rel]
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(os.path.join(self.staging, rel))
             if data is None:
                 data = files[rel].encode("utf-8")
                 self.sums[rel] = digest(data)
@@ -354,8 +319,6 @@ class Tree:
                 pass
             self.changed.append(rel)
             self.pending.append((rel, data))
-        if apart and len(self.pending) >= APART_FROM:
-            self._stage_apart()
 
     def _staging(self) -> Path:
         if self.staging is None:
@@ -363,78 +326,13 @@ class Tree:
             self.crash.step()
         return self.staging
 
-    def _spawn(self, *args: str) -> subprocess.Popen | None:
-        """Start `python -m builder.output.write ARGS` (None when no process can be started)."""
-        cmd = [sys.executable, "-m", "builder.output.write", *args]
-        # the child imports this very package, installed or not, from wherever it runs
-        here = str(Path(__file__).resolve().parents[2])
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])),
-        }
-        try:
-            return subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-            )
-        except OSError:  # no process left, or no interpreter to run
-            return None
-
-    def _stage_apart(self) -> None:
-        """Hand the pending files to a child process that writes them into the staging folder."""
-        staging = self._staging()
-        bundle = staging / f"{BUNDLE}{len(self.apart)}"
-        with open(bundle, "wb") as fh:
-            fh.write(json.dumps([[rel, len(data)] for rel, data in self.pending]).encode() + b"\n")
-            for _, data in self.pending:
-                fh.write(data)
-        child = self._spawn(os.path.abspath(bundle), str(os.getpid()))
-        if child is None:  # commit() stages them here
-            bundle.unlink()
-            return
-        self.apart.append((child, len(self.pending)))
-        self.pending = []
-
-    def guess(self, memo: list[Path], key: str) -> None:
-        """Have a child stage the pages of a page memo (cache files of {page: (key, text)}, see
-        render.Site.memo) while the caller renders them again: into a fresh folder only, where
-        every page is to be written. add() keeps the staged pages that come out the same bytes;
-        commit() deletes the others before anything is committed.
-        """
-        memo = [p for p in memo if p.is_file()]
-        if self.previous or self.recorded or self.guessed is not None or self.guessing or not memo:
-            return
-        staging = self._staging()
-        self.guessing = self._spawn(GUESS, str(staging), str(os.getpid()), key, *map(str, memo))
-
-    def _guesses(self) -> dict[str, list]:
-        """Return what the guess child staged, waiting for it the first time ({} without one)."""
-        if self.guessed is None:
-            self.guessed = {}
-            child, self.guessing = self.guessing, None
-            if child is not None:
-                out, _ = child.communicate()
-                try:
-                    report = json.loads(out) if child.returncode == 0 else None
-                except ValueError:
-                    report = None
-                if isinstance(report, dict):
-                    self.guessed = report
-                elif self.staging is not None:  # it stopped midway: what it staged is unknown
-                    shutil.rmtree(self.staging, ignore_errors=True)
-                    self.staging = None
-        return self.guessed
-
     def commit(self) -> tuple[list[str], list[str]]:
-        """Stage what is left, wait for the child processes, commit; return (written, removed)."""
+        """Stage the changed files and commit; return (written, removed)."""
         names = sorted(self.sums)
         stale = sorted(set(self.previous) - set(names))
         if not self.changed and not stale and self.recorded == self.sums and (self.out / MANIFEST).exists():
             return [], []
-        wrong = sorted(self._guesses().keys() - self.kept)  # not generated now (add() drops the others)
         staging = self._staging()
-        for rel in wrong:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(os.path.join(staging, rel))
         for rel, data in self.pending:
             tmp = os.path.join(staging, rel)
             self.folders.make(os.path.dirname(tmp))
@@ -442,21 +340,6 @@ class Tree:
                 fh.write(data)
             self.crash.step()
         self.pending = []
-        while self.apart:
-            child, count = self.apart[0]
-            _, err = child.communicate()
-            self.apart.pop(0)
-            if child.returncode:
-                msg = err.decode("utf-8", "replace").strip().splitlines()
-                raise BuilderError(
-                    f"{self.out}: staging files failed: {msg[-1] if msg else child.returncode}"
-                )
-            for _ in range(count):
-                self.crash.step()
-        for folder in sorted({os.path.dirname(rel) for rel in wrong}, reverse=True):
-            while folder and _empty(os.path.join(staging, folder)):  # or a whole-folder move takes it
-                os.rmdir(os.path.join(staging, folder))
-                folder = os.path.dirname(folder)
         # compact: the C encoder (indent would take the pure-Python one, a tenth of a second at 10,000 files)
         manifest = json.dumps({"files": names, "sha256": self.sums}, sort_keys=True, separators=(",", ":"))
         (staging / MANIFEST).write_text(manifest + "\n", "utf-8")
@@ -467,80 +350,3 @@ class Tree:
         removed = _apply(self.out, plan, self.crash)
         self.staging = None
         return sorted(self.changed), removed
-
-
-BUNDLE = ".bundle-"
-GUESS = "--guess"
-
-
-def _empty(folder: str) -> bool:
-    try:
-        return not os.listdir(folder)
-    except OSError:
-        return False
-
-
-def _stage_one(staging: str, rel: str, data: bytes, folders: _Folders) -> None:
-    """Write one file into the staging folder, refusing a path that leads out of it."""
-    tmp = os.path.join(staging, rel)
-    if not os.path.abspath(tmp).startswith(staging + os.sep):
-        raise UnsafePath(f"refusing to stage outside {staging}: {rel}")
-    folders.make(os.path.dirname(tmp))
-    with open(tmp, "wb") as out:
-        out.write(data)
-
-
-def _stage_guess(staging: str, key: str, memo: list[str]) -> dict[str, list]:
-    """Write the pages of a page memo into the staging folder; return {rel: digest} of those
-    written (the child of Tree.guess). An entry that is not (key, text) at a safe path is skipped.
-    """
-    from builder.incremental.cachefile import read_pickle
-
-    staging = os.path.abspath(staging)
-    folders = _Folders()
-    staged = {}
-    for shard in memo:
-        pages = read_pickle(Path(shard), key)
-        for rel, entry in sorted(pages.items()) if isinstance(pages, dict) else ():
-            try:
-                data = entry[1].encode("utf-8")
-                _stage_one(staging, rel, data, folders)
-            except (TypeError, IndexError, AttributeError, UnsafePath, OSError):
-                continue
-            staged[rel] = digest(data)
-    return staged
-
-
-def _unbundle(bundle: Path) -> None:
-    """Write a bundle's files next to it (in the staging folder), then delete it: the child's work."""
-    staging = os.path.abspath(bundle.parent)
-    folders = _Folders()
-    with open(bundle, "rb") as fh:
-        for rel, size in json.loads(fh.readline()):
-            _stage_one(staging, rel, fh.read(size), folders)
-    bundle.unlink()
-
-
-def _die_with(parent: int) -> None:
-    """Have the kernel kill this process when its parent dies (Linux), and stop now if it has.
-
-    A killed build must not leave a child writing into a staging folder that the next
-    build's recovery removes (it would make the folder again).
-    """
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: the next build removes what is left
-        return
-    if os.getppid() != parent:  # died before prctl: nobody will commit these files
-        os._exit(1)
-
-
-if __name__ == "__main__" and sys.argv[1] == GUESS:  # Tree.guess: --guess STAGING PARENT_PID KEY MEMO...
-    _die_with(int(sys.argv[3]))
-    sys.stdout.write(json.dumps(_stage_guess(sys.argv[2], sys.argv[4], sys.argv[5:])))
-elif __name__ == "__main__":  # the child process of Tree._stage_apart: BUNDLE PARENT_PID
-    _die_with(int(sys.argv[2]))
-    _unbundle(Path(sys.argv[1]))
