@@ -74,30 +74,28 @@ def digest(data: bytes) -> list:
     return [hashlib.sha256(data).hexdigest(), len(data)]
 
 
-_RESOLVED: dict[str, str] = {}  # folder -> resolved folder, for one write at a time
+def _resolve_dir(folder: str, resolved: dict[str, str]) -> str:
+    if folder not in resolved:
+        resolved[folder] = os.path.realpath(folder)
+    return resolved[folder]
 
 
-def _resolve_dir(folder: str) -> str:
-    if folder not in _RESOLVED:
-        _RESOLVED[folder] = os.path.realpath(folder)
-    return _RESOLVED[folder]
-
-
-def _safe(out: Path, rel: str) -> Path:
+def _safe(out: Path, rel: str, resolved: dict[str, str]) -> Path:
     """Return out/rel, refusing anything that resolves outside out."""
-    return Path(_safe_str(out, rel))
+    return Path(_safe_str(out, rel, resolved))
 
 
-def _safe_str(out: Path, rel: str) -> str:
+def _safe_str(out: Path, rel: str, resolved: dict[str, str]) -> str:
     """Return out/rel as a string path, refusing anything that resolves outside out.
 
-    Folders are resolved once per write (a corpus has thousands of files in
-    a handful of folders); a symbolic link as the file itself is resolved too.
+    Folders are resolved once per write (resolved: {folder: its real path}, a
+    corpus has thousands of files in a handful of folders); a symbolic link as
+    the file itself is resolved too.
     """
     joined = os.path.join(str(out), rel)
     name = os.path.basename(joined)
-    root = _resolve_dir(str(out))
-    path = os.path.join(_resolve_dir(os.path.dirname(joined)), name)
+    root = _resolve_dir(str(out), resolved)
+    path = os.path.join(_resolve_dir(os.path.dirname(joined), resolved), name)
     if os.path.islink(path):
         path = os.path.realpath(path)
     if name in ("", ".", "..") or not path.startswith(root.rstrip(os.sep) + os.sep):
@@ -148,6 +146,7 @@ def _apply(out: Path, plan: dict, crash: Crash) -> list[str]:
     """Carry out a committed journal; return the stale files removed. Idempotent."""
     staging = out / plan["staging"]
     folders = _Folders()
+    resolved: dict[str, str] = {}
     whole = set()  # folders new to the tree (a first build): each moved in one rename
     for name in sorted(os.listdir(staging)):
         if os.path.isdir(staging / name) and not os.path.lexists(out / name):
@@ -157,7 +156,7 @@ def _apply(out: Path, plan: dict, crash: Crash) -> list[str]:
         if rel.split("/", 1)[0] in whole:
             crash.step()
             continue
-        src, dest = os.path.join(staging, rel), _safe_str(out, rel)
+        src, dest = os.path.join(staging, rel), _safe_str(out, rel, resolved)
         folders.make(os.path.dirname(dest))
         try:
             os.replace(src, dest)
@@ -168,7 +167,7 @@ def _apply(out: Path, plan: dict, crash: Crash) -> list[str]:
     removed = []
     for rel in plan["remove"]:
         try:
-            path = _safe(out, rel)
+            path = _safe(out, rel, resolved)
             path.unlink()
             removed.append(rel)
             _prune(out, path.parent)
@@ -275,10 +274,10 @@ class Tree:
         self.pending: list[tuple[str, bytes]] = []  # changed, not staged yet
         self.staging: Path | None = None
         self.folders = _Folders()
+        self.resolved: dict[str, str] = {}  # folder -> its real path, for this write
 
     def __enter__(self) -> Tree:
         self.out.mkdir(parents=True, exist_ok=True)
-        _RESOLVED.clear()  # folders may have changed since the last write
         self._lock = _locked(self.out)
         self._lock.__enter__()
         try:
@@ -305,7 +304,7 @@ class Tree:
             # only looked at (stat), never read or written: the plain path will do
             if _unchanged(os.path.join(self.root, rel), self.recorded.get(rel), self.sums[rel], self.since):
                 continue
-            path = _safe_str(self.out, rel)
+            path = _safe_str(self.out, rel, self.resolved)
             if data is None:
                 data = files[rel].encode("utf-8")
                 self.sums[rel] = digest(data)
