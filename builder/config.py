@@ -82,7 +82,7 @@ class Limits:
     max_file_bytes: int = 20_000_000
     max_paragraphs: int = 5000
     max_depth: int = 8
-    max_tokens: int = 150_000  # words, numbers and punctuation marks in one article (ingest.bounds)
+    max_tokens: int = 100_000  # words, numbers and punctuation marks in one article (ingest.bounds)
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,7 @@ def _candidate_pairs(
 ) -> list[tuple[int, int, int]]:
     """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
 
-    owners: where given, two signatures with the same owner are never a pair (the nodes of one
+    owners: where given, two signatures with the same owner are never a pair (nodes that share a
     source: cluster_claims would drop the pair), so a source repeating itself costs no memory.
 
     A pair is kept when its weighted Jaccard similarity is at least
@@ -519,8 +519,13 @@ def cluster_claims(
         shared = sum(map(weight_of, common))
         return shared / ((total[a] + total[b] - shared) or 1)
 
+    # a node of one source is owned by it; the others by their signature (its nodes share a source)
     source_no = {s: k for k, s in enumerate(sorted({it.source for it in items}))}
-    owners = [source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - n for n in paired]
+    key_no = {n: k for k, ns in enumerate(by_key.values()) for n in ns}
+    owners = [
+        source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - key_no[n]
+        for n in paired
+    ]
     pairs = [
         (shared / (total[a] + total[b] - shared), a, b)
         for a, b, shared in (

@@ -299,7 +299,7 @@ def test_base_definition_is_valid_and_its_limits_apply():
     config = parse_config(BASE)
     assert [t.slug for t in config.topics] == ["visas", "readmission"]
     assert (config.limits.max_file_bytes, config.limits.max_paragraphs) == (1000, 10)
-    assert config.limits.max_depth == 8 and config.limits.max_tokens == 150_000  # defaults
+    assert config.limits.max_depth == 8 and config.limits.max_tokens == 100_000  # defaults
     assert config.roles[0].holders[0].start == "2020-01-01"
     assert config.pagefind_threshold == 5
 

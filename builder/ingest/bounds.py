@@ -2,7 +2,7 @@
 
 Analysis costs about 30 microseconds for each word, number or punctuation mark (a run of "1. " is
 the dearest: each "1" is a number to read, each "." a possible sentence end), so an article past
-`limits.max_tokens` in research.yml (default 150,000, a book's length) is reported and skipped
+`limits.max_tokens` in research.yml (default 100,000: a book) is reported and skipped
 before any of that work. Counting stops at the limit: the check costs the same for 20 MB as for 1 MB.
 """
 
