@@ -304,6 +304,23 @@ def test_base_definition_is_valid_and_its_limits_apply():
     assert config.pagefind_threshold == 5
 
 
+@pytest.mark.parametrize(
+    ("case", "old", "new"),
+    [
+        ("site-empty", "site:\n  title: Test site\n  language: en\n", "site:\n"),
+        ("no-site", "site:\n  title: Test site\n  language: en\n", ""),
+        ("search-empty", "search:\n  pagefind_threshold: 5\n", "search:\n"),
+        ("limits-empty", "limits:\n  max_file_bytes: 1000\n  max_paragraphs: 10\n", "limits:\n"),
+        ("terms-as-one-string", "      en: [visa]", "      en: visa"),
+        ("keywords-empty", "    keywords:\n      en: [visa]\n", "    keywords:\n"),
+    ],
+)
+def test_empty_sections_and_short_forms_are_valid(case, old, new):
+    assert old in BASE, case
+    config = parse_config(BASE.replace(old, new, 1))
+    assert [t.slug for t in config.topics] == ["visas", "readmission"], case
+
+
 def test_the_repository_definition_is_valid():
     config = parse_config((ROOT / "research.yml").read_text("utf-8"))
     assert config.topics and config.entities
