@@ -245,6 +245,14 @@ CASES = [
         "duplicate key (first at line 28)",
     ),
     (
+        "duplicate-nested-key",
+        "    title: Visas\n",
+        "    title: Visas\n    title: Visa\n",
+        7,
+        "topics[0].title",
+        "duplicate key (first at line 6)",
+    ),
+    (
         "deep-flow",
         "topics:\n",
         "x: " + "[" * 100 + "]" * 100 + "\ntopics:\n",
