@@ -208,3 +208,21 @@ def test_annotation_calls_grow_linearly(case, unit):
     _calls("Warm up\n\n" + unit * 10)  # tables and caches loaded once
     small, large = (_calls("Title\n\n" + unit * (size // len(unit))) for size in (10_000, 40_000))
     assert large <= 4.4 * small, (case, small, large)
+
+
+def test_pathological_benchmark_prints_a_json_line_per_case_and_size():
+    import json
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "benchmarks.pathological", "--case", "ones", "dots", "--mb", "0.001", "0.5"]
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=True)
+    rows = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(r["case"], r["mb"]) for r in rows] == [
+        ("dots", 0.001),
+        ("dots", 0.5),
+        ("ones", 0.001),
+        ("ones", 0.5),
+    ]
+    assert [r["outcome"].split(":")[0] for r in rows] == ["analysed", "rejected"] * 2, rows
+    assert all(r["peak_rss_mb"] > 0 and r["seconds"] >= 0 for r in rows)
