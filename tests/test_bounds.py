@@ -219,10 +219,10 @@ def test_pathological_benchmark_prints_a_json_line_per_case_and_size():
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, check=True)
     rows = [json.loads(line) for line in run.stdout.splitlines()]
     assert [(r["case"], r["mb"]) for r in rows] == [
-        ("dots", 0.001),
-        ("dots", 0.5),
         ("ones", 0.001),
         ("ones", 0.5),
+        ("dots", 0.001),
+        ("dots", 0.5),
     ]
     assert [r["outcome"].split(":")[0] for r in rows] == ["analysed", "rejected"] * 2, rows
     assert all(r["peak_rss_mb"] > 0 and r["seconds"] >= 0 for r in rows)
