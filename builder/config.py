@@ -251,6 +251,9 @@ def _walk(root: yaml.Node, problems: _Problems) -> None:
                     problems.lines.setdefault((*path, i), v.start_mark.line + 1)
                 kids.append((v, (*path, i)))
         if done:
+            if any(id(v) not in sizes for v, _ in kids):  # a child still open is this node's ancestor
+                problems.add(path, "contains itself (a YAML alias to an enclosing anchor)")
+                problems.raise_any()
             sizes[id(node)] = 1 + sum(sizes[id(v)] for v, _ in kids)
             continue
         if id(node) in seen:

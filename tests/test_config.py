@@ -276,6 +276,15 @@ CASES = [
         ".".join(f"k{i}" for i in range(32)),
         "nested more than",
     ),
+    ("alias-loop", "topics:\n", "x: &x [1, *x]\ntopics:\n", 4, "x", "contains itself"),
+    (
+        "alias-loop-in-topic",
+        "    keywords:\n      en: [visa]\n",
+        "    keywords: &k\n      en: [visa, *k]\n",
+        8,
+        "topics[0].keywords.en",
+        "contains itself",
+    ),
     (
         "alias-bomb",
         "topics:\n",
