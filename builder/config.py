@@ -178,36 +178,40 @@ def _yaml_error(name: str, exc: yaml.YAMLError) -> ConfigError:
 def _check_nesting(text: str, name: str) -> None:
     """Refuse YAML nested deeper than MAX_NESTING before composing it (events come one at a time),
     naming the key path where it goes too deep."""
-    # open collections: [is a mapping, next item's key or index, whether a mapping's key is next]
+    # open collections: [is a mapping, current key or index, whether a mapping's key comes next]
     open_: list[list] = []
+
+    def advance() -> None:  # a key, value or item ended
+        if open_:
+            top = open_[-1]
+            if top[0]:
+                top[2] = not top[2]
+            else:
+                top[1] += 1
+
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 open_.pop()
-            elif open_ and open_[-1][0] and open_[-1][2]:  # a mapping's key
-                open_[-1][1] = getattr(event, "value", "?")
-                open_[-1][2] = False
+                advance()
                 continue
-            elif not isinstance(
-                event, (yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.ScalarEvent, yaml.AliasEvent)
-            ):
+            start = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+            if not start and not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
                 continue  # stream and document events
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if len(open_) >= MAX_NESTING:
-                    path = tuple(c[1] for c in open_)
-                    raise ConfigError(
-                        clean(
-                            f"{name}:{event.start_mark.line + 1}: invalid research definition: "
-                            f"{key_path(path)}: nested more than {MAX_NESTING} levels deep"
-                        )
-                    )
-                open_.append([isinstance(event, yaml.MappingStartEvent), 0, True])
+            if open_ and open_[-1][0] and open_[-1][2]:  # a mapping's key
+                open_[-1][1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            if not start:
+                advance()
                 continue
-            if open_:  # a value ended: the parent moves to its next key or index
-                if open_[-1][0]:
-                    open_[-1][2] = True
-                else:
-                    open_[-1][1] += 1
+            if len(open_) >= MAX_NESTING:
+                path = tuple(c[1] for c in open_)
+                raise ConfigError(
+                    clean(
+                        f"{name}:{event.start_mark.line + 1}: invalid research definition: "
+                        f"{key_path(path)}: nested more than {MAX_NESTING} levels deep"
+                    )
+                )
+            open_.append([isinstance(event, yaml.MappingStartEvent), 0, True])
     except yaml.YAMLError:
         _compose(text, name)  # the pure-Python parser's message names what it found
 
@@ -360,6 +364,8 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         raw = _plain(loader.construct_document(root))
     except yaml.YAMLError as exc:
         raise _yaml_error(name, exc) from None
+    except Exception as exc:  # a tag its value does not fit: "!!int x", "!!timestamp x"
+        raise ConfigError(f"{name}: invalid YAML: {type(exc).__name__}: {exc}") from None
     finally:
         loader.dispose()
     if isinstance(raw, dict) and "topics" not in raw:

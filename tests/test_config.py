@@ -312,6 +312,51 @@ def test_each_defect_names_file_line_and_key_path(case, old, new, line, path, sa
     assert says in first, msg
 
 
+# (case, text replaced in BASE, replacement, the message must contain): YAML that breaks before any check
+BROKEN = [
+    ("int-tag", "max_paragraphs: 10", "max_paragraphs: !!int ten", "invalid YAML: ValueError"),
+    ("timestamp-tag", "title: Visas", "title: !!timestamp soon", "invalid YAML: AttributeError"),
+    ("python-tag", "title: Visas", "title: !!python/name:os.system", "invalid YAML"),
+    ("complex-key", "topics:\n", "? [a, b]\n: 1\ntopics:\n", "invalid YAML"),
+    ("two-documents", "search:\n", "---\nsearch:\n", "invalid YAML"),
+]
+
+
+@pytest.mark.parametrize(("case", "old", "new", "says"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_yaml_that_cannot_be_read_is_a_config_error(case, old, new, says):
+    assert old in BASE, case
+    assert says in _error(BASE.replace(old, new, 1))
+
+
+def test_random_edits_give_a_config_or_a_config_error():
+    import random
+
+    rnd = random.Random(29)
+    pieces = [
+        *":-[]{}&*!|>'\"#?,\n\t%@`",
+        "&a ",
+        "*a",
+        "!!int ",
+        "!!timestamp ",
+        "!!set ",
+        "<<: *a",
+        "? ",
+        "~",
+    ]
+    outcomes = {"parsed": 0, "refused": 0}
+    for _ in range(400):
+        text = list(BASE)
+        for _ in range(rnd.randint(1, 6)):
+            k = rnd.randrange(len(text))
+            text[k : k + rnd.randint(0, 1)] = [rnd.choice(pieces)] if rnd.random() < 0.7 else []
+        try:  # any other exception fails the test with its traceback
+            parse_config("".join(text))
+            outcomes["parsed"] += 1
+        except ConfigError:
+            outcomes["refused"] += 1
+    assert outcomes["parsed"] and outcomes["refused"] > outcomes["parsed"], outcomes
+
+
 def test_base_definition_is_valid_and_its_limits_apply():
     config = parse_config(BASE)
     assert [t.slug for t in config.topics] == ["visas", "readmission"]
