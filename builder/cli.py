@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from builder.errors import BuilderError, ConfigError
+from builder.messages import clean
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +60,7 @@ def _config(path: Path):
         return load_config(path)
     except ConfigError:
         raise
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
         raise ConfigError(f"{path}: invalid research definition: {type(exc).__name__}: {exc}") from None
 
 
@@ -91,7 +92,14 @@ def _progress(quiet: bool):
 
 
 def _say(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    """Print one line to stderr, its control characters escaped (builder.messages.clean)."""
+    print(clean(msg), file=sys.stderr)
+
+
+def _error(exc: BaseException) -> None:
+    """Print an error, one "error:" line per line of its message (research.yml lists several)."""
+    for line in str(exc).split("\n"):
+        _say(f"error: {line}")
 
 
 def _inside(inner: Path, outer: Path) -> bool:
@@ -129,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"error: {exc.filename or args.out}: {exc.strerror or exc}")
         return EXIT_FAILED
     except ConfigError as exc:
-        _say(f"error: {exc}")
+        _error(exc)
         return EXIT_USAGE
     except BuilderError as exc:  # a failed check (CheckError) or any other build failure
-        _say(f"error: {exc}")
+        _error(exc)
         return EXIT_FAILED
     finally:
         logging.getLogger("builder").removeHandler(logged)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from builder.errors import ConfigError
+from builder.messages import clean
 
 ENTITY_TYPES = ("person", "organization", "place")
 
@@ -79,6 +82,7 @@ class Limits:
     max_file_bytes: int = 20_000_000
     max_paragraphs: int = 5000
     max_depth: int = 8
+    max_tokens: int = 100_000  # words, numbers and punctuation marks in one article (ingest.bounds)
 
 
 @dataclass(frozen=True)
@@ -102,12 +106,6 @@ class Config:
         return next((e for e in self.entities if e.id == eid), None)
 
 
-def _need(d: dict, key: str, where: str) -> Any:
-    if key not in d or d[key] in (None, ""):
-        raise ConfigError(f"{where}: missing '{key}'")
-    return d[key]
-
-
 def _date(v: Any) -> str | None:
     return None if v is None else str(v)
 
@@ -118,71 +116,296 @@ def read_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
-def parse_config(text: str, name: str = "research.yml") -> Config:
-    """Return a Config from YAML text; raise ConfigError naming the problem."""
-    import hashlib
+SCHEMA = Path(__file__).resolve().parent / "tables" / "research_schema.yml"
+MAX_NESTING = 32  # research.yml nests 5 deep; libyaml's composer recurses in C (a crash at ~100,000)
+MAX_VALUES = 200_000  # values after expanding YAML aliases (an alias bomb expands to billions)
+MAX_ERRORS = 20  # problems listed at once
+RESERVED_ENTITY_IDS = frozenset({"index"})  # entities/index.md lists the entities
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(read_yaml(SCHEMA.read_text("utf-8")))
+
+
+class _Problems:
+    """The problems found in one research.yml, each with its line and key path."""
+
+    def __init__(self, name: str, lines: dict[tuple, int]) -> None:
+        self.name, self.lines, self.found = name, lines, []
+
+    def line(self, path: tuple) -> int:
+        """Return the line of the deepest key or item along path that the file has."""
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def add(self, path: tuple, reason: str, line: int | None = None) -> None:
+        self.found.append((self.line(path) if line is None else line, key_path(path), reason))
+
+    def raise_any(self) -> None:
+        if not self.found:
+            return
+        rows = sorted(set(self.found), key=lambda r: (r[0], r[1], r[2]))
+        more = len(rows) - MAX_ERRORS
+        text = "\n".join(
+            clean(f"{self.name}:{line}: invalid research definition: {where}: {reason}")
+            for line, where, reason in rows[:MAX_ERRORS]
+        )
+        if more > 0:
+            text += f"\n{self.name}: {more} more problems"
+        raise ConfigError(text)
+
+
+def key_path(path: tuple) -> str:
+    """Return a key path as research.yml's reader would write it: topics[2].slug."""
+    out = ""
+    for k in path:
+        out += f"[{k}]" if isinstance(k, int) else (f".{k}" if out else str(k))
+    return out or "(top level)"
+
+
+def _yaml_error(name: str, exc: yaml.YAMLError) -> ConfigError:
+    mark = getattr(exc, "problem_mark", None)
+    line = f":{mark.line + 1}" if mark else ""
+    return ConfigError(f"{name}{line}: invalid YAML: {getattr(exc, 'problem', None) or exc}")
+
+
+def _check_nesting(text: str, name: str) -> None:
+    """Refuse YAML nested deeper than MAX_NESTING before composing it (events come one at a time),
+    naming the key path where it goes too deep."""
+    # open collections: [is a mapping, current key or index, whether a mapping's key comes next]
+    open_: list[list] = []
+
+    def advance() -> None:  # a key, value or item ended
+        if open_:
+            top = open_[-1]
+            if top[0]:
+                top[2] = not top[2]
+            else:
+                top[1] += 1
 
     try:
-        # on an error the pure-Python loader again, whose messages say what it found
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                open_.pop()
+                advance()
+                continue
+            start = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+            if not start and not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                continue  # stream and document events
+            if open_ and open_[-1][0] and open_[-1][2]:  # a mapping's key
+                open_[-1][1] = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            if not start:
+                advance()
+                continue
+            if len(open_) >= MAX_NESTING:
+                path = tuple(c[1] for c in open_)
+                raise ConfigError(
+                    clean(
+                        f"{name}:{event.start_mark.line + 1}: invalid research definition: "
+                        f"{key_path(path)}: nested more than {MAX_NESTING} levels deep"
+                    )
+                )
+            open_.append([isinstance(event, yaml.MappingStartEvent), 0, True])
+    except yaml.YAMLError:
+        _compose(text, name)  # the pure-Python parser's message names what it found
+
+
+def _compose(text: str, name: str) -> yaml.Node | None:
+    """Return the node tree of text (values with their lines)."""
+    try:
         try:
-            raw = read_yaml(text) or {}
+            return yaml.compose(text, Loader=_LOADER)
         except yaml.YAMLError:
-            raw = yaml.safe_load(text) or {}
+            return yaml.compose(text, Loader=yaml.SafeLoader)  # its messages say what it found
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ConfigError(f"{name}{line}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{name}: expected a mapping at the top level")
-    site = raw.get("site") or {}
-    topics = []
-    for i, t in enumerate(raw.get("topics") or []):
-        where = f"{name}: topics[{i}]"
-        topics.append(
-            Topic(
-                slug=str(_need(t, "slug", where)),
-                title=str(_need(t, "title", where)),
-                summary=str(t.get("summary", "")).strip(),
-                keywords=_terms(t.get("keywords"), f"{where}.keywords"),
-            )
-        )
-    if not topics:
+        raise _yaml_error(name, exc) from None
+    except RecursionError:  # broken and deeply nested: the pure-Python composer recurses
+        raise ConfigError(f"{name}: invalid YAML: nested too deep") from None
+
+
+def _walk(root: yaml.Node, problems: _Problems) -> None:
+    """Map every key path to its line; report duplicate keys and alias expansions past MAX_VALUES."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, tuple, bool]] = [(root, (), False)]
+    seen: set[int] = set()
+    while stack:  # iterative: sizes of shared (aliased) nodes counted once, after their children
+        node, path, done = stack.pop()
+        kids: list[tuple[yaml.Node, tuple]] = []
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for k, v in node.value:
+                key = k.value if isinstance(k, yaml.ScalarNode) else f"<{k.tag}>"
+                if not done and id(node) not in seen:
+                    if key in first:
+                        problems.add(
+                            (*path, key), f"duplicate key (first at line {first[key]})", k.start_mark.line + 1
+                        )
+                    first.setdefault(key, k.start_mark.line + 1)
+                    problems.lines.setdefault((*path, key), k.start_mark.line + 1)
+                kids.append((v, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                if not done and id(node) not in seen:
+                    problems.lines.setdefault((*path, i), v.start_mark.line + 1)
+                kids.append((v, (*path, i)))
+        if done:
+            if any(id(v) not in sizes for v, _ in kids):  # a child still open is this node's ancestor
+                problems.add(path, "contains itself (a YAML alias to an enclosing anchor)")
+                problems.raise_any()
+            sizes[id(node)] = 1 + sum(sizes[id(v)] for v, _ in kids)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, path, True))
+        stack.extend((v, p, False) for v, p in kids if id(v) not in seen)
+    if sizes.get(id(root), 0) > MAX_VALUES:
+        problems.add((), f"expands to more than {MAX_VALUES} values (through YAML aliases)")
+        problems.raise_any()
+
+
+def _plain(value: Any) -> Any:
+    """Return value with YAML dates as ISO text and keys as text, as the schema reads them."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _schema_problems(raw: Any, problems: _Problems) -> None:
+    import difflib
+
+    for err in _validator().iter_errors(raw):
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            known = sorted((err.schema.get("properties") or {}).keys())
+            for key in sorted(set(err.instance) - set(known)):
+                near = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else f"; known keys: {', '.join(known)}"
+                problems.add((*path, key), f"unknown key '{key}'{hint}")
+            continue
+        if err.validator == "pattern":
+            if isinstance(err.instance, str) and (*path, err.instance) in problems.lines:
+                path = (*path, err.instance)  # a key refused by propertyNames: its own line
+            what = {
+                "^[a-z0-9][a-z0-9_-]{0,79}$": "is not an id: lower-case a-z, 0-9, '-' and '_', at most 80",
+                "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$": "is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                "^[a-z]{2,3}$": "is not a language code (ISO 639-1, like 'en')",
+                "^([a-z]{2,3}|any)$": "is not a language code (ISO 639-1, like 'en') or 'any'",
+                "\\S": "is blank",
+            }.get(err.validator_value, f"does not match {err.validator_value}")
+            problems.add(path, f"{err.instance!r} {what}")
+            continue
+        if err.validator == "required":
+            problems.add(path, err.message.replace("is a required property", "is missing"))
+            continue
+        message = err.message if len(err.message) <= 200 else err.message[:199] + "…"
+        problems.add(path, message)
+
+
+def _duplicates(raw: Any, problems: _Problems) -> None:
+    """Report ids and slugs given twice, holders of unknown entities and reserved entity ids
+    (among the items the schema let through: this runs beside it, so both are listed at once)."""
+
+    def items(section: str) -> list[tuple[int, dict]]:
+        got = raw.get(section) if isinstance(raw, dict) else None
+        return [(i, x) for i, x in enumerate(got) if isinstance(x, dict)] if isinstance(got, list) else []
+
+    for section, key in (("topics", "slug"), ("entities", "id"), ("roles", "id"), ("outlets", "name")):
+        first: dict[str, int] = {}
+        for i, item in items(section):
+            value = item.get(key)
+            if not isinstance(value, str):
+                continue
+            if value in first:
+                problems.add((section, i, key), f"duplicate {key} '{value}' (first at line {first[value]})")
+            else:
+                first[value] = problems.line((section, i, key))
+    ids = {e.get("id") for _, e in items("entities")}
+    for i, e in items("entities"):
+        if e.get("id") in RESERVED_ENTITY_IDS:
+            problems.add(("entities", i, "id"), f"'{e['id']}' is reserved (the page listing the entities)")
+    for i, r in items("roles"):
+        holders = r.get("holders")
+        for j, h in enumerate(holders if isinstance(holders, list) else []):
+            if not isinstance(h, dict):
+                continue
+            if isinstance(h.get("entity"), str) and h["entity"] not in ids:
+                problems.add(("roles", i, "holders", j, "entity"), f"'{h['entity']}' is not a known entity")
+            start, end = h.get("from"), h.get("to")
+            if isinstance(start, str) and isinstance(end, str) and start > end:
+                problems.add(("roles", i, "holders", j, "to"), f"ends ({end}) before it starts ({start})")
+
+
+def parse_config(text: str, name: str = "research.yml") -> Config:
+    """Return a Config from YAML text; raise ConfigError naming the file, line and key path of
+    every problem: bad YAML, nesting past MAX_NESTING, duplicate keys, anything the schema
+    (tables/research_schema.yml) refuses, and ids or slugs given twice."""
+    import hashlib
+
+    _check_nesting(text, name)
+    root = _compose(text, name)
+    if root is None:
         raise ConfigError(f"{name}: no topics defined")
-    entities = []
-    for i, e in enumerate(raw.get("entities") or []):
-        where = f"{name}: entities[{i}]"
-        etype = str(_need(e, "type", where))
-        if etype not in ENTITY_TYPES:
-            raise ConfigError(f"{where}: type '{etype}' is not one of {', '.join(ENTITY_TYPES)}")
-        entities.append(
-            Entity(
-                id=str(_need(e, "id", where)),
-                name=str(_need(e, "name", where)),
-                type=etype,
-                aliases=_terms(e.get("aliases"), f"{where}.aliases"),
-                role=e.get("role"),
-            )
+    problems = _Problems(name, {(): root.start_mark.line + 1})
+    _walk(root, problems)
+    problems.raise_any()  # duplicate keys: the values below would be the last of each
+    loader = _LOADER("")
+    try:
+        raw = _plain(loader.construct_document(root))
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, exc) from None
+    except Exception as exc:  # a tag its value does not fit: "!!int x", "!!timestamp x"
+        raise ConfigError(f"{name}: invalid YAML: {type(exc).__name__}: {exc}") from None
+    finally:
+        loader.dispose()
+    if isinstance(raw, dict) and "topics" not in raw:
+        problems.raise_any()
+        raise ConfigError(f"{name}: no topics defined")
+    _schema_problems(raw, problems)
+    _duplicates(raw, problems)
+    problems.raise_any()
+    site = raw.get("site") or {}
+    topics = tuple(
+        Topic(
+            slug=t["slug"],
+            title=str(t["title"]),
+            summary=str(t.get("summary") or "").strip(),
+            keywords=_terms(t.get("keywords"), f"{name}: topics[{i}].keywords"),
         )
-    ids = [e.id for e in entities]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ConfigError(f"{name}: duplicate entity ids: {', '.join(dupes)}")
-    roles = []
-    for i, r in enumerate(raw.get("roles") or []):
-        where = f"{name}: roles[{i}]"
-        holders = []
-        for h in r.get("holders") or []:
-            if h.get("entity") not in ids:
-                raise ConfigError(f"{where}: holder '{h.get('entity')}' is not a known entity")
-            holders.append(Holder(str(h["entity"]), _date(h.get("from")), _date(h.get("to"))))
-        roles.append(
-            Role(
-                id=str(_need(r, "id", where)),
-                title=str(_need(r, "title", where)),
-                terms=_terms(r.get("terms"), f"{where}.terms"),
-                holders=tuple(holders),
-            )
+        for i, t in enumerate(raw["topics"])
+    )
+    entities = tuple(
+        Entity(
+            id=e["id"],
+            name=str(e["name"]),
+            type=e["type"],
+            aliases=_terms(e.get("aliases"), f"{name}: entities[{i}].aliases"),
+            role=e.get("role"),
         )
+        for i, e in enumerate(raw.get("entities") or [])
+    )
+    roles = tuple(
+        Role(
+            id=r["id"],
+            title=str(r["title"]),
+            terms=_terms(r.get("terms"), f"{name}: roles[{i}].terms"),
+            holders=tuple(
+                Holder(str(h["entity"]), _date(h.get("from")), _date(h.get("to")))
+                for h in r.get("holders") or []
+            ),
+        )
+        for i, r in enumerate(raw.get("roles") or [])
+    )
     outlets = tuple(
         Outlet(str(o["name"]), tuple(str(a) for a in o.get("aliases") or [o["name"]]))
         for o in raw.get("outlets") or []
@@ -190,16 +413,15 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
     concepts = {
         str(k): _terms(v, f"{name}: concepts.{k}") for k, v in sorted((raw.get("concepts") or {}).items())
     }
-    lim = raw.get("limits") or {}
-    limits = Limits(**{k: int(v) for k, v in lim.items() if k in Limits.__dataclass_fields__})
+    limits = Limits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()})
     return Config(
         title=str(site.get("title", "Research site")),
-        description=str(site.get("description", "")).strip(),
+        description=str(site.get("description") or "").strip(),
         language=str(site.get("language", "en")),
-        topics=tuple(topics),
+        topics=topics,
         concepts=concepts,
-        entities=tuple(entities),
-        roles=tuple(roles),
+        entities=entities,
+        roles=roles,
         outlets=outlets,
         limits=limits,
         pagefind_threshold=int((raw.get("search") or {}).get("pagefind_threshold", 1000)),

@@ -22,6 +22,7 @@ from builder.ingest import read_file
 from builder.ingest.discover import Found, Input, discover
 from builder.ingest.ids import assign_ids
 from builder.link import find_duplicates, fingerprint, link_corpus
+from builder.messages import problem_lines
 from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Linked, Rejected
 from builder.render import render_site
 from builder.render.check import unverbatim
@@ -154,20 +155,10 @@ def report(
     return tuple(sorted(out, key=lambda r: r.file))
 
 
-def problems(report: Sequence[InputReport]) -> tuple[str, ...]:
-    """Return one line per rejected file and per warning, naming the file."""
-    lines = []
-    for r in report:
-        if r.status == "rejected":
-            lines.append(f"{r.file}: rejected: {r.reason}")
-        lines += [f"{r.file}: warning: {w}" for w in r.warnings]
-    return tuple(lines)
-
-
 def render(analysis: Analysis, config: Config, stages: Stages) -> BuildResult:
     """Return the generated files of an analysed corpus, with the input report."""
     corpus = analysis.corpus
-    return BuildResult(stages.render(corpus, config), corpus.report, problems(corpus.report))
+    return BuildResult(stages.render(corpus, config), corpus.report, tuple(problem_lines(corpus.report)))
 
 
 def build(seeds: Path, config: Config, stages: Stages | None = None, out: Path | None = None) -> BuildResult:

@@ -37,6 +37,7 @@ class Article:
     url: str | None = None
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
+    file_id: str = ""  # the id its file name gives; id differs when the front matter gave one ("": id)
 
     def paragraph(self, pid: str) -> Paragraph | None:
         """Return the paragraph with this id, or None."""

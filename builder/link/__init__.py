@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import re
 from collections import Counter, defaultdict
@@ -36,6 +37,8 @@ from builder.records import (
     Story,
     Version,
 )
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- duplicates
 
@@ -227,6 +230,9 @@ def is_reporting(s: Sentence, published: str | None) -> bool:
 
 PAIR_BLOCK = 256  # signatures scored against all others at once (dense rows: memory)
 PAIR_THREADS = 2  # blocks scored at once
+# Nodes of one signature: a source's copies past this many are claims of their own, never compared
+# (an article repeating one sentence 100,000 times made 5 * 10**9 pairs of itself).
+MAX_COPIES = 64
 
 
 def _cover_candidates(
@@ -283,8 +289,13 @@ def _cover_candidates(
 PAIR_SLACK = 1e-3  # weight units: the float32 screen keeps every pair this close to a threshold
 
 
-def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> list[tuple[int, int, int]]:
+def _candidate_pairs(
+    sigs: list[frozenset[str]], weights: dict[str, int], owners: list[int] | None = None
+) -> list[tuple[int, int, int]]:
     """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
+
+    owners: where given, two signatures with the same owner are never a pair (nodes that share a
+    source: cluster_claims would drop the pair), so a source repeating itself costs no memory.
 
     A pair is kept when its weighted Jaccard similarity is at least
     SAME_THRESHOLD and its shared non-topic features weigh at least
@@ -330,6 +341,7 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> lis
         (r * t_placed - in_sets[set_of[order], g] - PAIR_SLACK).astype(np.float32) for g in range(len(sets))
     ]
     least = np.float32(MIN_SHARED_WEIGHT - PAIR_SLACK)
+    own = None if owners is None else np.asarray(owners, dtype=np.int64)[order]
 
     def block(start: int) -> tuple:
         stop = min(n, start + PAIR_BLOCK)
@@ -342,6 +354,8 @@ def _candidate_pairs(sigs: list[frozenset[str]], weights: dict[str, int]) -> lis
                 ok[:, lo:hi] &= shared[:, lo:hi] >= row_term[g][start:stop, None]
         square = stop - start
         ok[:, :square] &= np.arange(square)[None, :] > np.arange(square)[:, None]
+        if own is not None:
+            ok &= own[start:stop, None] != own[None, start:]
         a, b = np.nonzero(ok)
         return a + start, b + start
 
@@ -465,6 +479,7 @@ def cluster_claims(
     nodes: list[list[int]] = []
     node_sources: list[set[str]] = []
     by_key: dict[tuple, list[int]] = defaultdict(list)
+    lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES, never compared
     for i, it in enumerate(items):
         key = (it.sig, it.topics)
         for n in by_key[key]:
@@ -473,9 +488,18 @@ def cluster_claims(
                 node_sources[n].add(it.source)
                 break
         else:
-            by_key[key].append(len(nodes))
+            if len(by_key[key]) < MAX_COPIES:
+                by_key[key].append(len(nodes))
+            else:
+                lone[it.source] += 1
             nodes.append([i])
             node_sources.append({it.source})
+    for source, k in sorted(lone.items()):
+        log.warning(
+            "%s: %d sentences repeat one signature more than %d times: not compared", source, k, MAX_COPIES
+        )
+    paired = [n for ns in by_key.values() for n in ns]
+    paired.sort()
     sig = [items[ns[0]].sig for ns in nodes]
     topics_of = [set(items[ns[0]].topics) for ns in nodes]
     fixed = _fixed(weights)
@@ -497,9 +521,18 @@ def cluster_claims(
         shared = sum(map(weight_of, common))
         return shared / ((total[a] + total[b] - shared) or 1)
 
+    # a node of one source is owned by it; the others by their signature (its nodes share a source)
+    source_no = {s: k for k, s in enumerate(sorted({it.source for it in items}))}
+    key_no = {n: k for k, ns in enumerate(by_key.values()) for n in ns}
+    owners = [
+        source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - key_no[n]
+        for n in paired
+    ]
     pairs = [
         (shared / (total[a] + total[b] - shared), a, b)
-        for a, b, shared in _candidate_pairs(sig, fixed)
+        for a, b, shared in (
+            (paired[x], paired[y], w) for x, y, w in _candidate_pairs([sig[n] for n in paired], fixed, owners)
+        )
         if not apart(a, b) and node_sources[a].isdisjoint(node_sources[b])
     ]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))

@@ -1,0 +1,54 @@
+"""Where the orchestrator and the loader must call the reliability functions.
+
+Each test is a strict xfail until its call is wired: it then passes, strict makes it fail as an
+unexpected pass, and the marker is removed. The functions themselves are tested in
+test_ids.py, test_bounds.py and test_messages.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from builder.config import load_config
+from builder.ingest.ids import assign_ids
+from builder.load import load_bytes
+from builder.records import Article, Rejected
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = load_config(ROOT / "research.yml")
+
+
+@pytest.mark.xfail(strict=True, reason="load must set Article.file_id to the id the file name gives")
+def test_front_matter_id_cannot_take_another_files_address():
+    real = load_bytes(b"Visa talks\n\nKazakhstan and France discussed visas.\n", "news/real.txt", CONFIG)
+    fake = load_bytes(b"---\nid: real\ntitle: Fake\n---\n\nEuropol met Kazakhstan.\n", "fake.md", CONFIG)
+    got = {it.file: it for it in assign_ids([fake, real])}
+    assert got["news/real.txt"].id == "real"
+    assert got["fake.md"].id == "fake"
+    assert any("collides with news/real.txt" in w for w in got["fake.md"].warnings)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="load must refuse a text past limits.max_tokens (ingest.bounds.too_large)"
+)
+def test_loader_refuses_an_article_past_max_tokens():
+    config = dataclasses.replace(CONFIG, limits=dataclasses.replace(CONFIG.limits, max_tokens=1000))
+    item = load_bytes(("Ones\n\n" + "1. " * 2000).encode(), "ones.txt", config)
+    assert isinstance(item, Rejected), item
+    assert "limits.max_tokens" in item.reason
+    assert isinstance(load_bytes(b"Short\n\nInterpol met Kazakhstan in Lyon.\n", "ok.txt", config), Article)
+
+
+@pytest.mark.xfail(strict=True, reason="the build must make its problem lines with messages.problem_lines")
+def test_build_problem_lines_are_escaped(tmp_path):
+    from builder.build import build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.txt").write_text("A title\n\nInterpol met Kazakhstan in Lyon.\n", "utf-8")
+    (seeds / "a\x1b[2J\r.txt").write_bytes(b"")
+    result = build(seeds, CONFIG, None, 1)
+    assert "a\\x1b[2J\\r.txt: rejected: empty file" in result.problems, result.problems
