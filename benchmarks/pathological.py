@@ -46,7 +46,7 @@ def measure(case: str, mb: float, max_tokens: int | None) -> dict:
     from builder.annotate import annotate
     from builder.config import load_config
     from builder.ingest.bounds import count_tokens, too_large
-    from builder.load import load_bytes
+    from builder.ingest.load import load_bytes
 
     config = load_config(ROOT / "research.yml")
     if max_tokens is not None:

@@ -20,7 +20,7 @@ from builder import link
 from builder.annotate import annotate
 from builder.config import Limits, load_config
 from builder.ingest.bounds import count_tokens, too_large
-from builder.load import load_bytes
+from builder.ingest.load import load_bytes
 from builder.nlp import sentences
 from builder.records import Annotations, Article, Paragraph, Sentence
 
