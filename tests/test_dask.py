@@ -116,6 +116,19 @@ def test_an_exception_escaping_a_job_is_an_execution_error_naming_the_job(cluste
     assert cluster.map(_buggy, jobs[:400]) == list(range(400))  # the executor is still usable
 
 
+def test_a_worker_running_another_builder_refuses_every_batch(cluster):
+    mine = cluster.digest
+    cluster.digest = "0" * 64  # as if this machine ran other code than the workers
+    try:
+        with pytest.raises(
+            ConfigError, match=r"the Dask worker on .+ runs another builder than this machine"
+        ):
+            cluster.map(_digest, TEXTS[:10])
+    finally:
+        cluster.digest = mine
+    assert cluster.map(_digest, TEXTS[:10]) == [_digest(t) for t in TEXTS[:10]]
+
+
 def test_an_unreachable_scheduler_is_a_config_error_within_the_timeout():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -10,7 +10,7 @@ import pytest
 
 from builder.errors import ConfigError, ExecutionError
 from builder.execution import STAGE, make_executor
-from builder.execution.batch import describe
+from builder.execution.batch import Elsewhere, code_digest, describe, run_checked
 from builder.execution.files import has_protocol, read_bytes
 from builder.execution.local import PARALLEL_FROM, LocalExecutor
 
@@ -87,6 +87,22 @@ def test_describe_names_a_job_shortly(job, name):
     assert len(got) <= 160, got
     if name is not None:
         assert got == name
+
+
+@pytest.mark.parametrize(
+    ("digest", "refused"),
+    [
+        (None, False),  # this process's own: the batch runs
+        ("0" * 64, True),  # another builder's: refused, with this process's digest
+        ("", True),
+    ],
+)
+def test_run_checked_runs_a_batch_only_for_the_same_builder(digest, refused):
+    got = run_checked(code_digest() if digest is None else digest, _words, TEXTS[:3])
+    if refused:
+        assert isinstance(got, Elsewhere) and got.digest == code_digest(), got
+    else:
+        assert got == [_words(t) for t in TEXTS[:3]]
 
 
 def test_the_default_path_never_imports_dask(tmp_path):

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import platform
+import re
+import socket
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from functools import lru_cache
+from pathlib import Path, PurePath
 
 from builder.errors import ExecutionError
+
+DISTRIBUTION = "kz-eu-research-site"  # pyproject's project name: its requirements' versions count too
 
 
 @dataclass(frozen=True)
@@ -53,3 +61,45 @@ def check(results: list) -> list:
                 f"job {r.index} {r.job} raised {r.error} (a bug in the builder, not in the input)\n{r.trace}"
             )
     return results
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A batch a worker refused: its builder or packages differ from the driver's (see code_digest)."""
+
+    host: str
+    digest: str
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Return a digest of this process's builder: its source and tables, Python, its packages' versions.
+
+    Workers whose digest differs from the driver's would make other records from the same
+    article, so a batch is only run where they are equal (run_checked).
+    """
+    pkg = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"python {platform.python_version()}\0".encode())
+    for p in sorted(f for pattern in ("*.py", "*.yml", "*.j2") for f in pkg.rglob(pattern)):
+        h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    try:
+        wanted = importlib.metadata.requires(DISTRIBUTION) or []
+    except importlib.metadata.PackageNotFoundError:  # run from a source folder that is not installed
+        wanted = []
+    for req in sorted(r for r in wanted if "extra ==" not in r):
+        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req)
+        if name:
+            try:
+                version = importlib.metadata.version(name.group(0))
+            except importlib.metadata.PackageNotFoundError:
+                version = "missing"
+            h.update(f"{name.group(0)}=={version}\0".encode())
+    return h.hexdigest()
+
+
+def run_checked(digest: str, fn: Callable, jobs: Sequence, start: int = 0) -> list | Elsewhere:
+    """Return run_batch(fn, jobs, start) where this process's code_digest() is digest, else Elsewhere."""
+    here = code_digest()
+    if here != digest:
+        return Elsewhere(socket.gethostname(), here)
+    return run_batch(fn, jobs, start)

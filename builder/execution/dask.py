@@ -4,7 +4,8 @@ DaskExecutor() starts a LocalCluster of worker processes on this machine;
 DaskExecutor("tcp://HOST:8786") joins a running scheduler (see docs/dev/DASK.md). Each
 task maps fn over a batch of jobs (builder.execution.batch.run_batch); a batch whose
 worker dies is run again on another one, so no job is lost or counted twice. Workers
-import the builder themselves: it must be installed where they run, at the same version.
+import the builder themselves: it must be installed where they run, at the same commit
+and with the same packages; a worker where it differs refuses every batch (a ConfigError).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from distributed import Client, LocalCluster, as_completed
 
 from builder.errors import ConfigError, ExecutionError
 from builder.execution import STAGE, Progress
-from builder.execution.batch import check, run_batch
+from builder.execution.batch import Elsewhere, check, code_digest, run_checked
 
 log = logging.getLogger("builder")
 
@@ -39,6 +40,7 @@ class DaskExecutor:
         connect_timeout: float = 10,
     ) -> None:
         self.batch_size = batch_size
+        self.digest = code_digest()  # what the workers' builder must equal
         self.cluster: LocalCluster | None = None
         if scheduler is None:
             self.cluster = LocalCluster(
@@ -84,7 +86,8 @@ class DaskExecutor:
         run = uuid.uuid4().hex  # explicit keys: Dask need not hash the jobs, and two maps never share one
         futures = [
             self.client.submit(
-                run_batch,
+                run_checked,
+                self.digest,
                 fn,
                 jobs[s : s + size],
                 s,
@@ -99,12 +102,18 @@ class DaskExecutor:
         done = 0
         try:
             for future, part in as_completed(futures, with_results=True):
+                if isinstance(part, Elsewhere):
+                    raise ConfigError(
+                        f"the Dask worker on {part.host} runs another builder than this machine (its code, "
+                        f"Python or packages differ: {part.digest[:12]} against {self.digest[:12]}): install "
+                        "the same commit there with pip install -e '.[dask]'"
+                    )
                 check(part)
                 parts[where[future.key]] = part
                 done += len(part)
                 if progress:
                     progress(STAGE, done, len(jobs))
-        except ExecutionError:
+        except (ExecutionError, ConfigError):
             self.client.cancel(futures)
             raise
         except Exception as exc:  # the cluster lost a batch past its retries (KilledWorker, ...)

@@ -38,9 +38,10 @@ class LocalExecutor:
         pool = ProcessPoolExecutor(max_workers=self.workers, initializer=gc.enable)
         try:
             for part in pool.map(run_batch, [fn] * len(starts), [jobs[s : s + size] for s in starts], starts):
-                out.extend(check(part))
-                if progress:
-                    progress(STAGE, len(out), len(jobs))
+                for r in check(part):
+                    out.append(r)
+                    if progress:  # for each job, as the serial map does
+                        progress(STAGE, len(out), len(jobs))
         except BrokenProcessPool as exc:
             raise ExecutionError(f"a worker process died during the map: {exc}") from None
         finally:
