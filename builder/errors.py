@@ -11,3 +11,7 @@ class ConfigError(BuilderError):
 
 class CheckError(BuilderError):
     """A generated record failed a consistency check (exit 1)."""
+
+
+class ExecutionError(BuilderError):
+    """A per-article job raised instead of returning a record, or the cluster lost it (exit 1)."""

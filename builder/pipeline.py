@@ -17,7 +17,8 @@ from pathlib import Path
 from builder.annotate import annotate
 from builder.config import Config
 from builder.errors import CheckError
-from builder.execution import Executor, LocalExecutor
+from builder.execution import Executor
+from builder.execution.local import LocalExecutor
 from builder.ingest import read_file
 from builder.ingest.discover import Found, Input, discover
 from builder.ingest.ids import assign_ids

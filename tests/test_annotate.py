@@ -16,7 +16,7 @@ from builder import annotate as stage
 from builder import pipeline
 from builder.annotate import annotate
 from builder.config import load_config
-from builder.execution import LocalExecutor
+from builder.execution.local import LocalExecutor
 from builder.incremental import engine
 from builder.incremental.cache import Cache, shard_of
 from builder.incremental.engine import analyse_files

@@ -18,7 +18,7 @@ import pytest
 
 from benchmarks.corpus import DUPLICATE_RATE, LANG_WEIGHTS, LANGS, Generator, write_corpus
 from builder.config import load_config
-from builder.execution import LocalExecutor
+from builder.execution.local import LocalExecutor
 from builder.ingest.discover import discover
 from builder.link import STORY_SPAN_DAYS
 from builder.pipeline import analyse, plain_stages

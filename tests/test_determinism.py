@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from builder.config import load_config
-from builder.execution import LocalExecutor, local
+from builder.execution import local
+from builder.execution.local import LocalExecutor
 from builder.incremental.engine import build
 
 ROOT = Path(__file__).resolve().parent.parent

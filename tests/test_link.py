@@ -13,7 +13,7 @@ LINK = FIXTURES / "link"
 
 def _analysed(seeds: Path, config):
     """The linked corpus of a seeds folder, without caches, in this process."""
-    from builder.execution import LocalExecutor
+    from builder.execution.local import LocalExecutor
     from builder.ingest.discover import discover
     from builder.pipeline import analyse, plain_stages
 
@@ -127,7 +127,7 @@ def test_link_corpus_is_a_function_of_its_input_alone(weekday_corpus, config):
     import dataclasses
     from types import MappingProxyType
 
-    from builder.execution import LocalExecutor
+    from builder.execution.local import LocalExecutor
     from builder.ingest.discover import discover
     from builder.link import link_corpus
     from builder.pipeline import analyse, plain_stages

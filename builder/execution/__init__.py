@@ -1,39 +1,33 @@
 """Where the per-article map runs: serially, on a process pool, or on a Dask cluster.
 
-An executor maps a picklable top-level function over jobs and returns the
-results in order. The function never raises for bad input (it returns a
-Rejected record); an exception that escapes it is a bug, raised as
-ExecutionError naming the job.
+Every executor returns [fn(job) for job in jobs] in order. fn is a picklable top-level
+function that returns a record for bad input (a Rejected) rather than raise; an
+exception escaping it is a bug in the builder, raised as ExecutionError naming the job.
+Dask is imported only when the "dask" executor is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from builder.errors import ConfigError, ExecutionError
+from builder.execution.base import EXECUTORS, STAGE, Executor, Progress
 
-from builder.execution.local import LocalExecutor
-
-J = TypeVar("J")
-R = TypeVar("R")
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-__all__ = ["Executor", "LocalExecutor", "Progress", "make_executor"]
-
-
-class Executor(Protocol):
-    def map(self, fn: Callable[[J], R], jobs: Sequence[J], progress: Progress | None = None) -> list[R]: ...
-
-    def close(self) -> None: ...
+__all__ = ["EXECUTORS", "STAGE", "ExecutionError", "Executor", "Progress", "make_executor"]
 
 
 def make_executor(name: str = "local", scheduler: str | None = None, workers: int | None = None) -> Executor:
-    """Return the executor called name ("local" or "dask"); Dask is imported only for "dask"."""
+    """Return the executor called name; a ConfigError for an unknown one or a missing extra."""
     if name == "local":
+        if scheduler:
+            raise ConfigError(f"--scheduler {scheduler} needs --executor dask")
+        from builder.execution.local import LocalExecutor
+
         return LocalExecutor(workers)
     if name == "dask":
-        from builder.execution.dask import DaskExecutor
-
+        try:
+            from builder.execution.dask import DaskExecutor
+        except ImportError as exc:
+            raise ConfigError(
+                f"--executor dask needs Dask: pip install -e '.[dask]' ({type(exc).__name__}: {exc})"
+            ) from None
         return DaskExecutor(scheduler, workers or 2)
-    from builder.errors import ConfigError
-
-    raise ConfigError(f"unknown executor {name!r}: expected local or dask")
+    raise ConfigError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")

@@ -1,4 +1,4 @@
-"""The local executor: serially for a few jobs, else on a pool of processes that die with the build."""
+"""The executor on this machine: serial for a few jobs, else a process pool over chunks."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ import gc
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
-from builder.errors import BuilderError
+from builder.errors import ExecutionError
+from builder.execution.base import STAGE, Progress
+from builder.execution.batch import check, run_batch
 
 PARALLEL_FROM = 64  # jobs; below this a process pool costs more than it saves
-CHUNK = 32  # jobs a worker takes at a time: small, so both cores stay busy to the end
-
-
-class ExecutionError(BuilderError):
-    """A job's function raised: a bug in the builder, not bad input."""
+CHUNK = 32  # jobs a worker takes at a time: small, so every core stays busy to the end
 
 
 def die_with_parent() -> None:
@@ -36,59 +35,39 @@ def _worker_start(parent: int) -> None:
     die_with_parent()
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
-    gc.enable()  # the build pauses the collector (see collector_paused); workers run with it
+    gc.enable()  # workers start with the collector the build may have paused
 
 
 class LocalExecutor:
-    """Map over jobs in this process, or on a process pool past PARALLEL_FROM jobs."""
+    """Run the map in this process, or on a pool of `workers` processes (default: one per core)."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
 
-    def map(self, fn: Callable, jobs: Sequence, progress=None) -> list:
-        out: list = []
-        if self.workers > 1 and len(jobs) >= PARALLEL_FROM:
-            chunk = max(1, min(CHUNK, len(jobs) // (self.workers * 8)))
-            with ProcessPoolExecutor(
-                self.workers, initializer=_worker_start, initargs=(os.getpid(),)
-            ) as pool:
-                for r in pool.map(_Guarded(fn), jobs, chunksize=chunk):
-                    out.append(_unwrap(r, jobs, len(out)))
-                    if progress:
-                        progress("reading and annotating", len(out), len(jobs))
+    def map(self, fn: Callable, jobs: Sequence, progress: Progress | None = None) -> list:
+        jobs = list(jobs)
+        if self.workers < 2 or len(jobs) < PARALLEL_FROM:
+            out: list = []
+            for n, job in enumerate(jobs):
+                out.extend(check(run_batch(fn, [job], n)))
+                if progress:
+                    progress(STAGE, len(out), len(jobs))
             return out
-        guarded = _Guarded(fn)
-        for j in jobs:
-            out.append(_unwrap(guarded(j), jobs, len(out)))
-            if progress:
-                progress("reading and annotating", len(out), len(jobs))
+        size = max(1, min(CHUNK, len(jobs) // (self.workers * 8)))
+        starts = range(0, len(jobs), size)
+        out = []
+        pool = ProcessPoolExecutor(self.workers, initializer=_worker_start, initargs=(os.getpid(),))
+        try:
+            for part in pool.map(run_batch, [fn] * len(starts), [jobs[s : s + size] for s in starts], starts):
+                for r in check(part):
+                    out.append(r)
+                    if progress:  # for each job, as the serial map does
+                        progress(STAGE, len(out), len(jobs))
+        except BrokenProcessPool as exc:
+            raise ExecutionError(f"a worker process died during the map: {exc}") from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # after an error: the chunks not started yet
         return out
 
     def close(self) -> None:
-        pass
-
-
-class _Guarded:
-    """fn, with an exception it raises returned as a value (so one job names itself)."""
-
-    def __init__(self, fn: Callable) -> None:
-        self.fn = fn
-
-    def __call__(self, job):
-        try:
-            return True, self.fn(job)
-        except Exception as exc:  # noqa: BLE001 - raised again in the build, naming the job
-            return False, f"{type(exc).__name__}: {exc}"
-
-
-def _unwrap(result: tuple, jobs: Sequence, n: int):
-    ok, value = result
-    if not ok:
-        raise ExecutionError(f"{_name(jobs[n])}: analysis failed: {value}")
-    return value
-
-
-def _name(job) -> str:
-    """Return what a job is about: the file of a (Input, Config) job, else its repr, cut short."""
-    first = job[0] if isinstance(job, tuple) and job else job
-    return str(getattr(first, "rel", None) or repr(first)[:80])
+        """Nothing to release: each map's pool ends with it."""

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from builder import pipeline
 from builder.config import Config
-from builder.execution import Executor, LocalExecutor, Progress
+from builder.execution import Executor, Progress
+from builder.execution.local import LocalExecutor
 from builder.incremental import delta, results
 from builder.incremental.cache import Cache, Miss, shard_of
 from builder.incremental.keys import LOADED, PAGES, code_key, file_sha256, result_key

@@ -1,0 +1,129 @@
+"""The executor on a Dask cluster: batches of jobs as tasks, for corpora past one machine.
+
+DaskExecutor() starts a LocalCluster of worker processes on this machine;
+DaskExecutor("tcp://HOST:8786") joins a running scheduler (see docs/dev/DASK.md). Each
+task maps fn over a batch of jobs (builder.execution.batch.run_batch); a batch whose
+worker dies is run again on another one, so no job is lost or counted twice. Workers
+import the builder themselves: it must be installed where they run, at the same commit
+and with the same packages; a worker where it differs refuses every batch (a ConfigError).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import math
+import uuid
+from collections.abc import Callable, Sequence
+
+from distributed import Client, LocalCluster, as_completed
+
+from builder.errors import ConfigError, ExecutionError
+from builder.execution.base import STAGE, Progress
+from builder.execution.batch import Elsewhere, check, code_digest, run_checked
+
+log = logging.getLogger("builder")
+
+RETRIES = 2  # a task that fails is run up to this many more times
+MAX_BATCH = 64  # jobs per task: at a few ms a job, a task takes well past the scheduler's ~1 ms per task
+BATCHES_PER_THREAD = 8  # at least this many tasks for each worker thread, so all stay busy to the end
+
+
+class DaskExecutor:
+    """Run the map on a Dask cluster: a running scheduler at `scheduler`, or a LocalCluster."""
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int = 2,
+        batch_size: int | None = None,
+        connect_timeout: float = 10,
+    ) -> None:
+        self.batch_size = batch_size
+        self.digest = code_digest()  # what the workers' builder must equal
+        self.cluster: LocalCluster | None = None
+        if scheduler is None:
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                # its web server (the dashboard where bokeh is installed): on this machine only
+                dashboard_address="127.0.0.1:0",
+            )
+            self.client = Client(self.cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout=connect_timeout)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ConfigError(
+                    f"--scheduler {scheduler}: cannot reach a Dask scheduler there within {connect_timeout:g} s "
+                    f"({type(exc).__name__}: {exc})"
+                ) from None
+        link = self.dashboard()
+        if link:
+            log.info("Dask dashboard: %s", link)
+
+    def dashboard(self) -> str | None:
+        """Return the link to the cluster's dashboard, or None when it has none."""
+        if "dashboard" not in self.client.scheduler_info().get("services", {}):
+            return None
+        if self.cluster is not None and importlib.util.find_spec("bokeh") is None:
+            return None  # the page there only says to install bokeh
+        return self.client.dashboard_link
+
+    def _threads(self) -> int:
+        return sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()) or 1
+
+    def map(self, fn: Callable, jobs: Sequence, progress: Progress | None = None) -> list:
+        jobs = list(jobs)
+        if not jobs:
+            return []
+        size = self.batch_size or max(
+            1, min(MAX_BATCH, math.ceil(len(jobs) / (self._threads() * BATCHES_PER_THREAD)))
+        )
+        starts = range(0, len(jobs), size)
+        run = uuid.uuid4().hex  # explicit keys: Dask need not hash the jobs, and two maps never share one
+        futures = [
+            self.client.submit(
+                run_checked,
+                self.digest,
+                fn,
+                jobs[s : s + size],
+                s,
+                key=f"builder-batch-{run}-{s}",
+                pure=False,
+                retries=RETRIES,
+            )
+            for s in starts
+        ]
+        where = {f.key: s for f, s in zip(futures, starts, strict=True)}
+        parts: dict[int, list] = {}
+        done = 0
+        try:
+            for future, part in as_completed(futures, with_results=True):
+                if isinstance(part, Elsewhere):
+                    raise ConfigError(
+                        f"the Dask worker on {part.host} runs another builder than this machine (its code, "
+                        f"Python or packages differ: {part.digest[:12]} against {self.digest[:12]}): install "
+                        "the same commit there with pip install -e '.[dask]'"
+                    )
+                check(part)
+                parts[where[future.key]] = part
+                done += len(part)
+                if progress:
+                    progress(STAGE, done, len(jobs))
+        except (ExecutionError, ConfigError):
+            self.client.cancel(futures)
+            raise
+        except Exception as exc:  # the cluster lost a batch past its retries (KilledWorker, ...)
+            self.client.cancel(futures)
+            raise ExecutionError(f"the Dask cluster failed a batch: {type(exc).__name__}: {exc}") from None
+        return [r for s in starts for r in parts[s]]
+
+    def close(self) -> None:
+        """Disconnect; stop the LocalCluster if this executor started one."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None

@@ -1,0 +1,164 @@
+"""The executor interface and the local executor; reading inputs by path or URL (builder/execution/)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from builder.errors import ConfigError, ExecutionError
+from builder.execution import STAGE, make_executor
+from builder.execution.batch import Elsewhere, code_digest, describe, run_checked
+from builder.execution.files import has_protocol, read_bytes
+from builder.execution.local import PARALLEL_FROM, LocalExecutor
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _words(text: str) -> tuple[int, str]:
+    """A toy job: the number of words and the longest one."""
+    words = text.split()
+    return len(words), max(words, key=len, default="")
+
+
+def _strict(job: tuple[str, int]) -> int:
+    """A toy job with a bug: it raises for every seventh input."""
+    name, n = job
+    if n % 7 == 6:
+        raise ValueError(f"cannot handle {name}")
+    return n
+
+
+TEXTS = [f"Document {n} über Visa und реадмиссия {'x' * (n % 13)}" for n in range(3 * PARALLEL_FROM)]
+
+
+@pytest.mark.parametrize(
+    ("workers", "jobs"),
+    [
+        (1, TEXTS),  # serial
+        (2, TEXTS[: PARALLEL_FROM - 1]),  # too few jobs for a pool: serial
+        (2, TEXTS),  # a process pool over chunks
+        (2, []),
+    ],
+)
+def test_local_map_is_the_list_comprehension_in_order(workers, jobs):
+    seen = []
+    got = LocalExecutor(workers).map(_words, jobs, lambda *call: seen.append(call))
+    assert got == [_words(t) for t in jobs]
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    assert seen[-1:] == ([(STAGE, len(jobs), len(jobs))] if jobs else [])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_exception_escaping_a_job_is_an_execution_error_naming_the_job(workers):
+    jobs = [(f"article-{n:03d}.txt", n) for n in range(PARALLEL_FROM + 10)]
+    with pytest.raises(ExecutionError) as err:
+        LocalExecutor(workers).map(_strict, jobs)
+    assert "job 6 ('article-006.txt', 6) raised ValueError: cannot handle article-006.txt" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "scheduler", "message"),
+    [
+        ("spark", None, "unknown executor 'spark'"),
+        ("local", "tcp://127.0.0.1:8786", "--scheduler tcp://127.0.0.1:8786 needs --executor dask"),
+    ],
+)
+def test_make_executor_refuses_a_wrong_choice(name, scheduler, message):
+    with pytest.raises(ConfigError, match=message):
+        make_executor(name, scheduler)
+
+
+@pytest.mark.parametrize(
+    ("job", "name"),
+    [
+        (("/data/a.txt", "a.txt", object()), "('/data/a.txt', 'a.txt')"),
+        ((Path("/data/a.txt"), "a.txt"), "('/data/a.txt', 'a.txt')"),
+        (("a.txt", 3, "x"), "('a.txt', 3)"),
+        (Path("/data/b.txt"), "PosixPath('/data/b.txt')" if sys.platform != "win32" else None),
+        ("c" * 500, "'" + "c" * 158 + "…"),
+        ((None, object()), None),  # nothing to name it by in a tuple: its repr
+    ],
+)
+def test_describe_names_a_job_shortly(job, name):
+    got = describe(job)
+    assert len(got) <= 160, got
+    if name is not None:
+        assert got == name
+
+
+@pytest.mark.parametrize(
+    ("digest", "refused"),
+    [
+        (None, False),  # this process's own: the batch runs
+        ("0" * 64, True),  # another builder's: refused, with this process's digest
+        ("", True),
+    ],
+)
+def test_run_checked_runs_a_batch_only_for_the_same_builder(digest, refused):
+    got = run_checked(code_digest() if digest is None else digest, _words, TEXTS[:3])
+    if refused:
+        assert isinstance(got, Elsewhere) and got.digest == code_digest(), got
+    else:
+        assert got == [_words(t) for t in TEXTS[:3]]
+
+
+def test_the_default_path_never_imports_dask(tmp_path):
+    """Importing the executors and running the local one leaves Dask (and fsspec) unimported."""
+    article = tmp_path / "a.txt"
+    article.write_bytes(b"text")
+    code = (
+        "import sys\n"
+        "from builder.execution import make_executor\n"
+        "from builder.execution.files import read_bytes\n"
+        "ex = make_executor('local', workers=2)\n"
+        f"assert ex.map(abs, range(-{2 * PARALLEL_FROM}, 0))[0] == {2 * PARALLEL_FROM}\n"
+        "ex.close()\n"
+        f"assert read_bytes({str(article)!r}) == b'text'\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed', 'fsspec')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("location", "url"),
+    [
+        ("s3://bucket/seeds/a.txt", True),
+        ("file:///srv/seeds/a.txt", True),
+        ("memory://seeds/a.txt", True),
+        ("/srv/seeds/a.txt", False),
+        ("seeds/статья.txt", False),
+        ("C:\\seeds\\a.txt", False),
+        ("seeds/a://b.txt", False),  # "://" not at the start: a relative path
+    ],
+)
+def test_has_protocol(location, url):
+    assert has_protocol(location) is url
+
+
+def test_read_bytes_from_a_path_a_file_url_and_fsspec_memory(tmp_path):
+    fsspec = pytest.importorskip("fsspec")
+    data = "Визовый режим\r\n".encode("cp1251")
+    local = tmp_path / "статья.txt"
+    local.write_bytes(data)
+    with fsspec.open("memory://seeds/статья.txt", "wb") as f:
+        f.write(data)
+    assert read_bytes(str(local)) == data
+    assert read_bytes("file://" + local.as_posix()) == data  # fsspec reads the path as written, not %-decoded
+    assert read_bytes("memory://seeds/статья.txt") == data
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["memory://seeds/missing.txt", "nosuchprotocol://seeds/a.txt", "/nonexistent/seeds/a.txt"],
+)
+def test_read_bytes_raises_oserror_for_what_cannot_be_read(location):
+    pytest.importorskip("fsspec")
+    with pytest.raises(OSError):
+        read_bytes(location)
