@@ -134,3 +134,19 @@ def test_an_unreachable_scheduler_is_a_config_error_within_the_timeout():
     with pytest.raises(ConfigError, match=f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler"):
         DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout=2)
     assert time.monotonic() - start < 2 + 3  # the timeout, and the time to give up
+
+
+def _files(seeds: Path, executor) -> dict[str, str]:
+    from builder.config import load_config
+    from builder.incremental.engine import build
+
+    return dict(build(seeds, load_config(ROOT / "research.yml"), executor=executor).files)
+
+
+def test_a_whole_build_on_dask_is_byte_identical_to_the_local_one(cluster, tmp_path):
+    from benchmarks.corpus import write_corpus
+
+    corpus = tmp_path / "corpus"
+    write_corpus(300, 3, corpus)
+    for seeds in (ROOT / "seeds", corpus):
+        assert _files(seeds, cluster) == _files(seeds, LocalExecutor(2)), seeds.name
