@@ -176,8 +176,9 @@ def _build_into_cache(seeds: Path, config: Config, cache: Path) -> str:
     return build(seeds, config, cache).how
 
 
-def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
-    """Build in a child process, then return the result from the cache it left.
+def build_apart(seeds: Path, config: Config, cache: Path, out: Path | None = None) -> BuildResult:
+    """Build in a child process, then return the result from the cache it left (written into out
+    when given: its pages are then read from the cache only where they changed).
 
     For the MkDocs hook: the MkDocs process then holds the pages but never the
     corpus, whose heap Python keeps once freed (about 300 MB at 10,000 articles).
@@ -185,5 +186,5 @@ def build_apart(seeds: Path, config: Config, cache: Path) -> BuildResult:
     from builder.execution.forked import forked
 
     how = forked(_build_into_cache, seeds, config, cache)
-    result = build(seeds, config, cache)  # from the cache, unless an input changed meanwhile
+    result = build(seeds, config, cache, out=out)  # from the cache, unless an input changed meanwhile
     return dataclasses.replace(result, how=how) if result.how == "nothing changed" else result
