@@ -26,6 +26,7 @@ from builder import pipeline
 from builder.config import Config
 from builder.execution import Executor, Progress
 from builder.execution.local import LocalExecutor
+from builder.execution.process import collector_paused
 from builder.incremental import delta, results
 from builder.incremental.cache import Cache, Miss, shard_of
 from builder.incremental.keys import LOADED, PAGES, code_key, file_sha256, result_key
@@ -46,6 +47,18 @@ def build(
     out: Path | None = None,
 ) -> BuildResult:
     """Build the site from seeds, using and refreshing the cache folder; write into out when given."""
+    with collector_paused():
+        return _build(seeds, config, cache, executor, progress, out)
+
+
+def _build(
+    seeds: Path,
+    config: Config,
+    cache: Path | None,
+    executor: Executor | None,
+    progress: Progress | None,
+    out: Path | None,
+) -> BuildResult:
     found = discover(seeds, config, exclude=out)
     if cache is None:
         stages = pipeline.plain_stages(executor or LocalExecutor())
