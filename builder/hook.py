@@ -26,6 +26,7 @@ from builder import passthrough, search
 from builder.build import build_apart
 from builder.config import load_config
 from builder.errors import BuilderError
+from builder.render import report_lines
 from builder.write import write_tree
 
 log = logging.getLogger("mkdocs.hooks.research")
@@ -59,8 +60,11 @@ def on_files(files: Files, config) -> Files:
     except BuilderError as exc:
         raise PluginError(f"research builder: {exc}") from None
     log.info("research builder: %s", result.how)
-    for line in result.problems:
+    rejected, notes = report_lines(result.report)
+    for line in rejected:  # a real problem: a plain build goes on, --strict stops
         log.warning(line)
+    for line in notes:  # a file rendered with a remark (a legacy encoding, a front matter key ignored)
+        log.info(line)
     docs = cache / SERVE_DOCS if _dirty_serve(config) else None
     if docs is not None:
         write_tree(docs, result.files, result.digests)
@@ -87,13 +91,63 @@ def _nav_pages(nav) -> set[str]:
     return set()
 
 
+TOPICS = "Topics"  # the nav section the hook fills from research.yml
+
+
+def topic_nav(nav: list | None, topics) -> list:
+    """Return mkdocs.yml's nav with its Topics section listing these topics, each by its title.
+
+    The section replaces an entry named Topics, or goes after the first entry (the home
+    page). Every entry has a title: MkDocs takes a page's title from its Markdown, which is
+    gone once the page is written (see on_post_page), so an untitled entry would read "None"
+    in the navigation of the pages rendered after it.
+    """
+    section = {TOPICS: [{t.title: f"topics/{t.slug}.md"} for t in topics]}
+    nav = list(nav or [])
+    at = next((i for i, e in enumerate(nav) if isinstance(e, dict) and TOPICS in e), None)
+    if at is None:
+        nav.insert(min(1, len(nav)), section)
+    else:
+        nav[at] = section
+    return nav
+
+
+def repo_link(environ) -> tuple[str, str] | None:
+    """Return (repo_url, repo_name) from GitHub Actions' variables, or None outside a workflow."""
+    repo = environ.get("GITHUB_REPOSITORY", "").strip()
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").strip().rstrip("/")
+    if not repo or repo.count("/") != 1 or not server.startswith("https://"):
+        return None
+    return f"{server}/{repo}", repo
+
+
+def _pin_repo_url(config) -> None:
+    """Give the header its repository link from the environment when mkdocs.yml's REPO_URL is unset.
+
+    Outside GitHub Actions and without REPO_URL the header has no repository link at all.
+    """
+    if config.repo_url:
+        return
+    found = repo_link(os.environ)
+    if found is not None:
+        config.repo_url, config.repo_name = found
+
+
 def on_config(config):
-    """Choose the search: Material's lunr index, or Pagefind past the threshold.
+    """Choose the search (Material's lunr index, or Pagefind past the threshold) and fill the
+    nav's Topics section from research.yml.
 
     A `serve --dirty` rebuild keeps the index of the first build: Pagefind would
     see only the pages rendered again.
     """
     config = search.on_config(config)
+    try:
+        topics = load_config(_paths(config)[1]).topics
+    except (BuilderError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        raise PluginError(f"research builder: {exc}") from None
+    if config.nav is not None:
+        config.nav = topic_nav(config.nav, topics)
+    _pin_repo_url(config)
     # `mkdocs serve` reloads on the seeds and research definition it builds from, also when
     # RESEARCH_SEEDS or RESEARCH_CONFIG point elsewhere than mkdocs.yml's `watch`
     watched = {Path(w).resolve() for w in config.watch}
@@ -120,7 +174,9 @@ def on_post_page(output: str, page, config) -> str:
     """Hand the page to Pagefind's shards, which rank topic pages by their keywords in every language."""
     output = search.on_post_page(output, page=page, config=config)
     # The page is written once this returns and nothing reads its Markdown or HTML again:
-    # 10,000 pages of both would stay in memory while Pagefind runs.
+    # 10,000 pages of both would stay in memory while Pagefind runs. Its title is kept:
+    # MkDocs derives it from the Markdown, and the pages rendered later show it in their nav.
+    page.title = page.title
     page.markdown = page.content = None
     return output
 

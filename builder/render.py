@@ -569,3 +569,15 @@ def render_about(site: Site) -> str:
     counts = {k: sum(1 for r in report if r.status == k) for k in ("rendered", "duplicate", "rejected")}
     counts["warnings"] = sum(1 for r in report if r.warnings)
     return site.env.get_template("about.md.j2").render(report=report, counts=counts)
+
+
+def report_lines(report) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the lines about the inputs: (rejected files, remarks on files that were rendered).
+
+    A rejected file is a real problem (`--strict` fails on it); a remark on a file that was
+    rendered or set aside as a duplicate (decoded from a legacy encoding, a front matter key
+    ignored) is information. Both name the file.
+    """
+    rejected = tuple(f"{r.file}: rejected: {r.reason}" for r in report if r.status == "rejected")
+    notes = tuple(f"{r.file}: {r.status}: {w}" for r in report for w in r.warnings)
+    return rejected, notes
