@@ -170,6 +170,11 @@ def on_build_error(error) -> None:
     search.on_build_error(error)
 
 
+def on_page_context(context, page, config, nav):
+    """Give topic pages the inflected words readers type, in Material's search index."""
+    return search.on_page_context(context, page=page, config=config, nav=nav)
+
+
 def on_post_page(output: str, page, config) -> str:
     """Hand the page to Pagefind's shards, which rank topic pages by their keywords in every language."""
     output = search.on_post_page(output, page=page, config=config)
