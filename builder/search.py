@@ -18,7 +18,16 @@ with different languages go to separate indexes that a query never crosses.
 The site is lang "en" but most articles are Russian, so the index is built
 with `--force-language ru`: "реадмиссия" finds "реадмиссии"; English words
 match exactly or by prefix ("visa" finds "visas", "visas" does not find
-"visa"). See the README, "Search at scale".
+"visa").
+
+Topic pages: readers type a topic's word in Russian, Kazakh or English, inflected.
+topic_forms() spells those words out (pymorphy3 for Russian, the endings of
+tables/inflections.yml for Kazakh and English). Material's search gets them in a
+field of its index that results never show (on_page_context); Pagefind gets
+them as metadata fields that the search box weighs as the title
+(pagefind_markup). A topic page is indexed by Pagefind for its overview only
+(templates/topic.md.j2), so a source page whose title has the word does not
+outrank it.
 
 The functions below are MkDocs hook events; builder/hook.py calls them, and
 this file also works alone under `hooks:` (the benchmark does that).
@@ -167,17 +176,18 @@ def _english_forms(word: str) -> list[str]:
 def topic_forms(topic) -> tuple[str, ...]:
     """Return the words a reader may type for a topic: its title and keywords, inflected, lower-case, sorted.
 
-    Russian keywords (and Cyrillic ones under "any") get every dictionary form, Kazakh
-    ones the endings of inflections.yml, Latin ones English endings.
+    Russian keywords (and Cyrillic ones under "any") get every dictionary form; Kazakh ones
+    (and Cyrillic ones under "any": Kazakh writes "Интерполмен") the endings of
+    inflections.yml; Latin ones English endings.
     """
     words: set[str] = set()
     for lang, terms in topic.keywords.items():
         for term in terms:
             for word in str(term).lower().split():
                 words.add(word)
-                if lang == "kk" or (lang == "any" and _KAZAKH.search(word)):
+                if lang == "kk" or (lang == "any" and _CYRILLIC.search(word)):
                     words.update(_kazakh_forms(word))
-                elif _CYRILLIC.search(word) and lang in ("ru", "any"):
+                if _CYRILLIC.search(word) and lang in ("ru", "any"):
                     words.update(_russian_forms(word))
                 elif lang in ("en", "any") and not _CYRILLIC.search(word):
                     words.update(_english_forms(word))
@@ -186,8 +196,14 @@ def topic_forms(topic) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def topic_words(config) -> dict[str, str]:
-    """Return {topic page path: the words a reader may type for it}, read once per build."""
+def topic_names(topic) -> tuple[str, ...]:
+    """Return a topic's title and keywords as research.yml writes them, lower-case, in order, once each."""
+    words = [topic.title, *(term for terms in topic.keywords.values() for term in terms)]
+    return tuple(dict.fromkeys(str(w).lower() for w in words))
+
+
+def topic_words(config) -> dict[str, tuple[str, str]]:
+    """Return {topic page path: (its names, the other words a reader may type for it)}, read once per build."""
     terms = config["extra"].get("research_topic_terms")
     if terms is None:
         try:
@@ -196,33 +212,60 @@ def topic_words(config) -> dict[str, str]:
             research = load_config(_paths(config)[1])
         except Exception:  # a broken research.yml is reported by the builder
             research = None
-        terms = {
-            f"topics/{t.slug}.md": " ".join(topic_forms(t)) for t in (research.topics if research else ())
-        }
+        terms = {}
+        for t in research.topics if research else ():
+            names = topic_names(t)
+            forms = [w for w in topic_forms(t) if w not in names]
+            terms[f"topics/{t.slug}.md"] = (" ".join(names), " ".join(forms))
         config["extra"]["research_topic_terms"] = terms
     return terms
 
 
+# The Pagefind metadata fields of a topic's names and of their other forms: the search box
+# (docs/assets/pagefind-search.js) weighs them as the title. Two fields, as a field's match
+# counts less the more words it holds: the names stay as strong as a short title.
+NAMES_META, FORMS_META = "names", "forms"
+ARTICLE = '<article class="md-content__inner md-typeset">'
+_HEADERLINK = 'class="headerlink"'
+
+
+def page_title(page, config) -> str:
+    """Return the title a search result shows: the page's own, or the site's for the home page."""
+    title = (page.meta or {}).get("title") or page.title or config.site_name
+    return config.site_name if page.is_homepage else str(title)
+
+
+def pagefind_markup(output: str, title: str, words: tuple[str, str] | None) -> str:
+    """Return a page's HTML marked up for Pagefind.
+
+    The result title is the page's title, given as metadata (the heading would bring its
+    "¶" link along), and permanent links are not indexed. A topic page gets the words
+    readers type for it as metadata, never shown: a query that matches a metadata field
+    lifts the page as one matching its title does (docs/assets/pagefind-search.js gives the
+    field the title's weight), and its excerpt still comes from the page's visible overview.
+    """
+    from html import escape
+
+    tags = f'<span hidden data-pagefind-meta="title[data-title]" data-title="{escape(title)}"></span>'
+    for field, value in zip((NAMES_META, FORMS_META), words or (), strict=False):
+        tags += f'<span hidden data-pagefind-meta="{field}[data-v]" data-v="{escape(value)}"></span>'
+    output = output.replace(_HEADERLINK, _HEADERLINK + " data-pagefind-ignore")
+    return output.replace(ARTICLE, ARTICLE + tags, 1)
+
+
 def on_post_page(output: str, page, config) -> str:
-    """Hand the page to Pagefind's shards; weight a topic page by its keywords.
+    """Hand the page to Pagefind's shards, marked up for it (see pagefind_markup).
 
-    The weight makes "реадмиссия" rank the topic above sources.
-
-    The site language is English, so topic titles are English; without this a
-    Russian query ranks the topic page below dozens of short source pages.
+    The site language is English, so topic titles are English; without the added words a
+    Russian query ranks the topic page below hundreds of short source pages whose title
+    has the word.
     """
     if not config["extra"].get("research_pagefind"):
         return output
     if not config["extra"].get("research_keep_index"):  # a `serve --dirty` rebuild keeps the index
         _shards(config).rendered(page.file.dest_uri)
     words = topic_words(config).get(page.file.src_uri)
-    if not words:
-        return output
-    from html import escape
-
-    marker = '<article class="md-content__inner md-typeset">'
-    tag = f'<p hidden data-pagefind-weight="10">{escape(words)}</p>'
-    return output.replace(marker, marker + tag, 1)
+    return pagefind_markup(output, page_title(page, config), words)
 
 
 KEYWORDS_FIELD = "keywords"  # a field of Material's index (mkdocs.yml, search: fields), never shown
@@ -244,6 +287,7 @@ def on_page_context(context, page, config, nav):
     index = getattr(plugin, "search_index", None)
     if not words or index is None:
         return context
+    words = " ".join(words)
     url = page.url
     entries = [e for e in index.entries if e.get("location", "").partition("#")[0] == url]
     for i, entry in enumerate(entries):
