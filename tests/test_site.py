@@ -560,3 +560,13 @@ def _nav_labels(text: str) -> list[str]:
         html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
         for label in _LABEL.findall(m.group(0) if m else "")
     ]
+
+
+def test_the_repository_link_is_the_environment_s_or_none(site):
+    from builder.hook import repo_link
+
+    found = repo_link(os.environ)
+    expected = os.environ.get("REPO_URL") or (found[0] if found else None)
+    text = (site / "index.html").read_text("utf-8")
+    links = re.findall(r'<a href="([^"]*)" title="[^"]*" class="md-source"', text)
+    assert set(links) == ({html.escape(expected)} if expected else set()), links  # header and drawer
