@@ -570,3 +570,86 @@ def test_the_repository_link_is_the_environment_s_or_none(site):
     text = (site / "index.html").read_text("utf-8")
     links = re.findall(r'<a href="([^"]*)" title="[^"]*" class="md-source"', text)
     assert set(links) == ({html.escape(expected)} if expected else set()), links  # header and drawer
+
+
+# ------------------------------------------------------------------ polish: what readers see
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short title", 80, "short title"),
+        (
+            "The minister went to Paris, where he met his counterpart and discussed visas",
+            40,
+            "The minister went to Paris…",
+        ),
+        ("Министр посетил Париж и обсудил там визовые вопросы с коллегами", 30, "Министр посетил Париж и…"),
+        ("Einwortsatzohneleerzeichenundsehrlang", 10, "Einwortsat…"),
+        ("  spaces\n inside   text  ", 80, "spaces inside text"),
+    ],
+)
+def test_shorten_cuts_at_a_clause_or_a_word(text, limit, expected):
+    from builder.render import shorten
+
+    assert shorten(text, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("Визы отменят", "«Визы отменят»"),
+        ("«Подтверждена» отмена виз", "“«Подтверждена» отмена виз”"),
+        ("He said “yes”", "«He said “yes”»"),
+    ],
+)
+def test_quotes_never_double_their_marks(quote, expected):
+    from builder.render import quoted
+
+    assert quoted(quote) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("held the post 2024-11-08 – present (research.yml)", "held the post 8 November 2024 – present"),
+        ("different dates: 2019-05, 2021-02-19", "different dates: May 2019, 19 February 2021"),
+        ("no dates here", "no dates here"),
+        ("a number 2024-123 stays", "a number 2024-123 stays"),
+    ],
+)
+def test_readable_notes_show_human_dates(note, expected):
+    from builder.render import readable
+
+    assert readable(note) == expected
+
+
+def test_topic_footnotes_are_numbered_in_order_of_appearance(site, config):
+    for t in config.topics:
+        text = (site / "topics" / t.slug / "index.html").read_text("utf-8")
+        body = text.split('<div class="footnote"', 1)[0]
+        refs = [int(n) for n in re.findall(r'<sup id="fnref:(\d+)"', body)]
+        assert refs == list(range(1, len(refs) + 1)), (t.slug, refs[:30])
+
+
+def test_no_doubled_quotation_marks(site, html_pages):
+    doubled = re.compile("««|»»|““|””|„„")
+    bad = [
+        (p.relative_to(site).as_posix(), m.group())
+        for p in html_pages
+        for m in doubled.finditer(page(p).text)
+    ]
+    assert bad == []
+
+
+def test_home_page_title_is_the_site_name_once(site):
+    text = (site / "index.html").read_text("utf-8")
+    (title,) = re.findall(r"<title>(.*?)</title>", text)
+    name = html.unescape(title)
+    assert " - " not in name and name.count("Kazakhstan") == 1, name
+
+
+def test_discrepancies_show_human_dates_and_no_file_names(site):
+    text = page(site / "discrepancies" / "index.html").text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.findall(r".{40}\d{4}-\d{2}-\d{2}.{10}", text)[:3]
+    assert "research.yml" not in text
