@@ -227,6 +227,7 @@ def topic_words(config) -> dict[str, tuple[str, str]]:
 NAMES_META, FORMS_META = "names", "forms"
 ARTICLE = '<article class="md-content__inner md-typeset">'
 _HEADERLINK = 'class="headerlink"'
+_FOOTNOTES = '<div class="footnote">'  # the quotes: found on their source pages
 
 
 def page_title(page, config) -> str:
@@ -239,7 +240,7 @@ def pagefind_markup(output: str, title: str, words: tuple[str, str] | None) -> s
     """Return a page's HTML marked up for Pagefind.
 
     The result title is the page's title, given as metadata (the heading would bring its
-    "¶" link along), and permanent links are not indexed. A topic page gets the words
+    "¶" link along); permanent links and footnotes are not indexed. A topic page gets the words
     readers type for it as metadata, never shown: a query that matches a metadata field
     lifts the page as one matching its title does (docs/assets/pagefind-search.js gives the
     field the title's weight), and its excerpt still comes from the page's visible overview.
@@ -250,6 +251,7 @@ def pagefind_markup(output: str, title: str, words: tuple[str, str] | None) -> s
     for field, value in zip((NAMES_META, FORMS_META), words or (), strict=False):
         tags += f'<span hidden data-pagefind-meta="{field}[data-v]" data-v="{escape(value)}"></span>'
     output = output.replace(_HEADERLINK, _HEADERLINK + " data-pagefind-ignore")
+    output = output.replace(_FOOTNOTES, _FOOTNOTES[:-1] + " data-pagefind-ignore>", 1)
     return output.replace(ARTICLE, ARTICLE + tags, 1)
 
 
