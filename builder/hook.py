@@ -5,6 +5,11 @@ folder and research definition relative to mkdocs.yml (RESEARCH_SEEDS and
 RESEARCH_CONFIG override them). Nothing is written into docs/, so `mkdocs
 serve` never sees its own output as a change.
 
+The nav's Topics section lists the topics of research.yml (on_config). A rejected
+input is logged as a warning, which a plain `mkdocs build` and `mkdocs serve`
+go past and `mkdocs build --strict` fails on; a remark on a file that was read
+(a legacy encoding, an ignored front matter key) is logged as information.
+
 `mkdocs serve --dirty` with Pagefind (a large corpus): MkDocs renders again
 only the pages whose file is newer than its HTML, and a generated page is
 always new to it. So the pages are written into the cache (`SERVE_DOCS`, only

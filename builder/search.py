@@ -82,7 +82,6 @@ def _threshold(config) -> int:
     """Read search.pagefind_threshold from research.yml without loading the whole definition."""
     try:
         from builder.config import load_config
-        from builder.hook import _paths
 
         value = getattr(load_config(_paths(config)[1]), "pagefind_threshold", None)
         return int(value) if value else DEFAULT_THRESHOLD
