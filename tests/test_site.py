@@ -437,3 +437,219 @@ def test_vnu_reports_invalid_html(tmp_path):
     )
     messages = json.loads(proc.stderr or proc.stdout)["messages"]
     assert any(m["type"] == "error" for m in messages)
+
+
+# ------------------------------------------------------------------ bad input and --strict
+
+# Articles in the project's own words, saved in the encodings readers' archives use.
+LEGACY_RU = (
+    "Казахстан и Франция обсудили упрощение визового режима\n\n"
+    "Министры иностранных дел двух стран 3 марта 2025 года обсудили в Астане выдачу "
+    "многократных шенгенских виз гражданам Казахстана.\n\n"
+    "Стороны также договорились продолжить консультации по соглашению о реадмиссии.\n"
+)
+LEGACY_KK = (
+    "Қазақстан мен Еуропол ынтымақтастықты талқылады\n\n"
+    "Ішкі істер министрлігінің өкілдері 12 мамыр 2025 жылы Гаагада Еуропол басшылығымен кездесті.\n\n"
+    "Тараптар киберқылмыспен күрес бойынша ақпарат алмасуды кеңейтуге уағдаласты.\n"
+)
+
+
+def _mkdocs(tmp_path: Path, seeds: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `mkdocs build` (no -q: it would hide the warnings --strict counts) on these seeds."""
+    full = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RESEARCH_SEEDS": str(seeds), **(env or {})}
+    full["RESEARCH_CACHE"] = str(tmp_path / "cache")
+    full.pop("OFFLINE", None)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site"), *args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=full, timeout=900)
+
+
+@pytest.fixture
+def bad_seeds(tmp_path) -> Path:
+    """The seeds with an empty file and a binary one."""
+    from tests.conftest import copy_seeds
+
+    seeds = copy_seeds(tmp_path / "seeds")
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    return seeds
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        ((), 0),  # a plain build goes on and shows the problem
+        (("--strict",), 1),  # --strict fails on a rejected input
+    ],
+)
+def test_a_rejected_input_fails_only_a_strict_build(tmp_path, bad_seeds, args, code):
+    proc = _mkdocs(tmp_path, bad_seeds, *args)
+    assert proc.returncode == code, proc.stderr[-3000:]
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("WARNING")]
+    assert any("empty.txt: rejected" in w for w in warnings), proc.stderr[-3000:]
+    assert any("picture.txt: rejected" in w for w in warnings), proc.stderr[-3000:]
+    if code == 0:
+        about = page(tmp_path / "site" / "about" / "index.html")
+        rows = {row[0][0]: row[1][0] for row in about.tables[-1][1:]}
+        assert rows.get("empty.txt") == rows.get("picture.txt") == "rejected", rows
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "encoding"),
+    [
+        ("legacy_ru.txt", LEGACY_RU, "cp1251"),
+        ("legacy_ru16.txt", LEGACY_RU, "utf-16"),
+        ("legacy_kk16.txt", LEGACY_KK, "utf-16"),
+    ],
+)
+def test_a_legacy_encoding_that_decodes_cleanly_passes_strict(tmp_path, name, text, encoding):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / name).write_bytes(text.encode(encoding))
+    proc = _mkdocs(tmp_path, seeds, "--strict")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = data(tmp_path / "site", "report.json")["inputs"]
+    assert [(r["file"], r["status"]) for r in report] == [(name, "rendered")]
+    source = data(tmp_path / "site", "sources.json")[0]
+    assert source["paragraphs"][0]["text"] == text.split("\n\n")[1].strip()
+
+
+# ------------------------------------------------------------------ topics from research.yml
+
+FIFTH_TOPIC = """
+  - slug: extradition
+    title: Extradition
+    summary: >-
+      Requests to hand over persons wanted for prosecution, and the treaties behind them.
+    keywords:
+      ru: [экстрадиция, выдача]
+      en: [extradition, extradite]
+"""
+
+
+def test_a_fifth_topic_in_research_yml_alone_builds_strictly(tmp_path):
+    import yaml
+
+    research = yaml.safe_load((ROOT / "research.yml").read_text("utf-8"))
+    research["topics"].append(yaml.safe_load(FIFTH_TOPIC)[0])
+    cfg = tmp_path / "research.yml"
+    cfg.write_text(yaml.safe_dump(research, allow_unicode=True, sort_keys=False), "utf-8")
+    proc = _mkdocs(tmp_path, ROOT / "seeds", "--strict", env={"RESEARCH_CONFIG": str(cfg)})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    site = tmp_path / "site"
+    assert (site / "topics" / "extradition" / "index.html").is_file()
+    nav = _nav_labels((site / "index.html").read_text("utf-8"))
+    topics = {"Visas", "Readmission", "Interpol", "Europol", "Extradition"}
+    assert [label for label in nav if label in topics] == [
+        "Visas",
+        "Readmission",
+        "Interpol",
+        "Europol",
+        "Extradition",
+    ]
+
+
+_NAV = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', re.S)
+_LABEL = re.compile(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', re.S)
+
+
+def _nav_labels(text: str) -> list[str]:
+    """Return the labels of a page's primary navigation, in order."""
+    m = _NAV.search(text)
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
+        for label in _LABEL.findall(m.group(0) if m else "")
+    ]
+
+
+def test_the_repository_link_is_the_environment_s_or_none(site):
+    from builder.mkdocs.hook import repo_link
+
+    found = repo_link(os.environ)
+    expected = os.environ.get("REPO_URL") or (found[0] if found else None)
+    text = (site / "index.html").read_text("utf-8")
+    links = re.findall(r'<a href="([^"]*)" title="[^"]*" class="md-source"', text)
+    assert set(links) == ({html.escape(expected)} if expected else set()), links  # header and drawer
+
+
+# ------------------------------------------------------------------ polish: what readers see
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short title", 80, "short title"),
+        (
+            "The minister went to Paris, where he met his counterpart and discussed visas",
+            40,
+            "The minister went to Paris…",
+        ),
+        ("Министр посетил Париж и обсудил там визовые вопросы с коллегами", 30, "Министр посетил Париж и…"),
+        ("Einwortsatzohneleerzeichenundsehrlang", 10, "Einwortsat…"),
+        ("  spaces\n inside   text  ", 80, "spaces inside text"),
+    ],
+)
+def test_shorten_cuts_at_a_clause_or_a_word(text, limit, expected):
+    from builder.render.pages import shorten
+
+    assert shorten(text, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("Визы отменят", "«Визы отменят»"),
+        ("«Подтверждена» отмена виз", "“«Подтверждена» отмена виз”"),
+        ("He said “yes”", "«He said “yes”»"),
+    ],
+)
+def test_quotes_never_double_their_marks(quote, expected):
+    from builder.render.pages import quoted
+
+    assert quoted(quote) == expected
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("held the post 2024-11-08 – present (research.yml)", "held the post 8 November 2024 – present"),
+        ("different dates: 2019-05, 2021-02-19", "different dates: May 2019, 19 February 2021"),
+        ("no dates here", "no dates here"),
+        ("a number 2024-123 stays", "a number 2024-123 stays"),
+    ],
+)
+def test_readable_notes_show_human_dates(note, expected):
+    from builder.render.pages import readable
+
+    assert readable(note) == expected
+
+
+def test_topic_footnotes_are_numbered_in_order_of_appearance(site, config):
+    for t in config.topics:
+        text = (site / "topics" / t.slug / "index.html").read_text("utf-8")
+        body = text.split('<div class="footnote"', 1)[0]
+        refs = [int(n) for n in re.findall(r'<sup id="fnref:(\d+)"', body)]
+        assert refs == list(range(1, len(refs) + 1)), (t.slug, refs[:30])
+
+
+def test_no_doubled_quotation_marks(site, html_pages):
+    doubled = re.compile("««|»»|““|””|„„")
+    bad = [
+        (p.relative_to(site).as_posix(), m.group())
+        for p in html_pages
+        for m in doubled.finditer(page(p).text)
+    ]
+    assert bad == []
+
+
+def test_home_page_title_is_the_site_name_once(site):
+    text = (site / "index.html").read_text("utf-8")
+    (title,) = re.findall(r"<title>(.*?)</title>", text)
+    name = html.unescape(title)
+    assert " - " not in name and name.count("Kazakhstan") == 1, name
+
+
+def test_discrepancies_show_human_dates_and_no_file_names(site):
+    text = page(site / "discrepancies" / "index.html").text
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.findall(r".{40}\d{4}-\d{2}-\d{2}.{10}", text)[:3]
+    assert "research.yml" not in text

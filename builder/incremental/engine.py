@@ -185,11 +185,13 @@ def analyse_files(
     return out  # type: ignore[return-value]
 
 
-def _build_into_cache(seeds: Path, config: Config, cache: Path) -> str:
-    return build(seeds, config, cache).how
+def _build_into_cache(seeds: Path, config: Config, cache: Path, executor: Executor | None) -> str:
+    return build(seeds, config, cache, executor).how
 
 
-def build_apart(seeds: Path, config: Config, cache: Path, out: Path | None = None) -> BuildResult:
+def build_apart(
+    seeds: Path, config: Config, cache: Path, out: Path | None = None, executor: Executor | None = None
+) -> BuildResult:
     """Build in a child process, then return the result from the cache it left (written into out
     when given: its pages are then read from the cache only where they changed).
 
@@ -198,6 +200,8 @@ def build_apart(seeds: Path, config: Config, cache: Path, out: Path | None = Non
     """
     from builder.execution.forked import forked
 
-    how = forked(_build_into_cache, seeds, config, cache)
+    if executor is not None and not isinstance(executor, LocalExecutor):  # a cluster's client: no fork
+        return build(seeds, config, cache, executor, out=out)
+    how = forked(_build_into_cache, seeds, config, cache, executor)
     result = build(seeds, config, cache, out=out)  # from the cache, unless an input changed meanwhile
     return dataclasses.replace(result, how=how) if result.how == "nothing changed" else result

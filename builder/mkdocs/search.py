@@ -18,7 +18,16 @@ with different languages go to separate indexes that a query never crosses.
 The site is lang "en" but most articles are Russian, so the index is built
 with `--force-language ru`: "реадмиссия" finds "реадмиссии"; English words
 match exactly or by prefix ("visa" finds "visas", "visas" does not find
-"visa"). See the README, "Search at scale".
+"visa").
+
+Topic pages: readers type a topic's word in Russian, Kazakh or English, inflected.
+topic_forms() spells those words out (pymorphy3 for Russian, the endings of
+tables/inflections.yml for Kazakh and English). Material's search gets them in a
+field of its index that results never show (on_page_context); Pagefind gets
+them as metadata fields that the search box weighs as the title
+(pagefind_markup). A topic page is indexed by Pagefind for its overview only
+(templates/topic.md.j2), so a source page whose title has the word does not
+outrank it.
 
 The functions below are MkDocs hook events; builder/hook.py calls them, and
 this file also works alone under `hooks:` (the benchmark does that).
@@ -26,6 +35,7 @@ this file also works alone under `hooks:` (the benchmark does that).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -98,46 +108,187 @@ def on_config(config):
     return config
 
 
-def _topic_terms(config) -> dict[str, str]:
-    """Return {topic page path: its title and keywords in every language}, for ranking."""
-    try:
-        from builder.config import load_config
+INFLECTIONS = Path(__file__).resolve().parent.parent / "tables" / "inflections.yml"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_KAZAKH = re.compile("[әғқңөұүһі]")
 
-        research = load_config(_paths(config)[1])
-    except Exception:
-        return {}
-    out = {}
-    for topic in research.topics:
-        words = [topic.title]
-        for terms in topic.keywords.values():
-            words.extend(terms)
-        out[f"topics/{topic.slug}.md"] = " ".join(dict.fromkeys(words))
-    return out
+
+@functools.lru_cache(maxsize=1)
+def _inflections() -> dict:
+    import yaml
+
+    return yaml.safe_load(INFLECTIONS.read_text("utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@functools.lru_cache(maxsize=4096)
+def _russian_forms(word: str) -> tuple[str, ...]:
+    """Return every form pymorphy3 knows of a Russian word's dictionary entries (the word alone if none)."""
+    forms = {word}
+    try:
+        parses = _morph().parse(word)
+        # A word the dictionary lacks ("реадмиссия"): the guess that takes it as its own lemma.
+        chosen = [p for p in parses if p.is_known] or [p for p in parses if p.normal_form == word][:1]
+        for parse in chosen:
+            forms.update(f.word for f in parse.lexeme)
+    except Exception:  # no dictionary: the word as written
+        return (word,)
+    return tuple(sorted(forms))
+
+
+def _kazakh_forms(word: str) -> list[str]:
+    """Return a Kazakh word with its plural and case endings (inflections.yml)."""
+    table = _inflections()["kk"]
+
+    def kind(stem: str) -> str:
+        last = stem[-1:] or "а"
+        return next((k for k, letters in table["classes"].items() if last in letters), "voiced")
+
+    vowels = [c for c in word if c in table["classes"]["vowel"]]
+    front = bool(vowels) and vowels[-1] in table["front"]
+    swap = str.maketrans(table["to_front"]) if front else {}
+    plural = word + table["plural"][kind(word)].translate(swap)
+    return [
+        stem + ending.translate(swap)
+        for stem in (word, plural)
+        for ending in ["", *table["cases"][kind(stem)]]
+    ]
+
+
+def _english_forms(word: str) -> list[str]:
+    return [word + e for e in _inflections()["en"]["endings"]] + ([word[:-1]] if word.endswith("s") else [])
+
+
+def topic_forms(topic) -> tuple[str, ...]:
+    """Return the words a reader may type for a topic: its title and keywords, inflected, lower-case, sorted.
+
+    Russian keywords (and Cyrillic ones under "any") get every dictionary form; Kazakh ones
+    (and Cyrillic ones under "any": Kazakh writes "Интерполмен") the endings of
+    inflections.yml; Latin ones English endings.
+    """
+    words: set[str] = set()
+    for lang, terms in topic.keywords.items():
+        for term in terms:
+            for word in str(term).lower().split():
+                words.add(word)
+                if lang == "kk" or (lang == "any" and _CYRILLIC.search(word)):
+                    words.update(_kazakh_forms(word))
+                if _CYRILLIC.search(word) and lang in ("ru", "any"):
+                    words.update(_russian_forms(word))
+                elif lang in ("en", "any") and not _CYRILLIC.search(word):
+                    words.update(_english_forms(word))
+    for word in topic.title.lower().split():
+        words.update(_english_forms(word))
+    return tuple(sorted(words))
+
+
+def topic_names(topic) -> tuple[str, ...]:
+    """Return a topic's title and keywords as research.yml writes them, lower-case, in order, once each."""
+    words = [topic.title, *(term for terms in topic.keywords.values() for term in terms)]
+    return tuple(dict.fromkeys(str(w).lower() for w in words))
+
+
+def topic_words(config) -> dict[str, tuple[str, str]]:
+    """Return {topic page path: (its names, the other words a reader may type for it)}, read once per build."""
+    terms = config["extra"].get("research_topic_terms")
+    if terms is None:
+        try:
+            from builder.config import load_config
+
+            research = load_config(_paths(config)[1])
+        except Exception:  # a broken research.yml is reported by the builder
+            research = None
+        terms = {}
+        for t in research.topics if research else ():
+            names = topic_names(t)
+            forms = [w for w in topic_forms(t) if w not in names]
+            terms[f"topics/{t.slug}.md"] = (" ".join(names), " ".join(forms))
+        config["extra"]["research_topic_terms"] = terms
+    return terms
+
+
+# The Pagefind metadata fields of a topic's names and of their other forms: the search box
+# (docs/assets/pagefind-search.js) weighs them as the title. Two fields, as a field's match
+# counts less the more words it holds: the names stay as strong as a short title.
+NAMES_META, FORMS_META = "names", "forms"
+ARTICLE = '<article class="md-content__inner md-typeset">'
+_HEADERLINK = 'class="headerlink"'
+_FOOTNOTES = '<div class="footnote">'  # the quotes: found on their source pages
+
+
+def page_title(page, config) -> str:
+    """Return the title a search result shows: the page's own, or the site's for the home page."""
+    title = (page.meta or {}).get("title") or page.title or config.site_name
+    return config.site_name if page.is_homepage else str(title)
+
+
+def pagefind_markup(output: str, title: str, words: tuple[str, str] | None) -> str:
+    """Return a page's HTML marked up for Pagefind.
+
+    The result title is the page's title, given as metadata (the heading would bring its
+    "¶" link along); permanent links and footnotes are not indexed. A topic page gets the words
+    readers type for it as metadata, never shown: a query that matches a metadata field
+    lifts the page as one matching its title does (docs/assets/pagefind-search.js gives the
+    field the title's weight), and its excerpt still comes from the page's visible overview.
+    """
+    from html import escape
+
+    tags = f'<span hidden data-pagefind-meta="title[data-title]" data-title="{escape(title)}"></span>'
+    for field, value in zip((NAMES_META, FORMS_META), words or (), strict=False):
+        tags += f'<span hidden data-pagefind-meta="{field}[data-v]" data-v="{escape(value)}"></span>'
+    output = output.replace(_HEADERLINK, _HEADERLINK + " data-pagefind-ignore")
+    output = output.replace(_FOOTNOTES, _FOOTNOTES[:-1] + " data-pagefind-ignore>", 1)
+    return output.replace(ARTICLE, ARTICLE + tags, 1)
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Hand the page to Pagefind's shards; weight a topic page by its keywords.
+    """Hand the page to Pagefind's shards, marked up for it (see pagefind_markup).
 
-    The weight makes "реадмиссия" rank the topic above sources.
-
-    The site language is English, so topic titles are English; without this a
-    Russian query ranks the topic page below dozens of short source pages.
+    The site language is English, so topic titles are English; without the added words a
+    Russian query ranks the topic page below hundreds of short source pages whose title
+    has the word.
     """
     if not config["extra"].get("research_pagefind"):
         return output
     if not config["extra"].get("research_keep_index"):  # a `serve --dirty` rebuild keeps the index
         _shards(config).rendered(page.file.dest_uri)
-    terms = config["extra"].setdefault("research_topic_terms", None)
-    if terms is None:
-        terms = config["extra"]["research_topic_terms"] = _topic_terms(config)
-    words = terms.get(page.file.src_uri)
-    if not words:
-        return output
-    from html import escape
+    words = topic_words(config).get(page.file.src_uri)
+    return pagefind_markup(output, page_title(page, config), words)
 
-    marker = '<article class="md-content__inner md-typeset">'
-    tag = f'<p hidden data-pagefind-weight="10">{escape(words)}</p>'
-    return output.replace(marker, marker + tag, 1)
+
+KEYWORDS_FIELD = "keywords"  # a field of Material's index (mkdocs.yml, search: fields), never shown
+TOPIC_BOOST = 10  # Material's document boost for a topic page's sections
+
+
+def on_page_context(context, page, config, nav):
+    """Give a topic page's entries in Material's search index the words a reader may type for it.
+
+    Material's search matches a query word as the start of an indexed word and does not stem
+    Russian, so "визы" would miss a page that says "виза". The words go into a field of the
+    index that the results never show (mkdocs.yml gives it its weight), on the page's first
+    entry; every entry of the page is boosted above the source pages that repeat a word.
+    """
+    if config["extra"].get("research_pagefind"):
+        return context
+    words = topic_words(config).get(page.file.src_uri)
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index = getattr(plugin, "search_index", None)
+    if not words or index is None:
+        return context
+    words = " ".join(words)
+    url = page.url
+    entries = [e for e in index.entries if e.get("location", "").partition("#")[0] == url]
+    for i, entry in enumerate(entries):
+        entry["boost"] = TOPIC_BOOST
+        if i == 0:
+            entry[KEYWORDS_FIELD] = words
+    return context
 
 
 GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}<>!:,$])")  # escaped in a glob of literal paths

@@ -107,26 +107,59 @@ def _bib_url(url: object) -> str | None:
     return ok.replace("{", "%7B").replace("}", "%7D")
 
 
+_WORD = re.compile(r"\S+")
+MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def protect_case(title: str) -> str:
+    """Return an escaped BibTeX title with every word that has a capital letter in braces.
+
+    Bibliography styles lower-case titles ("Kazakhstan" would print "kazakhstan"); a braced
+    word keeps its case. The title is escaped first (tex), so its own braces are escaped.
+    """
+    return _WORD.sub(
+        lambda m: "{" + m.group() + "}" if any(c.isupper() for c in m.group()) else m.group(), title
+    )
+
+
+def _names(author: object) -> str | None:
+    """Return the author field: a name BibTeX splits into given and family names, or one literal name.
+
+    A name BibTeX could split wrongly ("A and B", "Last, First", an organisation of one
+    word) stays one literal name, in braces.
+    """
+    name = _clean(author)
+    if not name:
+        return None
+    simple = _SIMPLE_NAME.fullmatch(name) and " and " not in f" {name} " and " " in name
+    return tex(name) if simple else "{" + tex(name) + "}"
+
+
+def _note(src: Source) -> str | None:
+    inferred = src.get("published_inferred")
+    return f"Publication date inferred: {_clean(inferred)}" if inferred else None
+
+
 def bibtex_entry(src: Source) -> str:
-    """Return one BibTeX entry: @article in its outlet, or @misc when the outlet is unknown."""
+    """Return one BibTeX entry: @article when author, outlet and year are known (what the
+    standard styles require of an article), @misc otherwise, with the outlet as howpublished."""
     sid = str(src["id"])
-    fields: list[tuple[str, str]] = [("title", tex(src.get("title") or sid))]
-    author = src.get("author")
+    fields: list[tuple[str, str]] = [("title", protect_case(tex(src.get("title") or sid)))]
+    author = _names(src.get("author")) if src.get("author") else None
     if author:
-        name = _clean(author)
-        # A name BibTeX could split ("A and B", "Last, First") stays one literal name.
-        literal = not _SIMPLE_NAME.fullmatch(name) or " and " in f" {name} "
-        fields.append(("author", "{" + tex(name) + "}" if literal else tex(name)))
+        fields.append(("author", author))
     outlet = src.get("outlet")
-    if outlet:
-        fields.append(("journal", tex(outlet)))
-        fields.append(("publisher", tex(outlet)))
     parts = _date_parts(src.get("published"))
+    article = bool(author and outlet and parts)
+    if outlet:
+        if article:
+            fields.append(("journal", tex(outlet)))
+        else:
+            fields.append(("howpublished", tex(outlet)))
+        fields.append(("publisher", tex(outlet)))
     if parts:
         fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
         fields.append(("year", str(parts[0])))
-        if len(parts) > 1:
-            fields.append(("month", str(parts[1])))
     lang = src.get("language")
     if lang:
         fields.append(("language", tex(lang)))
@@ -135,12 +168,13 @@ def bibtex_entry(src: Source) -> str:
     url = _bib_url(src.get("url"))
     if url:
         fields.append(("url", url))
-    note = f"Source file: {src.get('file') or sid}"
-    if src.get("published_inferred"):
-        note += f". Publication date inferred: {src['published_inferred']}"
-    fields.append(("note", tex(note)))
-    kind = "article" if outlet else "misc"
+    note = _note(src)
+    if note:
+        fields.append(("note", tex(note)))
+    kind = "article" if article else "misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    if len(parts) > 1:  # the month as the standard macro (jan, feb, ...), which every style prints by name
+        body += f",\n  month = {MONTH_MACROS[parts[1] - 1]}"
     return f"@{kind}{{{bibtex_key(sid)},\n{body}\n}}\n"
 
 
@@ -153,6 +187,16 @@ def bibtex(sources: Iterable[Source]) -> str:
 # ------------------------------------------------------------------ CSL-JSON
 
 
+def csl_name(author: object) -> dict:
+    """Return a CSL name: family and given names for "Given Family", a literal name otherwise."""
+    name = _clean(author)
+    simple = _SIMPLE_NAME.fullmatch(name) and " and " not in f" {name} " and " " in name
+    if not simple:
+        return {"literal": name}
+    given, _, family = name.rpartition(" ")
+    return {"family": family, "given": given}
+
+
 def csl_item(src: Source) -> dict:
     """Return one CSL-JSON item (type article-newspaper)."""
     sid = str(src["id"])
@@ -160,8 +204,12 @@ def csl_item(src: Source) -> dict:
     if src.get("outlet"):
         item["container-title"] = _clean(src["outlet"])
         item["publisher"] = _clean(src["outlet"])
-    if src.get("author"):
-        item["author"] = [{"literal": _clean(src["author"])}]
+    if src.get("author") and _clean(src["author"]):
+        item["author"] = [csl_name(src["author"])]
+    elif src.get("outlet"):  # an unsigned article: its outlet stands as the author (Chicago)
+        item["author"] = [{"literal": item["container-title"]}]
+    else:  # nobody named: the title takes the author's place (APA), so styles print it once
+        item["author"] = [{"literal": item.pop("title")}]
     parts = _date_parts(src.get("published"))
     if parts:
         item["issued"] = {"date-parts": [parts]}
@@ -172,10 +220,9 @@ def csl_item(src: Source) -> dict:
     url = safe_url(src.get("url") if isinstance(src.get("url"), str) else None)
     if url:
         item["URL"] = url
-    note = f"Source file: {src.get('file') or sid}"
-    if src.get("published_inferred"):
-        note += f". Publication date inferred: {_clean(src['published_inferred'])}"
-    item["note"] = note
+    note = _note(src)
+    if note:
+        item["note"] = note
     return item
 
 
@@ -192,11 +239,12 @@ def _xml(value: object) -> str:
 
 
 def _rfc822(parts: list[int]) -> str | None:
-    if len(parts) != 3:
+    """Return the RFC 822 date of an ISO date's parts; a month stands for its 1st, a year for 1 January."""
+    if not parts:
         return None
     try:
-        day = date(*parts)
-    except ValueError:
+        day = date(*parts, *[1] * (3 - len(parts)))
+    except (TypeError, ValueError):
         return None
     return format_datetime(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
 
@@ -268,7 +316,7 @@ def rss(
         pub = _rfc822(parts)
         if pub:
             lines.append(f"      <pubDate>{pub}</pubDate>")
-        elif parts:
+        if pub and len(parts) < 3:  # the date as precise as the source gives it
             lines.append(f"      <dc:date>{'-'.join(f'{p:02d}' for p in parts)}</dc:date>")
         for topic in src.get("topics") or ():
             lines.append(f"      <category>{_xml(topic)}</category>")

@@ -87,6 +87,7 @@ def environment() -> jinja2.Environment:
     env.filters["id"] = ident
     env.filters["html"] = html
     env.filters["fnref"] = fnref
+    env.filters["quoted"] = quoted
     return env
 
 
@@ -103,6 +104,50 @@ def date_label(value: str | None, precision: str | None = None) -> str:
     except (ValueError, IndexError):
         return value
     return parts[0]
+
+
+# Quotation marks around a quote, chosen so that they never double the marks the quote has:
+# Russian-style «» by default, English “” around a quote that has guillemets of its own.
+_GUILLEMETS = ("«", "»")
+_ENGLISH = ("“", "”")
+
+
+def quoted(text: str) -> str:
+    """Return text between quotation marks other than the ones it contains."""
+    opening, closing = _ENGLISH if any(c in text for c in "«»") else _GUILLEMETS
+    return f"{opening}{text}{closing}"
+
+
+_CLAUSE_END = re.compile(r"[,;:—–)]\s")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Return text cut to at most limit characters, at the end of a clause or else of a word, with "…".
+
+    Never in the middle of a word; a clause boundary is taken when one falls in the second
+    half of the limit.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    clauses = [m.start() + 1 for m in _CLAUSE_END.finditer(head) if m.start() + 1 >= limit // 2]
+    words = head.rsplit(" ", 1)[0] if " " in head[:limit] else head[:limit]
+    return (head[: clauses[-1]] if clauses else words).rstrip(" ,;:—–") + "…"
+
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+_CONFIG_NAME = re.compile(r"\s*\(research\.yml\)")
+
+
+def readable(text: str) -> str:
+    """Return a generated note for readers: ISO dates as "18 April 2025" or "April 2025", and no
+    mention of the research definition's file name."""
+
+    def date(m: re.Match) -> str:
+        return date_label(m.group(0), "day" if m.group(3) else "month")
+
+    return _ISO.sub(date, _CONFIG_NAME.sub("", text))
 
 
 def rel(src: str, dest: str) -> str:
@@ -225,7 +270,7 @@ class Site:
         outlet, when, lang, quote = (
             html(x) for x in (art.outlet or art.title, date_label(day, precision), cite.language, cite.quote)
         )
-        return Markup(f'{outlet} · {when} · {lang} — «{quote}» <a href="{href}">source ¶{n}</a>')
+        return Markup(f'{outlet} · {when} · {lang} — {quoted(quote)} <a href="{href}">source ¶{n}</a>')
 
     def langs(self, claim: Claim) -> str:
         return ", ".join(sorted({c.language for c in claim.citations}))
@@ -278,10 +323,12 @@ def render_topic(site: Site, topic: Topic) -> str:
                 "claims": [],
                 "sort": (st.date or "0000") if st else "0000",
             }
-        notes, more = fn.add(cl.citations)
         ents = [site.entity_by_id[e] for e in cl.entities if e in site.entity_by_id]
-        groups[sid]["claims"].append({"claim": cl, "notes": notes, "more": more, "entities": ents})
+        groups[sid]["claims"].append({"claim": cl, "entities": ents})
     ordered = sorted(groups.values(), key=lambda g: (g["sort"], g["anchor"]), reverse=True)
+    for group in ordered:  # footnotes numbered in the order the page shows the claims
+        for item in group["claims"]:
+            item["notes"], item["more"] = fn.add(item["claim"].citations)
     events = [e for e in site.corpus.events if topic.slug in e.topics]
     event_rows = _event_rows(site, fn, events[-MAX_TOPIC_EVENTS:])
     ent_counts: dict[str, int] = defaultdict(int)
@@ -306,7 +353,11 @@ def render_topic(site: Site, topic: Topic) -> str:
         newest=date_label(max((d for d in dates if d), default=None)) if any(dates) else None,
         related=[t for t in site.config.topics if t.slug != topic.slug],
         entities=entities[:30],
-        discrepancies=[d for d in site.shown_discrepancies if topic.slug in d.topics],
+        discrepancies=[
+            {"id": d.id, "subject": readable(d.subject), "note": readable(d.note)}
+            for d in site.shown_discrepancies
+            if topic.slug in d.topics
+        ],
         total_claims=len(all_claims),
         total_events=len(events),
         groups=ordered,
@@ -391,14 +442,12 @@ def render_source_page(env: jinja2.Environment, config: Config, art: Article, ct
     for p in art.paragraphs:
         links = []
         for claim_id, claim_text, topic in cited.get(p.id, ()):
-            label = (
-                f"{topic_titles.get(topic, topic)}: {claim_text[:80]}{'…' if len(claim_text) > 80 else ''}"
-            )
+            label = f"{topic_titles.get(topic, topic)}: {shorten(claim_text, 80)}"
             links.append({"label": label, "href": Markup(rel(page, f"topics/{topic}.md#{claim_id}"))})
         paragraphs.append({"id": p.id, "n": p.id.lstrip("p"), "text": p.text, "cited": links})
     return env.get_template("source.md.j2").render(
         art=art,
-        description=f"{art.outlet or 'Unknown outlet'}, {published}: {art.paragraphs[0].text[:200]}"
+        description=f"{art.outlet or 'Unknown outlet'}, {published}: {shorten(art.paragraphs[0].text, 200)}"
         if art.paragraphs
         else art.title,
         published=published,
@@ -407,7 +456,7 @@ def render_source_page(env: jinja2.Environment, config: Config, art: Article, ct
         more_siblings=ctx.more_siblings,
         url=safe_url(art.url),
         duplicates=list(ctx.duplicates),
-        discrepancies=[{"id": i, "subject": s} for i, s in ctx.discrepancies],
+        discrepancies=[{"id": i, "subject": readable(s)} for i, s in ctx.discrepancies],
         paragraphs=paragraphs,
     )
 
@@ -490,9 +539,18 @@ def render_discrepancies(site: Site) -> str:
         values = []
         for v in d.values:
             notes, _ = fn.add(v.citations)
-            values.append({"value": v.value, "count": len({c.source for c in v.citations}), "notes": notes})
+            count = len({c.source for c in v.citations})
+            values.append({"value": readable(v.value), "count": count, "notes": notes})
         st = stories.get(d.story or "")
-        items.append({"item": d, "story": st.title if st else None, "versions": values})
+        items.append(
+            {
+                "id": d.id,
+                "subject": readable(d.subject),
+                "note": readable(d.note),
+                "story": st.title if st else None,
+                "versions": values,
+            }
+        )
     return site.env.get_template("discrepancies.md.j2").render(
         items=items, footnotes=fn.items, total=len(site.corpus.discrepancies)
     )

@@ -29,6 +29,9 @@
           return { bundlePath: new URL(path, bundle).pathname, baseUrl: base.pathname };
         }),
         showSubResults: true,
+        // A topic page carries the words readers type for it in the metadata fields "names"
+        // and "forms" (builder/search.py): a match there counts as much as one in the title.
+        ranking: { metaWeights: { title: 5.0, names: 5.0, forms: 5.0 } },
         showImages: false,
         resetStyles: false
       });
