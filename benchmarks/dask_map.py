@@ -30,11 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def per_article(job: tuple[str, str, object]):
     """Read, load, annotate and fingerprint one article: the builder's map, with no cache."""
-    from builder.ingest.load import load_bytes
-
     from builder import link
     from builder.annotate import annotate
     from builder.execution.files import read_bytes
+    from builder.ingest.load import load_bytes
     from builder.records import Article
 
     location, file, config = job

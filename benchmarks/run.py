@@ -220,6 +220,19 @@ def _add_one(seeds: Path, seed: int) -> None:
     (seeds / f"added-{name}").write_bytes(data)
 
 
+class _Permissive:
+    """A YAML loader for mkdocs.yml that reads its !ENV and !!python tags as plain nodes."""
+
+    def __new__(cls, stream):
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            pass
+
+        Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+        return Loader(stream)
+
+
 def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     """Write a mkdocs.yml inheriting the project's, with docs_dir and hooks adjusted."""
     cfg = {"INHERIT": str(ROOT / "mkdocs.yml"), "docs_dir": str(docs), "strict": False}
@@ -229,6 +242,14 @@ def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     if (ROOT / "overrides").is_dir():
         cfg["theme"] = {"name": "material", "custom_dir": str(ROOT / "overrides")}
     cfg["extra"] = {"research": {"seeds": str(work / "seeds"), "config": str(ROOT / "research.yml")}}
+    if not hook:  # without the hook, the nav's Topics section is filled here, as the hook fills it
+        import yaml
+
+        from builder.config import load_config
+        from builder.mkdocs.hook import topic_nav
+
+        nav = yaml.load((ROOT / "mkdocs.yml").read_text("utf-8"), Loader=_Permissive)["nav"]
+        cfg["nav"] = topic_nav(nav, load_config(ROOT / "research.yml").topics)
     path = work / ("mkdocs-hook.yml" if hook else "mkdocs-prebuilt.yml")
     path.write_text(json.dumps(cfg), "utf-8")  # JSON is YAML
     return path
