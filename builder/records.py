@@ -37,6 +37,8 @@ class Article:
     url: str | None = None
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
+    chrome: int = 0  # lines of page chrome (menus, tickers, bylines, ...) dropped from the text
+    retrieved: str | None = None  # when a saved web page was fetched: "YYYY-MM-DDTHH:MM:SSZ"
 
     def paragraph(self, pid: str) -> Paragraph | None:
         """Return the paragraph with this id, or None."""

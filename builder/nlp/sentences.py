@@ -29,7 +29,9 @@ def _table() -> dict[str, dict[str, frozenset[str]]]:
     raw = yaml.safe_load((TABLES / "abbreviations.yml").read_text("utf-8")) or {}
     out: dict[str, dict[str, frozenset[str]]] = {}
     for kind in ("never_end", "before_number"):
-        per = {lang: frozenset(str(w).lower() for w in words) for lang, words in (raw.get(kind) or {}).items()}
+        per = {
+            lang: frozenset(str(w).lower() for w in words) for lang, words in (raw.get(kind) or {}).items()
+        }
         # With no language known, every list applies except one-letter words ("B", "a").
         per[""] = frozenset(w for words in per.values() for w in words if len(w) > 1)
         out[kind] = per
