@@ -754,9 +754,22 @@ def load_file(path: Path, file: str, config: Config) -> Article | Rejected:
     return load_bytes(data, file, config)
 
 
+def _read_html(data: bytes, file: str, config: Config) -> Article | Rejected:
+    from builder.ingest.readers import html
+
+    return html.read(data, file, config)
+
+
+# The reader of each file type other than plain text and Markdown (which _load reads).
+READERS = {".html": _read_html, ".htm": _read_html}
+
+
 def load_bytes(data: bytes, file: str, config: Config) -> Article | Rejected:
     """Return the Article in these bytes, or Rejected with the reason; never raise."""
     try:
+        reader = READERS.get(PurePosixPath(file).suffix.lower())
+        if reader is not None:
+            return reader(data, file, config)
         return _load(data, file, config)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
         return Rejected(file, f"could not be loaded ({type(exc).__name__}: {exc})")
