@@ -1,4 +1,5 @@
-"""Command line: python -m builder build [--seeds DIR] [--out DIR] [--config FILE] [--strict]."""
+"""Command line: python -m builder build [--seeds DIR] [--out DIR] [--config FILE] [--strict];
+python -m builder add URL [URL...] [--seeds DIR] [--config FILE]."""
 
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-cache", action="store_true", help="do not read or write the annotation cache")
     b.add_argument("--jobs", type=_positive, default=None, help="worker processes (default: one per core)")
     b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    a = sub.add_parser("add", help="fetch web pages by URL and save them into the seeds folder")
+    a.add_argument("urls", nargs="+", metavar="URL", help="address of an article (http or https)")
+    a.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    a.add_argument("--config", type=Path, default=Path("research.yml"), help="research definition")
     return p
 
 
@@ -88,6 +93,8 @@ def _say(msg: str) -> None:
 def main(argv: list[str] | None = None, keep: list | None = None) -> int:
     """Run the command line; return the exit code. keep: see build.build."""
     args = _parser().parse_args(argv)
+    if args.command == "add":
+        return _add(args)
     from builder.build import build
 
     logged = _Warnings()
@@ -127,6 +134,21 @@ def main(argv: list[str] | None = None, keep: list | None = None) -> int:
         _say(f"strict: {len(problems)} problems (see above)")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    """Run `add URL [URL...]`: 0 when every page was saved, 1 when any failed, 2 on a config error."""
+    from builder.ingest.fetch import add, report, topics_of
+
+    try:
+        config = _config(args.config)
+    except ConfigError as exc:
+        _say(f"error: {exc}")
+        return EXIT_USAGE
+    if args.seeds.exists() and not args.seeds.is_dir():
+        _say(f"error: {args.seeds}: --seeds is not a folder")
+        return EXIT_USAGE
+    return report(add(list(args.urls), args.seeds, config, topics=topics_of(config)))
 
 
 def run() -> None:
