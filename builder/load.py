@@ -390,7 +390,7 @@ class _Found:
     labels: tuple[str, ...] = ()
     label_date: tuple[str, str] | None = None
     stamp_date: tuple[str, str] | None = None  # a timestamp line at the top: "08:47, 15 May 2024 | GMT +6"
-    chrome: int = 0  # lines dropped as page chrome
+    dateline: str | None = None  # a dateline alone on its line: "BAKU, Azerbaijan, May 15"
 
 
 def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[str]:
@@ -398,10 +398,8 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
     r = _rules()
     tail = _tail_start(lines)
     if tail is not None:
-        found.chrome += sum(1 for x in lines[tail:] if x.strip())
         lines = lines[:tail]
     stripped = page_chrome.strip(lines, keep=lambda line: _metadata_line(line, alias_of))
-    found.chrome += len(stripped.dropped)
     found.stamp_date = found.stamp_date or stripped.timestamp
     lines = list(stripped.lines)
     out: list[str] = []
@@ -415,7 +413,6 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
             out.append("")
             continue
         if _full(r.share, s) or _full(r.promo, s) or _full(r.list_inline, s):
-            found.chrome += 1
             continue
         if _full(r.author_label, s):  # "Автор" alone, the name on the next line
             nxt = next((j for j in range(i, len(lines)) if lines[j].strip()), None)
@@ -423,6 +420,10 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
                 found.author = found.author or _collapse(lines[nxt]).rstrip(".")
                 lines[nxt] = ""
                 continue
+        m = _dateline(s + " ")
+        if m and m.end() >= len(s) and found.dateline is None:  # the dateline alone: metadata, not text
+            found.dateline = s
+            continue
         m = BY_AGENCY.fullmatch(s)
         if m and _signature_name(m.group("outlet"), alias_of):
             found.author = found.author or m.group("name")
@@ -458,9 +459,7 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
                 continue
         if _full(r.list_header, s):
             # the header and the headline list after it, with its timestamps and teasers
-            found.chrome += 1
             while i < len(lines) and (not lines[i].strip() or _is_headline(lines[i]) or _is_teaser(lines[i])):
-                found.chrome += bool(lines[i].strip())
                 i += 1
             continue
         out.append(line)
@@ -687,7 +686,8 @@ def _find_published(
     if found.stamp_date:
         return found.stamp_date[0], found.stamp_date[1], "timestamp"
     r = _rules()
-    m = _dateline(paragraphs[0]) if paragraphs else None
+    m = _dateline(found.dateline + " ") if found.dateline else None
+    m = m or (_dateline(paragraphs[0]) if paragraphs else None)
     if m:  # "PARIS, April 19.": the year is the latest one the text names
         years = [int(d.value[:4]) for p in paragraphs for d in find_dates(p, language) if not d.relative]
         for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31") if years else ():
@@ -860,17 +860,19 @@ def assemble(
             found.prefix_date = m.group(1)
             lines[k] = lines[k][m.end() :]
             break
+    before = sum(1 for x in lines if x.strip())
     lines = _clean(lines, alias_of, found)
     lines = _top(lines, found)
     lines = _trailing(lines, alias_of, found)
     items = _items(lines)
+    dropped = before - len(items)  # page chrome, bylines, labels: every line that left the text
 
     title = _collapse(str(meta["title"])) if meta.get("title") not in (None, "") else ""
     if not title and items:
         # Wire copy often has no headline: its first sentence stands in, and the paragraph
         # stays. That is normal input, not a problem, so it is no warning (--strict stays clean).
         title = items[0].rstrip() if _headline(items[0]) else _title_from(items[0])
-    if title:
+    if title and (meta.get("title") not in (None, "") or _headline(items[0])):
         items = [x for x in items if x.casefold() != title.casefold()]
     if not items:
         return Rejected(file, "no article text after removing boilerplate")
@@ -942,6 +944,6 @@ def assemble(
         url=url,
         encoding=encoding,
         warnings=tuple(warnings_),
-        chrome=found.chrome,
+        chrome=dropped,
         retrieved=retrieved,
     )

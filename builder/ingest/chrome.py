@@ -181,17 +181,23 @@ def strip(
         dropped.append((k, what, line))
         out[k] = ""
     # runs of short lines: chrome already dropped and blank lines do not break a run
+    # A run at the top of the page, right before the text, may end in a short headline
+    # ("Politics / Economy / World / Visa talks"): its last line is left to the caller.
     run: list[int] = []
+    text_seen = False
     for k in range(len(out) + 1):
-        line = out[k] if k < len(out) else "."
-        if not line.strip() or (k < len(out) and keep is not None and keep(line)):
+        line = out[k] if k < len(out) else ""
+        if k < len(out) and (not line.strip() or (keep is not None and keep(line))):
             continue
         if k < len(out) and _short(line):
             run.append(k)
             continue
         if len(run) >= r.short_run:
+            spare = run[-1] if not text_seen and k < len(out) else None
             for j in run:
-                dropped.append((j, "short lines", out[j]))
-                out[j] = ""
+                if j != spare:
+                    dropped.append((j, "short lines", out[j]))
+                    out[j] = ""
+        text_seen = text_seen or k < len(out)
         run = []
     return Stripped(tuple(out), tuple(sorted(dropped)), stamp)
