@@ -53,6 +53,7 @@ PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
 DOMAIN = re.compile(r"[A-Za-z0-9][\w-]*\.(?:kz|ru|uz|kg|com|org|net|info|media|news|de|fr|eu|uk)")
 BY_LINE = re.compile(rf"(?:By|Von|Par|Автор)\s+(?P<name>{PERSON.pattern})")
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
+TITLE_MAX = 150  # characters of a title made from a first sentence
 DATE_PREFIX_LINES = 5  # the " date 2025-04-19" marker is looked for at the start of this many first lines
 # "By Klavdiya Romakayeva - Trend:": an author and the agency, on one line
 BY_AGENCY = re.compile(
@@ -70,6 +71,13 @@ CITY_PAREN_SIG = re.compile(
     rf"^[{UPPER}][{UPPER}'’ -]+(?:,\s*[\w ]{{2,30}})?\s*\((?P<o>[{UPPER}][{UPPER}0-9&/.-]{{1,15}})\)\s*[—–-]"
 )
 ALL_CAPS = re.compile(rf"[{UPPER}][{UPPER}0-9-]{{2,15}}")
+# "ASTANA. KAZINFORM – ", "PARIS. KAZINFORM ", "ASTANA – ": a city in capitals, maybe the agency
+WIRE_OPENING = re.compile(
+    rf"[{UPPER}][{UPPER}'’-]+(?:\s[{UPPER}][{UPPER}'’-]+)?(?:[.,]\s+(?P<o>[{UPPER}][{UPPER}0-9.-]{{2,30}})(?=\s))?"
+    r"(?:\s*[—–-]+)?\s+"
+)
+# "February 19. Interfax. Astana": a date, an agency and a city on one line
+DOTTED_SIGNATURE = re.compile(r"[^.\n]{2,30}\.\s*[^.\n]{2,30}\.\s*[^.\n]{2,30}\.?")
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
 
@@ -420,6 +428,16 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
                 found.author = found.author or _collapse(lines[nxt]).rstrip(".")
                 lines[nxt] = ""
                 continue
+        if DOTTED_SIGNATURE.fullmatch(s) and found.outlet is None:
+            parts = [p.strip() for p in s.rstrip(".").split(".")]
+            names = [alias_of[p.lower()] for p in parts if p.lower() in alias_of]
+            dated = any(
+                re.search(r"\d", p) and any(month_number(w) for w in re.findall(r"[^\W\d_]+", p))
+                for p in parts
+            )
+            if names and dated:
+                found.outlet = names[0]
+                continue
         m = _dateline(s + " ")
         if m and m.end() >= len(s) and found.dateline is None:  # the dateline alone: metadata, not text
             found.dateline = s
@@ -552,7 +570,7 @@ def _top(lines: list[str], found: _Found) -> list[str]:
         idx = [k for k, x in enumerate(lines) if x.strip()]
         if len(idx) < 3:
             break
-        first, nxt = lines[idx[0]].strip(), lines[idx[1]].strip()
+        first, nxt = (r.bullet.sub("", lines[k], count=1).strip() for k in idx[:2])
         hashtag = first.startswith("#") and not first.startswith("# ")
         title_like = len(nxt) <= 200 and nxt[-1] not in ".!?…;:"
         if hashtag or _full(r.category, first) or (re.fullmatch(r"[\w-]{2,30}", first) and title_like):
@@ -606,6 +624,9 @@ def _signature(paragraphs: list[str], alias_of: dict[str, str]) -> str | None:
     "Tengrinews.kz —", "(UzDaily.com)", "TASHKENT (TCA) —"), or None."""
     for para in paragraphs[:3]:
         head = para[:300]
+        m = WIRE_OPENING.match(head)
+        if m and m.group("o") and m.group("o").lower() in alias_of:
+            return alias_of[m.group("o").lower()]
         m = CITY_PAREN_SIG.match(head)
         if m:
             return alias_of.get(m.group("o").lower(), m.group("o"))
@@ -654,10 +675,11 @@ def _find_outlet(paragraphs: list[str], found: _Found, outlets) -> str | None:
                     return alias_of[m.group(0).lower()]
     if found.outlet:
         return found.outlet
-    for cap in found.captions:
-        m = known_re.search(cap)
-        if m:
-            return alias_of[m.group(0).lower()]
+    for cap in found.captions:  # "фото - Новости Zakon.kz": the site labels its own photo; a bare
+        for m in r.outlet_label.finditer(cap):  # "Photo: tengrinews.kz" credits another outlet
+            m2 = known_re.match(m.group("name"))
+            if m2:
+                return alias_of[m2.group(0).lower()]
     return None
 
 
@@ -731,9 +753,12 @@ def _title_from(line: str) -> str:
     m = _dateline(text)
     if m:
         text = text[m.end() :]
+    m = WIRE_OPENING.match(text)  # "ASTANA. KAZINFORM – ", "PARIS. KAZINFORM ", "ASTANA – "
+    if m and m.end() < len(text):
+        text = text[m.end() :]
     first = _sentences(text)[0] if _sentences(text) else text
-    if len(first) > 150:
-        cut = first[:150].rsplit(" ", 1)[0].rstrip(",;:—– ")
+    if len(first) > TITLE_MAX:  # shortened at a word, and marked "…"
+        cut = first[:TITLE_MAX].rsplit(" ", 1)[0].rstrip(",;:—– ")
         first = cut + "…"
     return first
 

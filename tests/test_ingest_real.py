@@ -108,6 +108,28 @@ PASTED_CASES = [
         "Die Innenminister haben am 2. Dezember in Paris",
     ),
     (
+        "en_wire_nodash.txt",
+        "Officials of Kazakhstan and Italy discussed closer cooperation between their police academies, including"
+        " exchanges of cadets, the press service of…",  # no headline: the first sentence after "ROME. KAZINFORM", shortened
+        "Kazinform",  # "ROME. KAZINFORM" with no dash
+        None,
+        "ROME. KAZINFORM Officials of Kazakhstan and Italy",
+    ),
+    (
+        "en_dotted_signature.txt",
+        "Kazakhstan revises rules for business visas",
+        "Interfax",  # "March 3. Interfax. Almaty"
+        None,
+        "From April 1 Kazakhstan will issue business visas",
+    ),
+    (
+        "ru_widgets_bullets.txt",
+        "Казахстан и Франция обсудили обмен данными о мигрантах",
+        "Павлодар Таймс",  # "передает корреспондент Павлодар Таймс"; "Photo: tengrinews.kz" is a credit
+        None,  # "12.02.2026, 18:40" dates a related article below the text
+        "Представители МВД Казахстана и Франции обсудили",
+    ),
+    (
         "ru_trailing_agency.txt",
         "Казахстан и ЕС начали консультации по упрощению виз",
         "КазТАГ",  # the trailing agency line; "По данным Tengrinews.kz" is a cited source
@@ -159,6 +181,20 @@ PASTED_CHROME = [
     ("kk_portal.txt", "10:15"),
     ("en_date_marker_second.txt", "2019-03-19"),
     ("ru_trailing_agency.txt", "Твитнуть"),
+    ("en_wire_nodash.txt", "top of page"),
+    ("en_wire_nodash.txt", "Online Payment"),
+    ("en_wire_nodash.txt", "Kazakh-tv.kz"),
+    ("en_dotted_signature.txt", "March 3"),
+    ("ru_widgets_bullets.txt", "Павлодар\n"),
+    ("ru_widgets_bullets.txt", "Костанай"),
+    ("ru_widgets_bullets.txt", "пасмурно"),
+    ("ru_widgets_bullets.txt", "512.30"),
+    ("ru_widgets_bullets.txt", "Курсы Нацбанка"),
+    ("ru_widgets_bullets.txt", "свидетелем"),
+    ("ru_widgets_bullets.txt", "f3c9a1e07b2d"),
+    ("ru_widgets_bullets.txt", "unsplash"),
+    ("ru_widgets_bullets.txt", "tengrinews"),
+    ("ru_widgets_bullets.txt", "визовый центр"),
 ]
 
 

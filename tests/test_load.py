@@ -412,7 +412,8 @@ def test_author(config, text, author):
         ("Title\n\nVisas were discussed, according to Kazinform.\n", None),  # a cited source
         ("Title\n\nVisa talks, berichtet Trend.\n", "Trend"),
         ("Title\n\nТалқыланды, деп хабарлайды Kazinform.\n", "Kazinform"),
-        ("Title\n\nТекст.\n\nФото: Zakon.kz\n", "Zakon.kz"),
+        ("Title\n\nТекст.\n\nФото: Zakon.kz\n", None),  # a photo credit names who took it, not the publisher
+        ("Title\n\nТекст.\n\nФото - Новости Zakon.kz от 22.01.2026\n", "Zakon.kz"),  # the site's own label
         ("Title\n\nТекст статьи.\nНовости Zakon.kz\n", "Zakon.kz"),
         ("Title\n\nТекст статьи.\n\nInform.kz\n", "Inform.kz"),
         ("Title\n\nVisas were discussed, the ministry reports.\n", None),

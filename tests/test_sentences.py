@@ -8,6 +8,18 @@ from builder.nlp.sentences import split
 
 # (language, paragraph, the sentences it splits into)
 CASES = [
+    # a city in capitals opening a paragraph is a dateline, not a sentence of its own
+    (
+        "en",
+        "ASTANA. The minister arrived. He met the press.",
+        ["ASTANA. The minister arrived.", "He met the press."],
+    ),
+    ("ru", "АСТАНА. Министр прибыл. Он выступил.", ["АСТАНА. Министр прибыл.", "Он выступил."]),
+    (
+        "en",
+        "The minister arrived. ASTANA. He met the press.",
+        ["The minister arrived.", "ASTANA.", "He met the press."],
+    ),
     (
         "en",
         "They signed agreements on Dec. 2 in Brussels. They met again.",

@@ -28,6 +28,7 @@ TEMPERATURE = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CСF]?")
 BREADCRUMB = re.compile(r"\s+(?:/|>|»|›|→|\\)\s+")
 PIPES = re.compile(r"\s*[|•·]\s*")
 LETTER = re.compile(r"[^\W\d_]")
+HEX_TOKEN = re.compile(r"(?<![\w])[0-9a-f]{16,}(?![\w])")  # an image or file id: "3a0d491f4872b255e8495f1"
 SENTENCE_END = '.!?…;:»"”)'
 
 
@@ -46,6 +47,8 @@ class _Rules:
     counter: re.Pattern
     credit: re.Pattern
     credit_label: re.Pattern
+    source_line: re.Pattern
+    placeholder: re.Pattern
     short_run: int
     short_words: int
     short_chars: int
@@ -69,6 +72,8 @@ def _rules() -> _Rules:
         counter=re.compile(rf"(?:{_alt(t['counter_words'])})\s*[:(]?\s*[\d\s.,kKмМ]*\)?", i),
         credit=re.compile(rf"(?<!\w)(?:{_alt(t['credit_words'])})(?!\w)", i),
         credit_label=re.compile(rf"(?:©\s*)?(?:{_alt(t['credit_labels'])})\s*[:.–—-]?", i),
+        source_line=re.compile(rf"(?:{_alt(t['source_labels'])})\s*:\s*\S(?:\S|\s(?!\s)){{0,60}}", i),
+        placeholder=re.compile(rf"(?:(?:{_alt(t['placeholders'])})\s*)+", i),
         short_run=int(t.get("short_run", 4)),
         short_words=int(t.get("short_words", 3)),
         short_chars=int(t.get("short_chars", 32)),
@@ -123,8 +128,12 @@ def kind(line: str) -> str | None:
         return "ticker"
     if len(s) <= 40 and TEMPERATURE.search(s) and len(s.split()) <= 4:
         return "weather"
-    if len(s) <= 200 and r.menu_line.fullmatch(s):
+    if len(s) <= 200 and r.menu_line.fullmatch(s.rstrip(".")):
         return "menu"
+    if r.placeholder.fullmatch(s) or (HEX_TOKEN.search(s) and len(s.split()) <= 3):
+        return "placeholder"
+    if r.source_line.fullmatch(s) and len(s.split()) <= 6 and s[-1] not in ".!?":
+        return "source"
     if r.counter.fullmatch(s) and any(c.isdigit() for c in s):
         return "counter"
     if s.startswith("©") and len(s.split()) <= 12:
@@ -139,6 +148,12 @@ def kind(line: str) -> str | None:
         if len(items) >= 3 and all(len(x.split()) <= 3 for x in items):
             return "menu"
     return None
+
+
+def _prose(line: str) -> bool:
+    """Tell whether a line reads as a paragraph of text: several words ending a sentence."""
+    s = line.strip()
+    return len(s.split()) >= 8 and s[-1] in SENTENCE_END
 
 
 def _short(line: str) -> bool:
@@ -161,6 +176,7 @@ def strip(
     dropped: list[tuple[int, str, str]] = []
     stamp: tuple[str, str] | None = None
     seen = 0
+    prose = False  # a timestamp below the first paragraph of text belongs to something else
     for k, line in enumerate(out):
         if not line.strip():
             continue
@@ -173,8 +189,9 @@ def strip(
                 out[nxt] = ""
                 what = "credit"
         if what is None:
+            prose = prose or _prose(line)
             continue
-        if what == "timestamp" and stamp is None and seen <= top:
+        if what == "timestamp" and stamp is None and seen <= top and not prose:
             found = timestamp(line)
             if isinstance(found, tuple) and found[1] == "day":
                 stamp = found
@@ -193,7 +210,7 @@ def strip(
             run.append(k)
             continue
         if len(run) >= r.short_run:
-            spare = run[-1] if not text_seen and k < len(out) else None
+            spare = run[-1] if not text_seen and k < len(out) and _prose(line) else None
             for j in run:
                 if j != spare:
                     dropped.append((j, "short lines", out[j]))

@@ -21,6 +21,8 @@ LINE = re.compile(r"[^\n]+")
 # "am 3. März", "the 2. item": a one- or two-digit ordinal does not end a sentence,
 # and neither does a full stop followed by a lower-case word.
 ORDINAL_END = re.compile(r"(?<![\d.])\d{1,2}\.$")
+# "ASTANA. The minister...": a city in capitals opening a paragraph is a dateline, not a sentence
+CITY_OPENING = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ'’ -]{1,30}\.")
 LAST_WORD = re.compile(r"(?<![^\s(«\"“'])([^\s(«\"“']{1,12})\.$")
 
 
@@ -88,7 +90,12 @@ def split(text: str, language: str = "") -> list[tuple[int, int]]:
             if end <= start:
                 continue
             if merged and (
-                _ordinal_end(text, *merged[-1])
+                (
+                    len(merged) == 1
+                    and merged[0][0] == line.start()
+                    and CITY_OPENING.fullmatch(text, *merged[0])
+                )
+                or _ordinal_end(text, *merged[-1])
                 or text[start].islower()
                 or _abbreviation_end(text, *merged[-1], start, language)
             ):
