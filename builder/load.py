@@ -221,6 +221,13 @@ def outlet_for_host(url: str | None, outlets: tuple[tuple[str, tuple[str, ...]],
     return None
 
 
+def outlet_aliases(name: str | None, outlets: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    """Return the aliases of the known outlet with this display name, or ()."""
+    if not name:
+        return ()
+    return tuple(sorted(a for a, n in _outlet_rules(outlets).alias_of.items() if n == name))
+
+
 def known_outlet(name: str | None, outlets: tuple[tuple[str, tuple[str, ...]], ...]) -> str | None:
     """Return the display name of a known outlet named this way, or None."""
     if not name:
@@ -849,6 +856,19 @@ def _items(lines: list[str]) -> list[str]:
     return items
 
 
+def _unrepeated(items: list[str]) -> list[str]:
+    """Drop a paragraph that repeats an earlier one word for word (a pull quote, a repeated teaser)."""
+    seen: set[str] = set()
+    out = []
+    for x in items:
+        key = x.casefold()
+        if key in seen and len(x) >= 20:
+            continue
+        seen.add(key)
+        out.append(x)
+    return out
+
+
 def _headline(line: str) -> bool:
     """Tell whether a first line is a headline: short, no dateline, not a sentence that ends in a
     full stop (a one-sentence lead stays a paragraph)."""
@@ -899,6 +919,9 @@ def assemble(
         title = items[0].rstrip() if _headline(items[0]) else _title_from(items[0])
     if title and (meta.get("title") not in (None, "") or _headline(items[0])):
         items = [x for x in items if x.casefold() != title.casefold()]
+    repeated = len(items)
+    items = _unrepeated(items)
+    dropped += repeated - len(items)
     if not items:
         return Rejected(file, "no article text after removing boilerplate")
     if not title:

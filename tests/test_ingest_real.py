@@ -378,6 +378,16 @@ HTML_FIELDS = [
         "url",
         "https://astanatimes.com/2025/12/kazakhstan-and-france-agree-on-faster-visa-processing/",
     ),
+    (
+        "de_news.html",
+        "title",
+        "Kasachstan und EU vereinbaren Gespräche über Visaerleichterungen",
+    ),  # no "| DW | date"
+    ("de_news.html", "outlet", "Deutsche Welle"),  # the host dw.com, through tables/outlets.yml
+    ("de_news.html", "author", None),  # "Deutsche Welle; Bonn; Deutschland" names no person
+    ("de_news.html", "published", "2026-01-19"),
+    ("de_news.html", "language", "de"),
+    ("de_news.html", "chrome", 1),  # the pull quote printed twice
     ("kk_news.html", "title", "Еуроодақ Қазақстан азаматтарына көпжылдық визаларды кеңейтеді"),
     ("kk_news.html", "outlet", "Дала жаңалықтары"),
     ("kk_news.html", "author", "Ерлан Қасымов"),
@@ -402,6 +412,7 @@ HTML_BODIES = [
     ("ru_news.html", "Министерства внутренних дел Казахстана и Франции в понедельник утвердили", 4),
     ("en_news.html", "ASTANA – Kazakhstan and France agreed on Dec. 2 to cut the waiting time", 5),
     ("kk_news.html", "Еуропалық Одақ Қазақстан азаматтарына берілетін", 3),
+    ("de_news.html", "Die Europäische Union und Kasachstan haben am 19. Januar in Brüssel vereinbart", 4),
 ]
 
 
@@ -430,6 +441,11 @@ HTML_CHROME = [
     ("en_news.html", "Leave a Reply"),
     ("en_news.html", "Share this"),
     ("en_news.html", "Advertising"),
+    ("de_news.html", "Cookies"),
+    ("de_news.html", "DE | EN"),
+    ("de_news.html", "Teilen"),
+    ("de_news.html", "Schengen-Visa werden teurer"),
+    ("de_news.html", "Impressum"),
     ("kk_news.html", "ҚАЗ"),
     ("kk_news.html", "−12°"),
     ("kk_news.html", "Көрілім"),

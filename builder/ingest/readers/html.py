@@ -40,6 +40,14 @@ TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+[|]\s*")
 
 
 @lru_cache(maxsize=1)
+def _company_words() -> re.Pattern:
+    raw = yaml.safe_load((TABLES / "pages.yml").read_text("utf-8")) or {}
+    words = sorted({str(w) for w in raw.get("not_author_words") or []}, key=lambda w: (-len(w), w))
+    alt = "|".join(re.escape(w) for w in words) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _error_title() -> re.Pattern:
     raw = yaml.safe_load((TABLES / "pages.yml").read_text("utf-8")) or {}
     words = sorted({str(w) for w in raw.get("error_titles") or []}, key=lambda w: (-len(w), w))
@@ -77,16 +85,45 @@ def _paragraphs(body) -> list[str]:
     return out
 
 
-def _clean_title(title: str, site: str | None, host: str | None) -> str:
-    """Drop a " | Site name" or " - site.kz" tail from a page title."""
+def _clean_title(title: str, names: tuple[str, ...]) -> str:
+    """Drop the tails a page title carries after the headline: " | Site name", " - site.kz", " | 19.01.2020"."""
+    from builder.ingest.chrome import timestamp
+
     title = " ".join(title.split())
-    parts = TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        tail = parts[-1].strip().lower()
-        names = {n.lower() for n in (site, host) if n}
-        if tail in names or any(n and (n in tail or tail in n) for n in names):
-            title = title[: title.lower().rfind(tail)].rstrip(" |–—:-")
-    return title
+    lowered = {n.lower() for n in names if n}
+    while True:
+        parts = TITLE_SEPARATORS.split(title)
+        if len(parts) < 2:
+            return title
+        tail = parts[-1].strip()
+        low = tail.lower()
+        if not (
+            low in lowered or any(n in low or low in n for n in lowered if len(low) > 2) or timestamp(tail)
+        ):
+            return title
+        title = title[: title.lower().rfind(low)].rstrip(" |–—:-")
+
+
+def _clean_author(author: str | None, names: tuple[str, ...]) -> str | None:
+    """Return the people a page names as its author: no publisher, company or place.
+
+    Pages often put the site ("Deutsche Welle"), a company ("Süddeutsche de GmbH") or a
+    place ("Hamburg; Germany") in the author field; a part is kept only when it names a
+    person: two to four words, not a known outlet, no company word.
+    """
+    if not author:
+        return None
+    lowered = {n.lower() for n in names if n}
+    kept = []
+    for part in re.split(r"\s*[;|/]\s*|\s+(?:and|und|et|и)\s+", author):
+        part = " ".join(part.split()).strip(" ,.")
+        words = part.split()
+        if not 2 <= len(words) <= 4 or part.lower() in lowered or _company_words().search(part):
+            continue
+        if any(n in part.lower() for n in lowered if len(n) > 3):
+            continue
+        kept.append(part)
+    return ", ".join(dict.fromkeys(kept)) or None
 
 
 def _outlet(url: str | None, site: str | None, config: Config) -> tuple[str | None, str | None]:
@@ -103,6 +140,13 @@ def _outlet(url: str | None, site: str | None, config: Config) -> tuple[str | No
     if site and len(site) <= 60 and not HTTP_URL.match(site):
         return known_outlet(site, outlets) or site, None
     return None, host or None
+
+
+def _aliases(outlet: str | None, config: Config) -> tuple[str, ...]:
+    """Return every name the builder knows for this outlet ("DW" for Deutsche Welle)."""
+    from builder.load import outlet_aliases
+
+    return outlet_aliases(outlet, tuple((o.name, tuple(o.aliases)) for o in config.outlets))
 
 
 def read(data: bytes, file: str, config: Config) -> Article | Rejected:
@@ -125,17 +169,24 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     if not data.strip():
         return Rejected(file, "empty file")
     saved_url, retrieved = provenance(data)
-    doc = trafilatura.bare_extraction(
-        data,
-        url=saved_url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        include_images=False,
-        favor_precision=True,
-        deduplicate=False,
-        date_extraction_params={"extensive_search": False, "original_date": True, "max_date": "2099-12-31"},
-    )
+    options = {
+        "url": saved_url,
+        "with_metadata": True,
+        "include_comments": False,
+        "include_tables": False,
+        "include_images": False,
+        "deduplicate": False,
+        "date_extraction_params": {
+            "extensive_search": False,
+            "original_date": True,
+            "max_date": "2099-12-31",
+        },
+    }
+    # Precision first; a page where that finds nothing gets the default extraction, and the
+    # chrome rules below clean what it keeps.
+    doc = trafilatura.bare_extraction(data, favor_precision=True, **options)
+    if doc is None or doc.body is None:
+        doc = trafilatura.bare_extraction(data, **options)
     if doc is None or doc.body is None:
         return Rejected(file, "not an article: no main text found in the page")
     title = " ".join((doc.title or "").split())
@@ -159,6 +210,7 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     url = doc.url if doc.url and HTTP_URL.fullmatch(doc.url) else saved_url
     outlet, fallback = _outlet(url, doc.sitename, config)
     host = (urlsplit(url).hostname or "").removeprefix("www.") if url else None
+    names = tuple(n for n in (outlet, doc.sitename, host, *_aliases(outlet, config)) if n)
     date = find_date(
         data,
         extensive_search=False,
@@ -167,8 +219,8 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
         max_date="2099-12-31",
     )
     meta: dict[str, object] = {
-        "title": _clean_title(title, doc.sitename, host) if title else "",
-        "author": " ".join(doc.author.split()) if doc.author else None,
+        "title": _clean_title(title, names) if title else "",
+        "author": _clean_author(doc.author, names),
         "date": date or None,
         "outlet": outlet,
         "url": url,
