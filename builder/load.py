@@ -53,6 +53,7 @@ PERSON = re.compile(rf"{NAME_WORD}(?:\s+{NAME_WORD}){{1,2}}")
 DOMAIN = re.compile(r"[A-Za-z0-9][\w-]*\.(?:kz|ru|uz|kg|com|org|net|info|media|news|de|fr|eu|uk)")
 BY_LINE = re.compile(rf"(?:By|Von|Par|Автор)\s+(?P<name>{PERSON.pattern})")
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.IGNORECASE)
+LEAD_PARAGRAPHS = 2  # where a byline signature ("..., Trend reports.") is looked for
 TITLE_MAX = 150  # characters of a title made from a first sentence
 DATE_PREFIX_LINES = 5  # the " date 2025-04-19" marker is looked for at the start of this many first lines
 # "By Klavdiya Romakayeva - Trend:": an author and the agency, on one line
@@ -191,8 +192,8 @@ def _outlet_rules(outlets: tuple[tuple[str, tuple[str, ...]], ...]) -> _Outlets:
     known = _alt(alias_of) if alias_of else r"(?!x)x"
     domain = r"[A-Za-z0-9][\w-]*(?:\.[a-z]{2,6})+"  # a domain: Inform.kz, tengrinews.kz
     words = rf"[{UPPER}][\w-]*(?:\s+[{UPPER}][\w-]*){{0,2}}"  # up to three capitalised words
-    outlet = rf"(?<![\w.])(?P<outlet>{known}|{domain})(?![\w])"
-    media = rf"(?<![\w.])(?P<outlet>{known}|{domain}|{words})(?![\w])"
+    outlet = rf"(?<![\w.])(?P<outlet>(?i:{known})|{domain})(?![\w])"  # aliases are stored lowercased
+    media = rf"(?<![\w.])(?P<outlet>(?i:{known})|{domain}|{words})(?![\w])"
     pats = tuple(
         re.compile(
             rf"(?:^|(?<=[\s,.;:—–(«\"]))(?:{p.replace('{outlet}', outlet).replace('{media}', media)})"
@@ -662,7 +663,7 @@ def _find_outlet(paragraphs: list[str], found: _Found, outlets) -> str | None:
     name = _signature(paragraphs, alias_of)
     if name:
         return name
-    region = paragraphs[:5] + paragraphs[-5:]
+    region = paragraphs[:LEAD_PARAGRAPHS]  # a signature signs the lead; further down, "X reports" quotes X
     for para in region:
         for sent in _sentences(para):
             for pat in rules.patterns:

@@ -326,7 +326,13 @@ def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
         ("Title\n\nThe talks went well, Qazinform News Agency correspondent reports.\n", "Kazinform"),
         ("Title\n\nМинистры встретились, сообщает Zakon.kz.\n", "Zakon.kz"),
         ("Title\n\nВстреча прошла в Астане.\n\nКазТАГ\n", "КазТАГ"),
+        ("Title\n\nThe talks began in Brussels, Qazinform News Agency cites the ministry.\n", "Kazinform"),
+        ("Title\n\nThe rates changed, Trend reports with reference to the central bank.\n", "Trend"),
         # sources the text cites, and words that only look like a signature
+        (
+            "Title\n\nThe talks began.\n\nThey went on.\n\nThe president spoke, The Astana Times reports.\n",
+            None,
+        ),
         ("Title\n\nAccording to Johansson, the talks went well.\n", None),
         ("Title\n\nThe talks went well, Kazinform reported.\n", None),
         ("Title\n\nThe Ministry of Foreign Affairs of the Republic of Kazakhstan reports.\n", None),
