@@ -71,6 +71,10 @@ PAREN_SIG = re.compile(r"\((?P<o>[^()\n]{2,40})\)")
 CITY_PAREN_SIG = re.compile(
     rf"^[{UPPER}][{UPPER}'’ -]+(?:,\s*[\w ]{{2,30}})?\s*\((?P<o>[{UPPER}][{UPPER}0-9&/.-]{{1,15}})\)\s*[—–-]"
 )
+# "Мәулен Әшімбаев, ҚР Парламенті Сенатының төрағасы:": a speaker's name and post introducing a quote
+SPEAKER_LINE = re.compile(rf"{PERSON.pattern},\s[^.!?]{{2,120}}:")
+# "NISI20150311_0010709072Nursultan ...": an image file id glued to the first word of a paragraph
+IMAGE_ID_PREFIX = re.compile(rf"^[A-Z]{{2,12}}\d{{6,}}[_\d]*(?=[{UPPER}])")
 ALL_CAPS = re.compile(rf"[{UPPER}][{UPPER}0-9-]{{2,15}}")
 # "ASTANA. KAZINFORM – ", "PARIS. KAZINFORM ", "ASTANA – ": a city in capitals, maybe the agency
 WIRE_OPENING = re.compile(
@@ -446,6 +450,8 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
             if names and dated:
                 found.outlet = names[0]
                 continue
+        if SPEAKER_LINE.fullmatch(s) and len(s.split()) <= 14:  # the quote that follows stays
+            continue
         m = _dateline(s + " ")
         if m and m.end() >= len(s) and found.dateline is None:  # the dateline alone: metadata, not text
             found.dateline = s
@@ -536,6 +542,24 @@ def _signature_name(name: str, alias_of: dict[str, str]) -> str | None:
     if DOMAIN.fullmatch(name):
         return name
     return None
+
+
+def _teaser_tail(lines: list[str]) -> list[str]:
+    """Remove a list of other articles after the text that has no header: headlines (no final
+    full stop) and teasers cut short ("..."), at least one of them cut, at least two lines."""
+    idx = [k for k, x in enumerate(lines) if x.strip()]
+    tail: list[int] = []
+    for k in reversed(idx):
+        s = lines[k].strip()
+        if s.endswith(("...", "…")) or (len(s) <= 200 and s[-1] not in '.!?:;»"”)'):
+            tail.append(k)
+            continue
+        break
+    cut = any(lines[k].strip().endswith(("...", "…")) for k in tail)
+    if len(tail) >= 2 and cut and len(tail) < len(idx) - 1:
+        for k in tail:
+            lines[k] = ""
+    return lines
 
 
 def _trailing(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[str]:
@@ -851,7 +875,7 @@ def _items(lines: list[str]) -> list[str]:
             continue
         s = r.bullet.sub("", line, count=1)
         s = re.sub(r"^#{1,6}\s+", "", s.strip())
-        s = _collapse(s)
+        s = IMAGE_ID_PREFIX.sub("", _collapse(s))
         if s:
             items.append(s)
     return items
@@ -910,6 +934,7 @@ def assemble(
     lines = _clean(lines, alias_of, found)
     lines = _top(lines, found)
     lines = _trailing(lines, alias_of, found)
+    lines = _teaser_tail(lines)
     items = _items(lines)
     dropped = before - len(items)  # page chrome, bylines, labels: every line that left the text
 

@@ -304,6 +304,33 @@ def test_timestamp(line, date):
     assert chrome.timestamp(line) == date
 
 
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        # a list of other articles after the text, with no header: headlines and cut teasers
+        (
+            "Title\n\nThe ministers agreed on visas.\nThey will meet again.\nArabic week opens in Almaty\n"
+            "On 11-14 November the national university hosts...\nThe flagship of science\n",
+            ["The ministers agreed on visas.", "They will meet again."],
+        ),
+        # a speaker's name and post before a quote: the quote stays
+        (
+            "Title\n\nThe senate discussed visas.\nАйдар Серіков, Сенат депутаты:\nБұл маңызды қадам.\n",
+            ["The senate discussed visas.", "Бұл маңызды қадам."],
+        ),
+        # an image id glued to the first word
+        (
+            "Title\n\nABCD20250311_0010709072The president arrived in Brussels.\n",
+            ["The president arrived in Brussels."],
+        ),
+        # a teaser cut short inside the text is text
+        ("Title\n\nThe talks went on...\nThey ended late.\n", ["The talks went on...", "They ended late."]),
+    ],
+)
+def test_tails_and_fragments(config, text, paragraphs):
+    assert [p.text for p in load_bytes(text.encode(), "t.txt", config).paragraphs] == paragraphs
+
+
 def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     menu = "Politics\nEconomy\nSociety\nWorld\nSport\n"
     art = load_bytes(

@@ -28,6 +28,7 @@ TEMPERATURE = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CСF]?")
 BREADCRUMB = re.compile(r"\s+(?:/|>|»|›|→|\\)\s+")
 PIPES = re.compile(r"\s*[|•·]\s*")
 LETTER = re.compile(r"[^\W\d_]")
+BULLET = re.compile(r"^[•·▪●◦►✓■*–—-]\s+")
 HEX_TOKEN = re.compile(r"(?<![\w])[0-9a-f]{16,}(?![\w])")  # an image or file id: "3a0d491f4872b255e8495f1"
 SENTENCE_END = '.!?…;:»"”)'
 
@@ -105,19 +106,20 @@ def timestamp(line: str) -> tuple[str, str] | None | bool:
     rest = ZONE.sub(" ", rest)
     had_time = bool(TIME.search(rest))
     rest = TIME.sub(" ", rest)
+    had_word = bool(r.stamp_word.search(rest))
     rest = r.stamp_word.sub(" ", rest)
     if re.sub(rf"{SEPARATORS}|[.]", "", rest):
         return None
     if dates:
         d = dates[0]
         return d.value, d.precision
-    return True if had_time else None
+    return True if had_time or had_word else None  # "20:56", or a label with its date gone: "Created on ."
 
 
 def kind(line: str) -> str | None:
     """Return the kind of chrome this one line is ("language", "ticker", ...), or None."""
     r = _rules()
-    s = line.strip()
+    s = BULLET.sub("", line.strip())
     if not s:
         return None
     if len(s) <= 60 and r.language_line.fullmatch(s):
