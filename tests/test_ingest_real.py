@@ -525,3 +525,27 @@ def test_html_never_raises(config, data):
 def test_html_same_bytes_same_article(config):
     data = (HTML / "en_news.html").read_bytes()
     assert load_bytes(data, "a.html", config) == load_bytes(data, "a.html", config)
+
+
+@pytest.mark.parametrize(
+    ("head", "published"),
+    [
+        ('<meta property="article:published_time" content="2025-03-04T10:00:00+05:00">', "2025-03-04"),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-03-05"}</script>',
+            "2025-03-05",
+        ),
+        ("<title>Visa talks in Astana | Example | 06.03.2025</title>", "2025-03-06"),
+        ("<title>Visa talks in Astana</title>", None),  # the only date is a related article's, below
+    ],
+)
+def test_html_date_only_from_metadata(config, head, published):
+    one = "The ministers met in Astana and discussed visa facilitation for students and researchers."
+    two = "They agreed to meet again in Brussels before the summer and to publish a joint statement."
+    page = (
+        f"<html><head>{head}</head><body><article><h1>Visa talks in Astana</h1><p>{one} {two}</p>"
+        f"<p>{two} {one}</p></article><aside><span class='date'>01.08.2019</span> Other news</aside></body></html>"
+    )
+    art = load_bytes(page.encode(), "d.html", config)
+    assert isinstance(art, Article), art
+    assert art.published == published

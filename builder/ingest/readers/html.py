@@ -2,8 +2,9 @@
 
 trafilatura finds the main text (menus, sidebars, comments and footers are left out)
 and the page's metadata: title, author, site name and canonical URL; htmldate reads
-the publication date from the page's markup only (meta tags, JSON-LD, <time>), never
-from dates in the text or the URL, so a date is the one the page states. The
+the publication date from the page's metadata only (meta tags, JSON-LD, a full date in
+the URL), then a date ending the page's <title> counts; never a date elsewhere in the
+markup or the text, which may belong to another article. The
 paragraphs then go through the same cleaning as pasted text (builder.load.assemble),
 which also drops chrome that trafilatura kept.
 
@@ -142,6 +143,34 @@ def _outlet(url: str | None, site: str | None, config: Config) -> tuple[str | No
     return None, host or None
 
 
+def _page_date(data: bytes, url: str | None) -> str | None:
+    """Return the publication date the page states in its metadata (meta tags, JSON-LD) or in
+    a full date in its URL, through htmldate; None otherwise.
+
+    htmldate's later stages (date-like elements, text patterns) are left out: they take the
+    date of a related article or an image as readily as the page's own (a "class=date" span
+    in a sidebar gave a 2013 article the date 2019-08-01).
+    """
+    from htmldate.core import examine_header, extract_url_date, json_search
+    from htmldate.utils import Extractor, load_html
+    from htmldate.validators import get_max_date, get_min_date
+
+    tree = load_html(data)
+    if tree is None:
+        return None
+    options = Extractor(False, get_max_date("2099-12-31"), get_min_date("1990-01-01"), True, "%Y-%m-%d")
+    return examine_header(tree, options) or json_search(tree, options) or extract_url_date(url, options)
+
+
+def _title_date(title: str) -> str | None:
+    """Return the date a page title ends with ("... | DW | 10.06.2013"), or None."""
+    from builder.ingest.chrome import timestamp
+
+    parts = TITLE_SEPARATORS.split(title)
+    found = timestamp(parts[-1]) if len(parts) > 1 else None
+    return found[0] if isinstance(found, tuple) and found[1] == "day" else None
+
+
 def _aliases(outlet: str | None, config: Config) -> tuple[str, ...]:
     """Return every name the builder knows for this outlet ("DW" for Deutsche Welle)."""
     from builder.load import outlet_aliases
@@ -159,7 +188,6 @@ def read(data: bytes, file: str, config: Config) -> Article | Rejected:
 
 def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     import trafilatura
-    from htmldate import find_date
 
     from builder.load import assemble
 
@@ -200,7 +228,7 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     if chars < MIN_CHARS:
         return Rejected(file, f"not an article: too little text ({chars} characters)")
     sentences = sum(1 for p in paragraphs if p.rstrip()[-1:] in '.!?…»"”' and len(p.split()) >= 6)
-    if sentences / len(paragraphs) < MIN_SENTENCE_SHARE or sentences < 2:
+    if sentences == 0 or (len(paragraphs) >= 4 and sentences / len(paragraphs) < MIN_SENTENCE_SHARE):
         return Rejected(
             file,
             f"not an article: a list of headlines or links ({sentences} of {len(paragraphs)} "
@@ -211,13 +239,7 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     outlet, fallback = _outlet(url, doc.sitename, config)
     host = (urlsplit(url).hostname or "").removeprefix("www.") if url else None
     names = tuple(n for n in (outlet, doc.sitename, host, *_aliases(outlet, config)) if n)
-    date = find_date(
-        data,
-        extensive_search=False,
-        original_date=True,
-        min_date="1990-01-01",
-        max_date="2099-12-31",
-    )
+    date = _page_date(data, url) or _title_date(raw_title or title)
     meta: dict[str, object] = {
         "title": _clean_title(title, names) if title else "",
         "author": _clean_author(doc.author, names),
