@@ -549,3 +549,17 @@ def test_html_date_only_from_metadata(config, head, published):
     art = load_bytes(page.encode(), "d.html", config)
     assert isinstance(art, Article), art
     assert art.published == published
+
+
+@pytest.mark.parametrize("declared", ['<meta charset="windows-1251">', ""])
+def test_html_legacy_encoding(config, declared):
+    text = (
+        (HTML / "ru_news.html")
+        .read_text("utf-8")
+        .replace("Қаз", "Kaz")
+        .replace('<meta charset="utf-8">', declared)
+    )
+    art = load_bytes(text.encode("cp1251"), "legacy.html", config)
+    assert isinstance(art, Article), art
+    assert art.title == "МВД Казахстана и Франции договорились об обмене данными о мигрантах"
+    assert art.paragraphs[0].text.startswith("Министерства внутренних дел Казахстана и Франции")
