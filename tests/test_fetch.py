@@ -153,3 +153,9 @@ def test_cli_add_not_http(tmp_path, capsys):
     config = Path(__file__).resolve().parent.parent / "research.yml"
     assert main(["add", "ftp://example.org/a", "--seeds", str(tmp_path), "--config", str(config)]) == 1
     assert "ftp://example.org/a: failed: not an http(s) address" in capsys.readouterr().err
+
+
+def test_refuses_a_url_a_typed_article_names(site, tmp_path, config):
+    (tmp_path / "typed.md").write_text(f"---\nurl: {site}/article\n---\nTitle\n\nText.\n", "utf-8")
+    [again] = _add(site, tmp_path, config, "/article")
+    assert isinstance(again, Failed) and again.reason == "already in seeds as typed.md"

@@ -10,7 +10,7 @@ HTML comment the reader reads back:
 
 It is written to a temporary file in the seeds folder and renamed into place, so no
 half-written page is ever in seeds/. A URL already saved (the same URL in a snapshot
-comment, or the same page bytes) is refused. Every failure is one line naming the URL
+comment or in the front matter of a .md/.txt article, or the same page bytes) is refused. Every failure is one line naming the URL
 and the reason; the exit code is 1 when any URL failed.
 """
 
@@ -40,6 +40,7 @@ TIMEOUT = 20.0  # seconds, for the connection and for each read
 MAX_BYTES = 5_000_000  # a news page is far smaller; past this it is refused
 MAX_REDIRECTS = 5
 CHUNK = 65536
+FRONT_MATTER_URL = re.compile(rb"^url:\s*[\"']?(https?://[^\s\"']+)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,19 @@ def _present(seeds: Path) -> tuple[dict[str, str], dict[str, str]]:
     urls: dict[str, str] = {}
     digests: dict[str, str] = {}
     for path in sorted(seeds.rglob("*")):
-        if path.suffix.lower() not in (".html", ".htm") or not path.is_file():
+        suffix = path.suffix.lower()
+        if suffix not in (".html", ".htm", ".md", ".txt") or not path.is_file():
             continue
         try:
             data = path.read_bytes()
         except OSError:
             continue
         name = path.relative_to(seeds).as_posix()
+        if suffix in (".md", ".txt"):  # an article typed or pasted with its URL in the front matter
+            m = FRONT_MATTER_URL.search(data[:4096]) if data.startswith(b"---") else None
+            if m:
+                urls.setdefault(_norm(m.group(1).decode("utf-8", "replace")), name)
+            continue
         url, _ = provenance(data)
         if url:
             urls.setdefault(_norm(url), name)
