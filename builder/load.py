@@ -419,7 +419,7 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
     tail = _tail_start(lines)
     if tail is not None:
         lines = lines[:tail]
-    stripped = page_chrome.strip(lines, keep=lambda line: _metadata_line(line, alias_of))
+    stripped = page_chrome.strip(lines, keep=lambda line: _metadata_line(line, alias_of), reserve=_labelled)
     found.stamp_date = found.stamp_date or stripped.timestamp
     lines = list(stripped.lines)
     out: list[str] = []
@@ -489,6 +489,10 @@ def _clean(lines: list[str], alias_of: dict[str, str], found: _Found) -> list[st
             if dates and not re.sub(r"[\s,.:\d]", "", rest.replace(dates[0].text, "", 1)):
                 found.label_date = (dates[0].value, dates[0].precision)
                 continue
+            stamp = page_chrome.timestamp(rest)  # "Published: 08:47, 15 May 2024 | GMT +6"
+            if isinstance(stamp, tuple):
+                found.label_date = stamp
+                continue
         if _full(r.list_header, s):
             # the header and the headline list after it, with its timestamps and teasers
             while i < len(lines) and (not lines[i].strip() or _is_headline(lines[i]) or _is_teaser(lines[i])):
@@ -512,6 +516,13 @@ def _metadata_line(line: str, alias_of: dict[str, str]) -> bool:
         or _full(r.list_header, s)
         or BY_LINE.fullmatch(s)
     )
+
+
+def _labelled(line: str) -> bool:
+    """Tell whether a line is a labelled publication date ("Published: 5 January 2026")."""
+    s = line.strip()
+    m = _rules().published_label.match(s)
+    return bool(m and m.group(0).strip() and re.search(r"\d", s[m.end() :]))
 
 
 def _tail_start(lines: list[str]) -> int | None:

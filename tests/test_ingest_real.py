@@ -331,6 +331,23 @@ def test_tails_and_fragments(config, text, paragraphs):
     assert [p.text for p in load_bytes(text.encode(), "t.txt", config).paragraphs] == paragraphs
 
 
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("Title\n\nThe ministers met in Astana and agreed on visas.\n\nPublished 2026-01-05\n", "2026-01-05"),
+        (
+            "Title\n\nPublished: 08:47, 15 May 2024 | GMT +6\n\nThe ministers met and agreed on visas.\n",
+            "2024-05-15",
+        ),
+        ("Title\n\nThe ministers met and agreed on visas.\n\nOther news\n12.02.2026, 18:40\n", None),
+    ],
+)
+def test_labelled_dates_anywhere_timestamps_only_at_the_top(config, text, published):
+    art = load_bytes(text.encode(), "d.txt", config)
+    assert art.published == published
+    assert [p.text for p in art.paragraphs if any(c.isdigit() for c in p.text)] == []
+
+
 def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     menu = "Politics\nEconomy\nSociety\nWorld\nSport\n"
     art = load_bytes(

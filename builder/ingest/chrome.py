@@ -155,7 +155,7 @@ def kind(line: str) -> str | None:
 def _prose(line: str) -> bool:
     """Tell whether a line reads as a paragraph of text: several words ending a sentence."""
     s = line.strip()
-    return len(s.split()) >= 8 and s[-1] in SENTENCE_END
+    return len(s.split()) >= 5 and s[-1] in SENTENCE_END
 
 
 def _short(line: str) -> bool:
@@ -165,13 +165,17 @@ def _short(line: str) -> bool:
 
 
 def strip(
-    lines: list[str] | tuple[str, ...], top: int = 12, keep: Callable[[str], bool] | None = None
+    lines: list[str] | tuple[str, ...],
+    top: int = 12,
+    keep: Callable[[str], bool] | None = None,
+    reserve: Callable[[str], bool] | None = None,
 ) -> Stripped:
     """Blank out the chrome lines; the first timestamp with a date among the first `top`
     non-empty lines is kept as a publication date candidate.
 
-    keep(line) True marks a line the caller reads itself (an outlet or author line, a list
-    header): the run-of-short-lines rule neither drops it nor lets it break a run.
+    keep(line) True marks a short line the caller reads itself (an outlet or author line, a
+    list header): the run-of-short-lines rule neither drops it nor lets it break a run.
+    reserve(line) True marks a line no rule here drops ("Published: 5 January 2026").
     """
     r = _rules()
     out = list(lines)
@@ -183,6 +187,8 @@ def strip(
         if not line.strip():
             continue
         seen += 1
+        if reserve is not None and reserve(line):
+            continue
         what = kind(line)
         if what is None and r.credit_label.fullmatch(line.strip()):
             nxt = next((j for j in range(k + 1, len(out)) if out[j].strip()), None)
