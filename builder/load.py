@@ -670,9 +670,9 @@ def _signature(paragraphs: list[str], alias_of: dict[str, str]) -> str | None:
         m = WIRE_OPENING.match(head)
         if m and m.group("o") and m.group("o").lower() in alias_of:
             return alias_of[m.group("o").lower()]
-        m = CITY_PAREN_SIG.match(head)
-        if m:
-            return alias_of.get(m.group("o").lower(), m.group("o"))
+        m = CITY_PAREN_SIG.match(head)  # "TASHKENT (TCA) —", known agencies only: not "BRUSSELS (EU) –"
+        if m and m.group("o").lower() in alias_of:
+            return alias_of[m.group("o").lower()]
         for m in SLASH_SIG.finditer(head):
             name = _signature_name(m.group("o"), alias_of)
             if name:
