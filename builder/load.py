@@ -67,7 +67,9 @@ SLASH_SIG = re.compile(r"(?<![\w:/.])/\s*(?P<o>[^/\n,]{2,40}?)\s*(?:,\s*[^/\n]{1
 DASH_SIG = re.compile(
     rf"^(?:[{UPPER}][\w'’-]*(?:\s+[\w'’-]+){{0,2}}[.,]\s+)?(?P<o>\S[^—–\n]{{1,40}}?)\s*(?:[—–]|-{{1,2}})\s"
 )
-PAREN_SIG = re.compile(r"\((?P<o>[^()\n]{2,40})\)")
+PAREN_SIG = re.compile(
+    r"\((?P<o>[^()\n]{2,40})\)\s*(?:[—–]|-{1,2})\s"
+)  # "(UzDaily.com) --", not "(stat.gov.kz),"
 CITY_PAREN_SIG = re.compile(
     rf"^[{UPPER}][{UPPER}'’ -]+(?:,\s*[\w ]{{2,30}})?\s*\((?P<o>[{UPPER}][{UPPER}0-9&/.-]{{1,15}})\)\s*[—–-]"
 )
