@@ -115,6 +115,7 @@ class _Rules:
     author_label: re.Pattern
     byline_word: re.Pattern
     cue: re.Pattern
+    citing: re.Pattern
     published_label: re.Pattern
     not_outlets: frozenset[str]
     patterns: tuple[str, ...]
@@ -143,6 +144,7 @@ def _rules() -> _Rules:
         author_label=re.compile(rf"(?:{_alt(bl['author_prefixes'])})\s*:?", i),
         byline_word=re.compile(rf"(?<!\w)(?:{_alt(bl['byline_words'])})(?!\w)", i),
         cue=re.compile(rf"(?<!\w)(?:{_alt(bl['published_cues'])})(?!\w)", i),
+        citing=re.compile(rf"(?<!\w)(?:{_alt(bl['citing_cues'])})(?!\w)|{bl['citing_as']}", i),
         published_label=re.compile(rf"(?:{_alt(bl['published_labels'])})\s*[:\-–—]?\s*", i),
         not_outlets=frozenset(str(w).lower() for w in bl["not_outlets"]),
         patterns=tuple(bl["outlet_patterns"]),
@@ -714,7 +716,7 @@ def _find_outlet(paragraphs: list[str], found: _Found, outlets) -> str | None:
                     return name
     for para in region:
         for sent in _sentences(para):
-            if r.byline_word.search(sent):
+            if r.byline_word.search(sent) and not r.citing.search(sent):
                 m = known_re.search(sent)
                 if m:
                     return alias_of[m.group(0).lower()]

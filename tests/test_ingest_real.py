@@ -382,6 +382,8 @@ def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
         ("Title\n\nThe Ministry of Foreign Affairs of the Republic of Kazakhstan reports.\n", None),
         ("Title\n\nASTANA – The ministers met on Monday.\n", None),
         ("Title\n\nBRUSSELS (EU) – The ministers met on Monday.\n", None),
+        ("Title\n\nКак сообщает Tengrinews.kz, министры встретились в Астане.\n", None),
+        ("Title\n\nAs Kazinform reports, the ministers met in Astana.\n", None),
         ("Title\n\nThe bureau of statistics (stat.gov.kz) counted more visitors.\n", None),
         ("Title\n\nGENEVA (UNHCR) – The agency met the ministers on Monday.\n", None),
         ("Title\n\nThe talks (EU – Kazakhstan) went well.\n", None),
