@@ -282,6 +282,8 @@ LINES = [
     ("Contacts between the ministries became regular in 2024.", None),
     ("In Almaty it was +18° when the delegation arrived, the ministry said.", None),
     ("Визы и реадмиссия: что изменится / разбор", None),
+    ("Kazakhstan / EU talks", None),
+    ("Home › Politics", "breadcrumb"),
 ]
 
 

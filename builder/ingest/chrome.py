@@ -26,6 +26,7 @@ ZONE = re.compile(r"(?:GMT|UTC)\s*[+\-−–]\s*\d{1,2}(?::?\d{2})?", re.I)
 NUMBERS = re.compile(r"[\d\s.,:%+\-−–—▲▼↑↓/()=*#№|]+")
 TEMPERATURE = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CСF]?")
 BREADCRUMB = re.compile(r"\s+(?:/|>|»|›|→|\\)\s+")
+ARROW_CRUMB = re.compile(r"\s+(?:>|»|›|→)\s+")
 PIPES = re.compile(r"\s*[|•·]\s*")
 LETTER = re.compile(r"[^\W\d_]")
 BULLET = re.compile(r"^[•·▪●◦►✓■*–—-]\s+")
@@ -144,7 +145,8 @@ def kind(line: str) -> str | None:
         return "credit"
     if s[-1] not in SENTENCE_END:
         crumbs = BREADCRUMB.split(s)
-        if len(crumbs) >= 3 or (len(crumbs) == 2 and all(len(c.split()) <= 3 for c in crumbs)):
+        arrows = len(ARROW_CRUMB.split(s))  # "Home › Politics": two crumbs suffice; "A / B" may be a title
+        if len(crumbs) >= 3 or (arrows == 2 and all(len(c.split()) <= 3 for c in crumbs)):
             return "breadcrumb"
         items = [x for x in PIPES.split(s) if x]
         if len(items) >= 3 and all(len(x.split()) <= 3 for x in items):
