@@ -3,6 +3,9 @@
 Every fixture is written in the project's own words and reproduces the shapes of real
 news sites (menus, language switchers, tickers, bylines, agency signatures, widgets):
 tests/fixtures/pasted/ for text pasted from a browser, tests/fixtures/html/ for saved pages.
+The pasted pages are named .text, not .txt: the builder reads any suffix as text, and
+benchmarks/corpus.py, which draws its paragraphs from tests/fixtures/**/*.txt, keeps the
+corpus its recorded runs were measured on.
 """
 
 from __future__ import annotations
@@ -31,84 +34,84 @@ def _article(folder: Path, name: str, config) -> Article:
 # (fixture, title, outlet, published, how paragraph 1 starts)
 PASTED_CASES = [
     (
-        "ru_portal_menu.txt",
+        "ru_portal_menu.text",
         "Казахстан и Франция подписали план по реадмиссии",
         "Tengrinews.kz",  # "Tengrinews.kz —" opens the text
         "2025-12-17",  # "11:17, 17 Декабрь 2025 | GMT +5" above the headline
         "Tengrinews.kz — Казахстан и Франция в среду подписали план",
     ),
     (
-        "en_agency_byline.txt",
+        "en_agency_byline.text",
         "Kazakhstan, EU discuss visa facilitation in Brussels",
         "Trend",  # "By Aida Nurova - Trend:" and "Trend reports"
         "2024-05-15",  # the " date 2024-05-15" marker after the headline
         "Kazakhstan and the European Union held a round of talks on visa facilitation on Dec. 2 in Brussels",
     ),
     (
-        "en_wire_menus.txt",
+        "en_wire_menus.text",
         "Kazakhstan and France to expand police cooperation",
         "Kazinform",  # "ASTANA. KAZINFORM –" and a trailing "Qazinform News Agency"
         "2025-12-25",  # "09:15, 25 December 2025"
         "ASTANA. KAZINFORM – Kazakhstan and France agreed",
     ),
     (
-        "ru_wire_slash.txt",
+        "ru_wire_slash.text",
         "Франция и Казахстан обсудили безвизовый транзит",
         "ТАСС",  # "/ТАСС/"
         "2025-04-25",  # "25.04.2025 05:24:16"
         "АСТАНА, 25 апреля. /ТАСС/. Министры иностранных дел",
     ),
     (
-        "en_paren_signature.txt",
+        "en_paren_signature.text",
         "Uzbekistan and the EU launch talks on visa simplification",
         "UzDaily.com",  # "(UzDaily.com) --"; "Kazinform reported earlier" is a cited source
         None,
         "Tashkent, Uzbekistan (UzDaily.com) -- Uzbekistan and the European Union",
     ),
     (
-        "ru_widgets_author.txt",
+        "ru_widgets_author.text",
         "Казахстанским студентам упростят получение французских виз",
         "Zakon.kz",
         None,
         "Французские консульства будут рассматривать",
     ),
     (
-        "kk_portal.txt",
+        "kk_portal.text",
         "Қазақстан мен Франция полиция саласындағы ынтымақтастықты кеңейтеді",
         "Kazinform",  # "деп хабарлайды Kazinform тілшісі"
         "2024-05-15",  # "15 мамыр 2024, 10:15"
         "Қазақстан мен Франция ішкі істер министрліктері",
     ),
     (
-        "en_quoted_sources.txt",
+        "en_quoted_sources.text",
         "Experts weigh the effect of new Schengen rules on Central Asia",
         None,  # "According to Johansson", "Kazinform reported", "...of the Republic of Kazakhstan reports"
         None,
         "According to Johansson, the new entry system",
     ),
     (
-        "en_lead_only.txt",
+        "en_lead_only.text",
         "Kazakhstan and France signed a readmission protocol on Dec. 2 in Paris.",  # not cut at "Dec."
         None,
         None,
         "Kazakhstan and France signed a readmission protocol on Dec. 2 in Paris.",  # the lead stays p1
     ),
     (
-        "en_date_marker_second.txt",
+        "en_date_marker_second.text",
         "Europol and Kazakhstan agree on a cooperation roadmap",
         None,
         "2019-03-19",
         "The roadmap covers the exchange",  # the marker is gone from the text
     ),
     (
-        "de_abbreviations.txt",
+        "de_abbreviations.text",
         "Kasachstan und Frankreich vereinbaren schnellere Visa",
         "Deutsche Welle",
         None,
         "Die Innenminister haben am 2. Dezember in Paris",
     ),
     (
-        "en_wire_nodash.txt",
+        "en_wire_nodash.text",
         "Officials of Kazakhstan and Italy discussed closer cooperation between their police academies, including"
         " exchanges of cadets, the press service of…",  # no headline: the first sentence after "ROME. KAZINFORM", shortened
         "Kazinform",  # "ROME. KAZINFORM" with no dash
@@ -116,21 +119,21 @@ PASTED_CASES = [
         "ROME. KAZINFORM Officials of Kazakhstan and Italy",
     ),
     (
-        "en_dotted_signature.txt",
+        "en_dotted_signature.text",
         "Kazakhstan revises rules for business visas",
         "Interfax",  # "March 3. Interfax. Almaty"
         None,
         "From April 1 Kazakhstan will issue business visas",
     ),
     (
-        "ru_widgets_bullets.txt",
+        "ru_widgets_bullets.text",
         "Казахстан и Франция обсудили обмен данными о мигрантах",
         "Павлодар Таймс",  # "передает корреспондент Павлодар Таймс"; "Photo: tengrinews.kz" is a credit
         None,  # "12.02.2026, 18:40" dates a related article below the text
         "Представители МВД Казахстана и Франции обсудили",
     ),
     (
-        "ru_trailing_agency.txt",
+        "ru_trailing_agency.text",
         "Казахстан и ЕС начали консультации по упрощению виз",
         "КазТАГ",  # the trailing agency line; "По данным Tengrinews.kz" is a cited source
         None,
@@ -148,53 +151,53 @@ def test_pasted_metadata(config, name, title, outlet, published, p1):
 
 # (fixture, text that is chrome and must be in no paragraph)
 PASTED_CHROME = [
-    ("ru_portal_menu.txt", "中文"),
-    ("ru_portal_menu.txt", "USD 512.3"),
-    ("ru_portal_menu.txt", "GMT +5"),
-    ("ru_portal_menu.txt", "Экономика"),
-    ("ru_portal_menu.txt", "Курс тенге на 17 декабря"),
-    ("ru_portal_menu.txt", "10.03.2026"),
-    ("ru_portal_menu.txt", "About agency"),
-    ("ru_portal_menu.txt", "Фото:"),
-    ("en_agency_byline.txt", "BAKU, Azerbaijan, May 15"),
-    ("en_agency_byline.txt", "Aida Nurova"),
-    ("en_agency_byline.txt", " date "),
-    ("en_agency_byline.txt", "Stay up-to-date"),
-    ("en_wire_menus.txt", "Qazinform News Agency"),
-    ("en_wire_menus.txt", "Tokayev receives credentials"),
-    ("en_wire_menus.txt", "09:15"),
-    ("en_wire_menus.txt", "Sport"),
-    ("ru_wire_slash.txt", "05:24:16"),
-    ("ru_wire_slash.txt", "Иван Петров"),
-    ("ru_wire_slash.txt", "Главная"),
-    ("en_paren_signature.txt", "UZS"),
-    ("en_paren_signature.txt", "-0.32%"),
-    ("en_paren_signature.txt", "Tashkent metro"),
-    ("ru_widgets_author.txt", "−12°"),
-    ("ru_widgets_author.txt", "Просмотров"),
-    ("ru_widgets_author.txt", "Новости Казахстана / Политика"),
-    ("ru_widgets_author.txt", "Айгуль Серикова"),
-    ("ru_widgets_author.txt", "Отличная новость"),  # a reader's comment
-    ("kk_portal.txt", "ҚАЗ РУС ENG"),
-    ("kk_portal.txt", "Алматыда қар жауады"),
-    ("kk_portal.txt", "Барлығы"),
-    ("kk_portal.txt", "10:15"),
-    ("en_date_marker_second.txt", "2019-03-19"),
-    ("ru_trailing_agency.txt", "Твитнуть"),
-    ("en_wire_nodash.txt", "top of page"),
-    ("en_wire_nodash.txt", "Online Payment"),
-    ("en_wire_nodash.txt", "Kazakh-tv.kz"),
-    ("en_dotted_signature.txt", "March 3"),
-    ("ru_widgets_bullets.txt", "Павлодар\n"),
-    ("ru_widgets_bullets.txt", "Костанай"),
-    ("ru_widgets_bullets.txt", "пасмурно"),
-    ("ru_widgets_bullets.txt", "512.30"),
-    ("ru_widgets_bullets.txt", "Курсы Нацбанка"),
-    ("ru_widgets_bullets.txt", "свидетелем"),
-    ("ru_widgets_bullets.txt", "f3c9a1e07b2d"),
-    ("ru_widgets_bullets.txt", "unsplash"),
-    ("ru_widgets_bullets.txt", "tengrinews"),
-    ("ru_widgets_bullets.txt", "визовый центр"),
+    ("ru_portal_menu.text", "中文"),
+    ("ru_portal_menu.text", "USD 512.3"),
+    ("ru_portal_menu.text", "GMT +5"),
+    ("ru_portal_menu.text", "Экономика"),
+    ("ru_portal_menu.text", "Курс тенге на 17 декабря"),
+    ("ru_portal_menu.text", "10.03.2026"),
+    ("ru_portal_menu.text", "About agency"),
+    ("ru_portal_menu.text", "Фото:"),
+    ("en_agency_byline.text", "BAKU, Azerbaijan, May 15"),
+    ("en_agency_byline.text", "Aida Nurova"),
+    ("en_agency_byline.text", " date "),
+    ("en_agency_byline.text", "Stay up-to-date"),
+    ("en_wire_menus.text", "Qazinform News Agency"),
+    ("en_wire_menus.text", "Tokayev receives credentials"),
+    ("en_wire_menus.text", "09:15"),
+    ("en_wire_menus.text", "Sport"),
+    ("ru_wire_slash.text", "05:24:16"),
+    ("ru_wire_slash.text", "Иван Петров"),
+    ("ru_wire_slash.text", "Главная"),
+    ("en_paren_signature.text", "UZS"),
+    ("en_paren_signature.text", "-0.32%"),
+    ("en_paren_signature.text", "Tashkent metro"),
+    ("ru_widgets_author.text", "−12°"),
+    ("ru_widgets_author.text", "Просмотров"),
+    ("ru_widgets_author.text", "Новости Казахстана / Политика"),
+    ("ru_widgets_author.text", "Айгуль Серикова"),
+    ("ru_widgets_author.text", "Отличная новость"),  # a reader's comment
+    ("kk_portal.text", "ҚАЗ РУС ENG"),
+    ("kk_portal.text", "Алматыда қар жауады"),
+    ("kk_portal.text", "Барлығы"),
+    ("kk_portal.text", "10:15"),
+    ("en_date_marker_second.text", "2019-03-19"),
+    ("ru_trailing_agency.text", "Твитнуть"),
+    ("en_wire_nodash.text", "top of page"),
+    ("en_wire_nodash.text", "Online Payment"),
+    ("en_wire_nodash.text", "Kazakh-tv.kz"),
+    ("en_dotted_signature.text", "March 3"),
+    ("ru_widgets_bullets.text", "Павлодар\n"),
+    ("ru_widgets_bullets.text", "Костанай"),
+    ("ru_widgets_bullets.text", "пасмурно"),
+    ("ru_widgets_bullets.text", "512.30"),
+    ("ru_widgets_bullets.text", "Курсы Нацбанка"),
+    ("ru_widgets_bullets.text", "свидетелем"),
+    ("ru_widgets_bullets.text", "f3c9a1e07b2d"),
+    ("ru_widgets_bullets.text", "unsplash"),
+    ("ru_widgets_bullets.text", "tengrinews"),
+    ("ru_widgets_bullets.text", "визовый центр"),
 ]
 
 
@@ -207,14 +210,14 @@ def test_pasted_chrome_dropped(config, name, text):
 
 # (fixture, article text that must stay)
 PASTED_KEPT = [
-    ("ru_widgets_author.txt", "Изменения вступят в силу с 1 марта 2026 г. и коснутся всех учебных виз."),
-    ("en_wire_menus.txt", "According to Johansson, the head of the visiting delegation"),
+    ("ru_widgets_author.text", "Изменения вступят в силу с 1 марта 2026 г. и коснутся всех учебных виз."),
+    ("en_wire_menus.text", "According to Johansson, the head of the visiting delegation"),
     (
-        "en_paren_signature.txt",
+        "en_paren_signature.text",
         "Kazinform reported earlier that Kazakhstan had started similar consultations",
     ),
-    ("ru_trailing_agency.txt", "По данным Tengrinews.kz, следующий раунд пройдет в Астане."),
-    ("de_abbreviations.txt", "Nach Angaben von Dr. Weber soll die Bearbeitung"),
+    ("ru_trailing_agency.text", "По данным Tengrinews.kz, следующий раунд пройдет в Астане."),
+    ("de_abbreviations.text", "Nach Angaben von Dr. Weber soll die Bearbeitung"),
 ]
 
 
@@ -227,14 +230,14 @@ def test_pasted_text_kept(config, name, text):
     ("name", "chrome_lines"),
     [
         (
-            "ru_portal_menu.txt",
+            "ru_portal_menu.text",
             20,
         ),  # 4 languages, 4 menu, 3 tickers, timestamp, credit, 6 "read also", footer
-        ("en_wire_menus.txt", 13),  # language, 5 menu, timestamp, agency line, 4 "trending", footer
-        ("ru_widgets_author.txt", 10),  # 3 weather, breadcrumb, counter, author label and name, 3 comments
-        ("en_agency_byline.txt", 3),  # dateline, byline, "Stay up-to-date"
-        ("en_quoted_sources.txt", 0),
-        ("en_lead_only.txt", 0),
+        ("en_wire_menus.text", 13),  # language, 5 menu, timestamp, agency line, 4 "trending", footer
+        ("ru_widgets_author.text", 10),  # 3 weather, breadcrumb, counter, author label and name, 3 comments
+        ("en_agency_byline.text", 3),  # dateline, byline, "Stay up-to-date"
+        ("en_quoted_sources.text", 0),
+        ("en_lead_only.text", 0),
     ],
 )
 def test_chrome_counted(config, name, chrome_lines):
@@ -330,7 +333,7 @@ def test_timestamp(line, date):
     ],
 )
 def test_tails_and_fragments(config, text, paragraphs):
-    assert [p.text for p in load_bytes(text.encode(), "t.txt", config).paragraphs] == paragraphs
+    assert [p.text for p in load_bytes(text.encode(), "t.text", config).paragraphs] == paragraphs
 
 
 @pytest.mark.parametrize(
@@ -345,7 +348,7 @@ def test_tails_and_fragments(config, text, paragraphs):
     ],
 )
 def test_labelled_dates_anywhere_timestamps_only_at_the_top(config, text, published):
-    art = load_bytes(text.encode(), "d.txt", config)
+    art = load_bytes(text.encode(), "d.text", config)
     assert art.published == published
     assert [p.text for p in art.paragraphs if any(c.isdigit() for c in p.text)] == []
 
@@ -353,7 +356,7 @@ def test_labelled_dates_anywhere_timestamps_only_at_the_top(config, text, publis
 def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     menu = "Politics\nEconomy\nSociety\nWorld\nSport\n"
     art = load_bytes(
-        f"{menu}Visa talks\n\nThe ministers met in Paris and agreed on visas.\n".encode(), "m.txt", config
+        f"{menu}Visa talks\n\nThe ministers met in Paris and agreed on visas.\n".encode(), "m.text", config
     )
     assert art.title == "Visa talks"
     assert [p.text for p in art.paragraphs] == ["The ministers met in Paris and agreed on visas."]
@@ -394,7 +397,7 @@ def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     ],
 )
 def test_outlet_signatures(config, text, outlet):
-    assert load_bytes(text.encode(), "o.txt", config).outlet == outlet
+    assert load_bytes(text.encode(), "o.text", config).outlet == outlet
 
 
 @pytest.mark.parametrize(
