@@ -33,6 +33,11 @@ class _Site(BaseHTTPRequestHandler):
             self.send_header("Location", "/ru-article")
             self.end_headers()
             return None
+        if path == "/to-ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/secret")
+            self.end_headers()
+            return None
         if path == "/ru-article":
             return self._send(200, (PAGES / "ru_news.html").read_bytes())
         if path == "/tag":
@@ -84,6 +89,7 @@ CASES = [
     ("/article", None),
     ("/moved", None),
     ("/missing", "HTTP 404 Not Found"),
+    ("/to-ftp", "redirected to a non-http(s) address (ftp://127.0.0.1/secret)"),
     ("/tag", "not an article: too little text"),
     ("/image", "not a web page (Content-Type image/png)"),
     ("/big", "too large (300033 bytes, the limit is 100000)"),

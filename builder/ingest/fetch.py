@@ -62,7 +62,14 @@ class Failed:
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow at most MAX_REDIRECTS redirects, and only to http(s) addresses."""
+
     max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise ValueError(f"redirected to a non-http(s) address ({newurl[:80]})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _opener():
