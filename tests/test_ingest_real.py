@@ -590,3 +590,22 @@ def test_html_legacy_encoding(config, declared):
     assert isinstance(art, Article), art
     assert art.title == "МВД Казахстана и Франции договорились об обмене данными о мигрантах"
     assert art.paragraphs[0].text.startswith("Министерства внутренних дел Казахстана и Франции")
+
+
+@pytest.mark.parametrize(
+    ("title", "error"),
+    [
+        ("404 – Page not found | Example", True),
+        ("404", True),
+        ("Страница не найдена", True),
+        ("500 migrants returned to Kazakhstan under the readmission deal", False),
+        ("Visa centre handled 404 applications in a day", False),
+    ],
+)
+def test_html_error_titles(config, title, error):
+    one = "The ministers met in Astana and discussed visa facilitation for students and researchers."
+    two = "They agreed to meet again in Brussels before the summer and to publish a joint statement."
+    page = f"<html><head><title>{title}</title></head><body><article><p>{one}</p><p>{two}</p>"
+    page += f"<p>{two} {one}</p></article></body></html>"
+    got = load_bytes(page.encode(), "e.html", config)
+    assert (isinstance(got, Rejected) and "error page" in got.reason) is error, got

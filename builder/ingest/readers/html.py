@@ -53,7 +53,8 @@ def _error_title() -> re.Pattern:
     raw = yaml.safe_load((TABLES / "pages.yml").read_text("utf-8")) or {}
     words = sorted({str(w) for w in raw.get("error_titles") or []}, key=lambda w: (-len(w), w))
     alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) or r"(?!x)x"
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)", re.IGNORECASE)
+    codes = "|".join(re.escape(str(c)) for c in raw.get("error_codes") or []) or r"(?!x)x"
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)|^\s*(?:{codes})\s*(?:[–—|:.-]|$)", re.IGNORECASE)
 
 
 def snapshot_comment(url: str, retrieved: str) -> str:
