@@ -609,3 +609,36 @@ def test_html_error_titles(config, title, error):
     page += f"<p>{two} {one}</p></article></body></html>"
     got = load_bytes(page.encode(), "e.html", config)
     assert (isinstance(got, Rejected) and "error page" in got.reason) is error, got
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Visa talks resume | Steppe Post", "Steppe Post", "Visa talks resume"),
+        ("Visa talks resume | Steppe Post | 19.01.2026", "Steppe Post", "Visa talks resume"),
+        ("Visa talks resume - Steppe Post: news of Kazakhstan", "Steppe Post", "Visa talks resume"),
+    ],
+)
+def test_html_title_tails(config, title, site, expected):
+    one = "The ministers met in Astana and discussed visa facilitation for students and researchers."
+    two = "They agreed to meet again in Brussels before the summer and to publish a joint statement."
+    page = (
+        f'<html><head><title>{title}</title><meta property="og:site_name" content="{site}">'
+        f'<link rel="canonical" href="https://steppe-post.kz/a/1"></head>'
+        f"<body><article><p>{one}</p><p>{two}</p><p>{two} {one}</p></article></body></html>"
+    )
+    art = load_bytes(page.encode(), "t.html", config)
+    assert isinstance(art, Article), art
+    assert art.title == expected
+
+
+def test_html_og_title_is_the_headline(config):
+    one = "The ministers met in Astana and discussed visa facilitation for students and researchers."
+    two = "They agreed to meet again in Brussels before the summer and to publish a joint statement."
+    page = (
+        "<html><head><title>France and the EU – Kazakhstan | Kazakhstan Today</title>"
+        '<meta property="og:title" content="France and the EU &#8211; Kazakhstan">'
+        '<meta property="og:site_name" content="Kazakhstan Today"></head>'
+        f"<body><article><p>{one}</p><p>{two}</p><p>{two} {one}</p></article></body></html>"
+    )
+    assert load_bytes(page.encode(), "t.html", config).title == "France and the EU – Kazakhstan"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,7 +33,9 @@ SNAPSHOT = re.compile(
     rb"<!--\s*research-site snapshot\s+url=(?P<url>\S+)\s+retrieved=(?P<at>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)\s*-->"
 )
 BROWSER_SAVED = re.compile(rb"<!--\s*saved from url=\(\d+\)(?P<url>https?://[^\s>]+)\s*-->", re.IGNORECASE)
-RAW_TITLE = re.compile(rb"<title[^>]*>([^<]{1,300})</title>", re.IGNORECASE)
+OG_TITLE = re.compile(r"<meta\s[^>]*?property=[\"']og:title[\"'][^>]*>", re.IGNORECASE)
+CONTENT = re.compile(r"\scontent=(?P<q>[\"'])(?P<v>.{1,300}?)(?P=q)", re.IGNORECASE | re.DOTALL)
+RAW_TITLE = re.compile(r"<title[^>]*>([^<]{1,300})</title>", re.IGNORECASE)
 HTTP_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 BLOCKS = ("p", "head", "item", "quote")
 MIN_CHARS = 300  # an article has at least this much text after cleaning
@@ -99,9 +102,8 @@ def _clean_title(title: str, names: tuple[str, ...]) -> str:
             return title
         tail = parts[-1].strip()
         low = tail.lower()
-        if not (
-            low in lowered or any(n in low or low in n for n in lowered if len(low) > 2) or timestamp(tail)
-        ):
+        # the site's name, or a tail that holds it ("Tengrinews.kz - Новости Казахстана"), or a date
+        if not (low in lowered or any(len(n) > 3 and n in low for n in lowered) or timestamp(tail)):
             return title
         title = title[: title.lower().rfind(low)].rstrip(" |–—:-")
 
@@ -189,6 +191,7 @@ def read(data: bytes, file: str, config: Config) -> Article | Rejected:
 
 def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     import trafilatura
+    from trafilatura.utils import decode_file
 
     from builder.load import assemble
 
@@ -218,9 +221,15 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
         doc = trafilatura.bare_extraction(data, **options)
     if doc is None or doc.body is None:
         return Rejected(file, "not an article: no main text found in the page")
-    title = " ".join((doc.title or "").split())
-    m = RAW_TITLE.search(data[:65536])
-    raw_title = " ".join(m.group(1).decode("utf-8", "replace").split()) if m else ""
+    # og:title is the headline as the site gives it; trafilatura's title splits <title> at a dash
+    # when there is none ("France and the EU – Kazakhstan" would lose its end)
+    head = decode_file(data[:65536])  # the page's own encoding, as trafilatura reads it
+    m = OG_TITLE.search(head)
+    m = CONTENT.search(m.group(0)) if m else None
+    og = " ".join(html_unescape(m.group("v")).split()) if m else ""
+    title = og or " ".join((doc.title or "").split())
+    m = RAW_TITLE.search(head)
+    raw_title = " ".join(html_unescape(m.group(1)).split()) if m else ""
     for t in (raw_title, title):
         if _error_title().search(t):
             return Rejected(file, f"not an article: an error page ({t[:80]!r})")
