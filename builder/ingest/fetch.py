@@ -84,7 +84,7 @@ def download(url: str, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> 
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
     with _opener().open(req, timeout=timeout) as resp:
         ctype = resp.headers.get("Content-Type", "")
-        if ctype and not re.match(r"\s*(?:text/html|application/xhtml\+xml|text/plain)", ctype, re.I):
+        if ctype and not re.match(r"\s*(?:text/html|application/xhtml\+xml)", ctype, re.I):
             raise ValueError(f"not a web page (Content-Type {ctype.split(';')[0].strip()})")
         length = resp.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > max_bytes:

@@ -38,7 +38,7 @@ CONTENT = re.compile(r"\scontent=(?P<q>[\"'])(?P<v>.{1,300}?)(?P=q)", re.IGNOREC
 RAW_TITLE = re.compile(r"<title[^>]*>([^<]{1,300})</title>", re.IGNORECASE)
 HTTP_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 BLOCKS = ("p", "head", "item", "quote")
-MIN_CHARS = 300  # an article has at least this much text after cleaning
+MIN_CHARS = 200  # an article has at least this much text (two short sentences of a wire flash)
 MIN_SENTENCE_SHARE = 0.4  # a page whose paragraphs are mostly headlines is a list of links
 TITLE_SEPARATORS = re.compile(r"\s+[|–—:-]\s+|\s+[|]\s*")
 
