@@ -604,8 +604,9 @@ def _trailing(lines: list[str], alias_of: dict[str, str], found: _Found) -> list
     return lines
 
 
-def _top(lines: list[str], found: _Found) -> list[str]:
-    """Remove category labels above the title: hashtag lines, known rubrics, single-word lines.
+def _top(lines: list[str], found: _Found, alias_of: dict[str, str] | None = None) -> list[str]:
+    """Remove category labels above the title: hashtag lines, known rubrics, single-word lines,
+    and the site's name (a known outlet or a domain: the page's logo, its publisher).
 
     A label is removed only when a title and a paragraph still follow it, and a
     single unknown word only when the next line looks like a title.
@@ -620,6 +621,11 @@ def _top(lines: list[str], found: _Found) -> list[str]:
         first, nxt = (r.bullet.sub("", lines[k], count=1).strip() for k in idx[:2])
         hashtag = first.startswith("#") and not first.startswith("# ")
         title_like = len(nxt) <= 200 and nxt[-1] not in ".!?…;:"
+        site = _signature_name(first, alias_of or {})
+        if site and title_like:
+            found.outlet = found.outlet or site
+            lines[idx[0]] = ""
+            continue
         if hashtag or _full(r.category, first) or (re.fullmatch(r"[\w-]{2,30}", first) and title_like):
             labels.append(first)
             lines[idx[0]] = ""
@@ -947,7 +953,7 @@ def assemble(
             break
     before = sum(1 for x in lines if x.strip())
     lines = _clean(lines, alias_of, found)
-    lines = _top(lines, found)
+    lines = _top(lines, found, alias_of)
     lines = _trailing(lines, alias_of, found)
     lines = _teaser_tail(lines)
     items = _items(lines)

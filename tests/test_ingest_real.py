@@ -377,6 +377,14 @@ def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
         ("Title\n\nВстреча прошла в Астане.\n\nКазТАГ\n", "КазТАГ"),
         ("Title\n\nThe talks began in Brussels, Qazinform News Agency cites the ministry.\n", "Kazinform"),
         ("Title\n\nThe rates changed, Trend reports with reference to the central bank.\n", "Trend"),
+        (
+            "Tengrinews.kz\nВизы для студентов\n\nМинистры встретились в Астане и обсудили визы.\n",
+            "Tengrinews.kz",
+        ),
+        (
+            "Steppe-post.kz\nVisa talks\n\nThe ministers met in Astana and discussed visas.\n",
+            "Steppe-post.kz",
+        ),
         # sources the text cites, and words that only look like a signature
         (
             "Title\n\nThe talks began.\n\nThey went on.\n\nThe president spoke, The Astana Times reports.\n",
