@@ -36,7 +36,7 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=5)
     args = p.parse_args()
     config = load_config(ROOT / "research.yml")
-    text = sorted((ROOT / "seeds").glob("*.txt")) + sorted((FIXTURES / "pasted").glob("*.txt"))
+    text = sorted((ROOT / "seeds").glob("*.txt")) + sorted((FIXTURES / "pasted").glob("*.text"))
     pages = sorted((FIXTURES / "html").glob("*.html"))
     out = {
         "text_files": len(text),
