@@ -1,4 +1,5 @@
-"""Command line: python -m builder build [--seeds DIR] [--out DIR] [--config FILE] [--strict]."""
+"""Command line: python -m builder build [--seeds DIR] [--out DIR] [--config FILE] [--strict];
+python -m builder add URL [URL...] [--seeds DIR] [--config FILE]."""
 
 from __future__ import annotations
 
@@ -39,6 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--gold", type=Path, required=True, help="gold annotations (e.g. tests/gold/gold.yml)")
     e.add_argument("--config", type=Path, default=None, help="research definition (default: research.yml)")
     e.add_argument("--json", action="store_true", help="print the full result as JSON")
+    a = sub.add_parser("add", help="fetch web pages by URL and save them into the seeds folder")
+    a.add_argument("urls", nargs="+", metavar="URL", help="address of an article (http or https)")
+    a.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of articles (default: seeds)")
+    a.add_argument("--config", type=Path, default=Path("research.yml"), help="research definition")
     return p
 
 
@@ -111,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "evaluate":
         return _evaluate(args)
+    if args.command == "add":
+        return _add(args)
     from builder.execution import make_executor
     from builder.incremental.engine import build
 
@@ -159,6 +166,21 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"strict: {len(problems)} problems (see above)")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _add(args: argparse.Namespace) -> int:
+    """Run `add URL [URL...]`: 0 when every page was saved, 1 when any failed, 2 on a config error."""
+    from builder.ingest.fetch import add, report, topics_of
+
+    try:
+        config = _config(args.config)
+    except ConfigError as exc:
+        _say(f"error: {exc}")
+        return EXIT_USAGE
+    if args.seeds.exists() and not args.seeds.is_dir():
+        _say(f"error: {args.seeds}: --seeds is not a folder")
+        return EXIT_USAGE
+    return report(add(list(args.urls), args.seeds, config, topics=topics_of(config)))
 
 
 def _evaluate(args: argparse.Namespace) -> int:

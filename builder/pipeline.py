@@ -147,7 +147,9 @@ def report(
             out.append(InputReport(it.file, "rejected", it.reason))
         elif it.id in duplicates:
             of = ids[duplicates[it.id]]
-            out.append(InputReport(it.file, "duplicate", f"same text as {of.file}", of.id, it.warnings))
+            out.append(
+                InputReport(it.file, "duplicate", f"same text as {of.file}", of.id, it.warnings, it.chrome)
+            )
         else:
             ann = annotations.get(it.id)
             out.append(

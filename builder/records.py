@@ -38,6 +38,8 @@ class Article:
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
     file_id: str = ""  # the id its file name gives; id differs when the front matter gave one ("": id)
+    chrome: int = 0  # lines of page chrome (menus, tickers, bylines, ...) dropped from the text
+    retrieved: str | None = None  # when a saved web page was fetched: "YYYY-MM-DDTHH:MM:SSZ"
 
     def paragraph(self, pid: str) -> Paragraph | None:
         """Return the paragraph with this id, or None."""
@@ -219,6 +221,7 @@ class InputReport:
     reason: str | None = None
     duplicate_of: str | None = None
     warnings: tuple[str, ...] = ()
+    chrome: int = 0  # lines of page chrome (menus, tickers, bylines...) dropped from its text
 
 
 @dataclass(frozen=True)

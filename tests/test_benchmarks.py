@@ -42,12 +42,17 @@ def test_write_corpus_writes_what_the_generator_yields(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """A 400-article corpus as the builder links it (no cache, one process)."""
+def analysis(tmp_path_factory):
+    """A 400-article corpus as the builder analyses it (no cache, one process)."""
     seeds = tmp_path_factory.mktemp("bench-corpus")
     write_corpus(400, 1, seeds)
     config = load_config(ROOT / "research.yml")
-    return analyse(discover(seeds, config), config, plain_stages(LocalExecutor(1))).corpus
+    return analyse(discover(seeds, config), config, plain_stages(LocalExecutor(1)))
+
+
+@pytest.fixture(scope="module")
+def corpus(analysis):
+    return analysis.corpus
 
 
 def test_corpus_is_read_in_its_four_languages_at_about_their_weights(corpus):
@@ -58,13 +63,14 @@ def test_corpus_is_read_in_its_four_languages_at_about_their_weights(corpus):
         assert weight / 2 <= share <= weight * 1.6, (lang, share)
 
 
-def test_corpus_has_near_duplicates_that_the_builder_finds(corpus):
+def test_corpus_has_near_duplicates_that_the_builder_finds(corpus, analysis):
     statuses = collections.Counter(r.status for r in corpus.report)
     assert statuses["rejected"] == 0, [r for r in corpus.report if r.status == "rejected"]
     share = statuses["duplicate"] / len(corpus.report)
     assert DUPLICATE_RATE / 3 <= share <= DUPLICATE_RATE * 2, statuses
     # the copies in cp1251 are read as such, and found to be copies all the same
-    assert any(w == "decoded as cp1251" for r in corpus.report if r.status == "duplicate" for w in r.warnings)
+    duplicates = {it.id for it in analysis.items if getattr(it, "id", None) in analysis.duplicates}
+    assert any(it.encoding == "cp1251" for it in analysis.items if getattr(it, "id", None) in duplicates)
 
 
 def test_corpus_has_stories_and_corroborated_claims_on_every_topic(corpus):

@@ -331,7 +331,9 @@ def test_only_the_builder_warns(site):
     """Hostile ids, anchors and links break nothing MkDocs validates (links, anchors, nav)."""
     _, log = site
     # A rejected file and a warning about a file that was read both name the file.
-    remarks = [line for line in log.splitlines() if re.search(r"^WARNING +- +[^:]+: (warning|rejected): ", line)]
+    remarks = [
+        line for line in log.splitlines() if re.search(r"^WARNING +- +[^:]+: (warning|rejected): ", line)
+    ]
     assert remarks, "the hostile inputs should produce the builder's remarks"
     warnings = [line for line in log.splitlines() if line.startswith("WARNING")]
     names = {p.name for p in HOSTILE.iterdir()} | {p.name for p in SEEDS.iterdir()}

@@ -145,7 +145,7 @@ FIXTURE_FIELDS = [
     ("de_dw.txt", "published", "2025-04-18"),
     ("de_dw.txt", "title", "Kasachstan und Frankreich vereinbaren engere Zusammenarbeit bei Visa"),
     ("en_kazinform.txt", "language", "en"),
-    ("en_kazinform.txt", "outlet", "Kazinform"),
+    ("en_kazinform.txt", "outlet", None),  # "according to Kazinform" cites a source; it signs nothing
     ("en_kazinform.txt", "author", "Aigerim Sadykova"),
     ("en_kazinform.txt", "published", "2025-04-18"),
     ("en_kazinform.txt", "title", "Kazakhstan, France discuss easier visas for citizens"),
@@ -247,17 +247,18 @@ RU = "Визовый режим\n\nФранция готова поддержа�
 
 
 @pytest.mark.parametrize(
-    ("data", "encoding", "warning"),
+    ("data", "encoding"),
     [
-        (RU.encode("utf-8"), "utf-8", None),
-        (b"\xef\xbb\xbf" + RU.replace("\n", "\r\n").encode("utf-8"), "utf-8", None),
-        (RU.replace("\n", "\r").encode("utf-8"), "utf-8", None),
-        (RU.encode("cp1251"), "cp1251", "decoded as cp1251"),
-        (RU.encode("koi8_r"), "koi8-r", "decoded as koi8-r"),
-        (RU.encode("utf-16"), "utf-16", "decoded as utf-16"),
+        (RU.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + RU.replace("\n", "\r\n").encode("utf-8"), "utf-8"),
+        (RU.replace("\n", "\r").encode("utf-8"), "utf-8"),
+        (RU.encode("cp1251"), "cp1251"),
+        (RU.encode("koi8_r"), "koi8-r"),
+        (RU.encode("utf-16"), "utf-16"),
     ],
 )
-def test_encodings(config, data, encoding, warning):
+def test_encodings(config, data, encoding):
+    """A legacy encoding that decodes cleanly is recorded (Article.encoding), not warned about."""
     art = load_bytes(data, "x.txt", config)
     assert isinstance(art, Article), art
     assert art.encoding == encoding
@@ -265,7 +266,7 @@ def test_encodings(config, data, encoding, warning):
     assert art.outlet == "Zakon.kz"
     assert art.paragraphs[0].text.startswith("Франция готова поддержать упрощение визового режима")
     assert all("\r" not in p.text and "\ufeff" not in p.text for p in art.paragraphs)
-    assert list(art.warnings) == ([warning] if warning else [])
+    assert list(art.warnings) == []
 
 
 def test_cp1251_file_on_disk(config, tmp_path):
@@ -409,10 +410,11 @@ def test_author(config, text, author):
         ("Title\n\nВизы обсудили, передает корреспондент агентства.\n\nКазТАГ\n", "КазТАГ"),
         ("Title\n\nVisas were discussed, Trend reports.\n", "Trend"),
         ("Title\n\nVisas were discussed, reports Inform.kz.\n", "Inform.kz"),
-        ("Title\n\nVisas were discussed, according to Kazinform.\n", "Kazinform"),
+        ("Title\n\nVisas were discussed, according to Kazinform.\n", None),  # a cited source
         ("Title\n\nVisa talks, berichtet Trend.\n", "Trend"),
         ("Title\n\nТалқыланды, деп хабарлайды Kazinform.\n", "Kazinform"),
-        ("Title\n\nТекст.\n\nФото: Zakon.kz\n", "Zakon.kz"),
+        ("Title\n\nТекст.\n\nФото: Zakon.kz\n", None),  # a photo credit names who took it, not the publisher
+        ("Title\n\nТекст.\n\nФото - Новости Zakon.kz от 22.01.2026\n", "Zakon.kz"),  # the site's own label
         ("Title\n\nТекст статьи.\nНовости Zakon.kz\n", "Zakon.kz"),
         ("Title\n\nТекст статьи.\n\nInform.kz\n", "Inform.kz"),
         ("Title\n\nVisas were discussed, the ministry reports.\n", None),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from builder import ingest
 from builder.config import load_config
 from builder.incremental.engine import build
+from builder.ingest import readers
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "builder"
@@ -131,7 +131,7 @@ def _load_toy_reader() -> None:
 
 
 def test_a_new_reader_plugs_in_by_suffix(tmp_path, monkeypatch):
-    monkeypatch.setattr(ingest, "READERS", dict(ingest.READERS))  # the registration stays in this test
+    monkeypatch.setattr(readers, "READERS", dict(readers.READERS))  # the registration stays in this test
     _load_toy_reader()
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -150,11 +150,14 @@ def test_a_new_reader_plugs_in_by_suffix(tmp_path, monkeypatch):
     assert [(s["id"], s["title"], s["published"]) for s in sources] == [
         ("note", "Astana and Brussels sign a readmission protocol", "2025-03-04")
     ]
-    assert ingest.reader_for("x.TOY") is ingest.READERS[".toy"]
+    assert readers.reader_for("x.TOY") is readers.READERS[".toy"]
 
 
-def test_unknown_suffixes_are_read_as_text():
-    assert ingest.reader_for("article.txt") is ingest.reader_for("notes.rst") is ingest.DEFAULT_READER
+def test_text_and_unknown_suffixes_are_read_as_text_and_saved_pages_as_html():
+    from builder.ingest.readers import html
+
+    assert readers.reader_for("article.txt") is readers.reader_for("notes.rst") is None
+    assert readers.reader_for("page.HTM") is readers.reader_for("page.html") is html.read
 
 
 def test_warm_claims_follow_a_new_field_that_claim_grouping_reads(tmp_path, monkeypatch):

@@ -73,7 +73,7 @@ def _paragraph(
     dated = _Dated(article, paragraph, warnings)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
-    for start, end in sentence_split.split(text):
+    for start, end in sentence_split.split(text, language):
         tokens = tokenize(text[start:end], language, offset=start)
         entities: set[str] = set()
         topics: set[str] = set()
@@ -106,10 +106,10 @@ def _paragraph(
     return sentences, mentions
 
 
-def _bare(paragraph: Paragraph, first_index: int) -> list[Sentence]:
+def _bare(paragraph: Paragraph, first_index: int, language: str = "") -> list[Sentence]:
     """Return the paragraph's sentences without a signature (the fallback when analysis fails)."""
     try:
-        spans = sentence_split.split(paragraph.text)
+        spans = sentence_split.split(paragraph.text, language)
     except Exception:
         spans = [(0, len(paragraph.text))] if paragraph.text.strip() else []
     text = paragraph.text
@@ -131,7 +131,7 @@ def annotate(article: Article, config: Config) -> Annotations:
             s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings)
         except Exception as exc:  # keep the rest of the article; say which paragraph failed
             warnings.append(f"{paragraph.id}: not annotated: {exc}")
-            s, m = _bare(paragraph, len(sentences)), []
+            s, m = _bare(paragraph, len(sentences), (article.language or "").lower()), []
         sentences.extend(s)
         mentions.extend(m)
     return Annotations(

@@ -1,40 +1,20 @@
 """Ingest: the files of the seeds folder -> Article records, or Rejected ones with the reason.
 
 A reader turns one file's bytes into an Article; it is chosen by the file's
-suffix from READERS, which a new input format joins with `register`. Files
-are opened without following a symbolic link swapped in after the listing.
+suffix (builder/ingest/readers/, which a new input format joins with
+`register`). Files are opened without following a symbolic link swapped in
+after the listing.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
-from pathlib import PurePosixPath
 
 from builder.config import Config
 from builder.ingest.discover import Input
 from builder.ingest.load import load_bytes
 from builder.records import Article, Rejected
-
-Reader = Callable[[bytes, str, Config], Article | Rejected]  # (bytes, file, config); never raises
-
-READERS: dict[str, Reader] = {}
-DEFAULT_READER: Reader = load_bytes  # plain text and Markdown with front matter; any other suffix
-
-
-def register(suffixes: str | tuple[str, ...], reader: Reader) -> None:
-    """Make reader read the files with these suffixes (".html", ...), in any case."""
-    for suffix in (suffixes,) if isinstance(suffixes, str) else suffixes:
-        READERS[suffix.lower()] = reader
-
-
-def reader_for(file: str) -> Reader:
-    """Return the reader of a file, by its suffix."""
-    return READERS.get(PurePosixPath(file).suffix.lower(), DEFAULT_READER)
-
-
-register((".txt", ".text", ".md", ".markdown"), load_bytes)
 
 
 def read_bytes(inp: Input, limit: int) -> bytes | str:
@@ -71,4 +51,4 @@ def read_file(inp: Input, config: Config) -> Article | Rejected:
     data = read_bytes(inp, config.limits.max_file_bytes)
     if isinstance(data, str):
         return Rejected(inp.rel, data)
-    return reader_for(inp.rel)(data, inp.rel, config)
+    return load_bytes(data, inp.rel, config)

@@ -168,6 +168,9 @@ def bibtex_entry(src: Source) -> str:
     url = _bib_url(src.get("url"))
     if url:
         fields.append(("url", url))
+        accessed = _date_parts(str(src.get("retrieved") or "")[:10])
+        if len(accessed) == 3:
+            fields.append(("urldate", "{:04d}-{:02d}-{:02d}".format(*accessed)))
     note = _note(src)
     if note:
         fields.append(("note", tex(note)))
@@ -220,6 +223,9 @@ def csl_item(src: Source) -> dict:
     url = safe_url(src.get("url") if isinstance(src.get("url"), str) else None)
     if url:
         item["URL"] = url
+        accessed = _date_parts(str(src.get("retrieved") or "")[:10])
+        if accessed:
+            item["accessed"] = {"date-parts": [accessed]}
     note = _note(src)
     if note:
         item["note"] = note

@@ -55,6 +55,7 @@ def source_record(
         "story": story,
         "sha256": a.sha256,
         "url": a.url,
+        "retrieved": a.retrieved,
         "paragraphs": [{"id": p.id, "text": p.text} for p in a.paragraphs],
     }
 
@@ -143,6 +144,7 @@ def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
                         "reason": r.reason,
                         "duplicate_of": r.duplicate_of,
                         "warnings": list(r.warnings),
+                        "chrome": r.chrome,
                     }
                     for r in corpus.report
                 ]
