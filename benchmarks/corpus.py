@@ -129,6 +129,7 @@ class Shape:
     day: dt.date | None = None  # the event's date
     published: dt.date | None = None  # the publication date the file states, if any
     of: str = ""  # a duplicate: the name of the file it copies
+    outlet: str = ""  # the publisher the file names (in its byline, signature or page metadata)
 
 
 @dataclass
@@ -634,7 +635,8 @@ class Generator:
             data = text.encode("utf-8")
             name = f"{i:05d}_{hashlib.sha1(data).hexdigest()[:12]}{'.html' if fmt == 'html' else '.txt'}"
             published = draft.published.date() if draft.published is not None else None
-            self.manifest.append(Shape(name, lang, kind, tuple(sorted(draft.shapes)), index, day, published))
+            shapes = tuple(sorted(draft.shapes))
+            self.manifest.append(Shape(name, lang, kind, shapes, index, day, published, outlet=draft.outlet))
             if fmt != "html":
                 written.append((text, lang, draft, name))
             yield name, data
