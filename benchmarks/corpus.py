@@ -30,8 +30,11 @@ of the new, non-duplicate articles unless said otherwise):
 About 5% of the files are near-duplicates of an earlier article: the same text with
 other boilerplate or another page's chrome, CRLF newlines, or in cp1251.
 
-Generator.manifest lists, for each file written, what was put in it (Shape), so tests
-can check the rates and a reader can tell what a file is meant to be.
+Generator.manifest lists, for each file written, what was put in it (Shape): its kind,
+language, event and the event's date, the publication date and outlet it states, and its
+shapes. Tests check the rates with it; `--manifest FILE` writes it as JSON lines, so a
+scorer can tell what each file is meant to be (a weak gold: the dates and outlets are
+true by construction, the stories are the events).
 """
 
 from __future__ import annotations
@@ -662,15 +665,34 @@ class Generator:
         return {f"visit-{k}": e for k, e in enumerate(entries)}
 
 
-def write_corpus(n: int, seed: int, out: Path) -> list[Path]:
-    """Write n articles into out (created if needed); return their paths."""
+def write_corpus(n: int, seed: int, out: Path, manifest: Path | None = None) -> list[Path]:
+    """Write n articles into out (created if needed); return their paths.
+
+    manifest: a file (outside out, so the builder never reads it) to write the Shape of
+    each article into, as JSON lines in file order.
+    """
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, data in Generator(seed).corpus(n):
+    gen = Generator(seed)
+    for name, data in gen.corpus(n):
         path = out / name
         path.write_bytes(data)
         paths.append(path)
+    if manifest is not None:
+        lines = [json.dumps(shape_record(s), ensure_ascii=False, sort_keys=True) for s in gen.manifest]
+        manifest.write_text("".join(line + "\n" for line in lines), "utf-8")
     return paths
+
+
+def shape_record(shape: Shape) -> dict:
+    """A Shape as JSON-ready data: dates as ISO strings, no date as null."""
+    out = {}
+    for key in Shape.__dataclass_fields__:
+        value = getattr(shape, key)
+        out[key] = (
+            value.isoformat() if isinstance(value, dt.date) else list(value) if key == "shapes" else value
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -678,8 +700,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--manifest", type=Path, help="also write what each file is (JSON lines) to this file")
     args = ap.parse_args(argv)
-    paths = write_corpus(args.n, args.seed, args.out)
+    paths = write_corpus(args.n, args.seed, args.out, args.manifest)
     print(f"{len(paths)} articles written to {args.out}")
     return 0
 

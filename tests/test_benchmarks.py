@@ -29,6 +29,7 @@ from benchmarks.corpus import (
     TABLES,
     Generator,
     _parts,
+    shape_record,
     write_corpus,
 )
 from builder.config import load_config
@@ -51,9 +52,18 @@ def test_corpus_is_the_same_for_a_seed_and_another_for_another_seed():
 
 
 def test_write_corpus_writes_what_the_generator_yields(tmp_path):
-    paths = write_corpus(40, 3, tmp_path / "c")
-    assert [(p.name, p.read_bytes()) for p in paths] == list(Generator(3).corpus(40))
+    paths = write_corpus(40, 3, tmp_path / "c", tmp_path / "manifest.jsonl")
+    gen = Generator(3)
+    assert [(p.name, p.read_bytes()) for p in paths] == list(gen.corpus(40))
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [p.name for p in paths]
+    lines = [json.loads(x) for x in (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines()]
+    assert [x["name"] for x in lines] == [p.name for p in paths]
+    assert lines == [shape_record(s) for s in gen.manifest]
+    assert {x["kind"] for x in lines} <= {"event", "undated", "trap", "visit", "duplicate"}
+    dated = [x for x in lines if x["published"]]
+    assert dated and all(
+        dt.date.fromisoformat(x["published"]) >= dt.date.fromisoformat(x["day"]) for x in dated
+    )
 
 
 @pytest.fixture(scope="module")
