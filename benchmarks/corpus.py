@@ -51,8 +51,6 @@ from pathlib import Path
 
 import yaml
 
-from builder.render.pages import MONTHS as EN_MONTHS
-
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = yaml.load(
     (Path(__file__).resolve().parent / "corpus_tables.yml").read_text("utf-8"),
@@ -62,7 +60,6 @@ LANGS = ("ru", "en", "kk", "de")
 LANG_WEIGHTS = (0.55, 0.25, 0.1, 0.1)
 DUPLICATE_RATE = 0.05
 MONTHS = {lang: TABLES[lang]["months"] for lang in LANGS}
-assert MONTHS["en"] == list(EN_MONTHS)
 
 # What kind of article a new file is, and how it is saved (shares of the new articles).
 KIND_RATES = {"trap": 0.05, "visit": 0.03, "undated": 0.04}  # the rest tell an event
@@ -217,14 +214,8 @@ def _name(aliases, ent: str, lang: str, rng: random.Random) -> str:
 
 
 def _date(day: dt.date, lang: str) -> str:
-    m = MONTHS[lang][day.month - 1]
-    if lang == "ru":
-        return f"{day.day} {m} {day.year} года"
-    if lang == "en":
-        return f"{m} {day.day}, {day.year}"
-    if lang == "kk":
-        return f"{day.year} жылғы {day.day} {m}"
-    return f"{day.day}. {m} {day.year}"
+    """Return a day written out in full, as the language's templates say it."""
+    return TABLES[lang]["date"].format(**_parts(day, lang))
 
 
 def _parts(when: dt.datetime | dt.date, lang: str) -> dict[str, str]:

@@ -267,6 +267,7 @@ VISIT_WORDS = re.compile(r"визит|visit|сапар|Besuch", re.I)
         ("trap", NEIGHBOURS, None),
         ("visit", VISIT_WORDS, VISA_WORDS),
     ],
+    ids=["trap", "visit"],
 )
 def test_traps_name_a_neighbour_and_visits_name_no_visa(generated, kind, must, must_not):
     files, manifest = generated
