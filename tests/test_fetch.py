@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
+from builder.ingest import read_path
 from builder.ingest.fetch import Added, Failed, add
-from builder.ingest.load import load_file
 from builder.ingest.readers.html import provenance
 from builder.records import Article
 
@@ -114,7 +114,7 @@ def test_saved_page_reads_back_with_url_and_time(site, tmp_path, config):
     [got] = _add(site, tmp_path, config, "/moved")
     data = (tmp_path / got.file).read_bytes()
     assert provenance(data) == (site + "/ru-article", "2026-01-16T07:30:00Z")  # the URL after the redirect
-    art = load_file(tmp_path / got.file, got.file, config)
+    art = read_path(tmp_path / got.file, got.file, config)
     assert isinstance(art, Article), art
     assert art.retrieved == "2026-01-16T07:30:00Z"
     assert art.title == "МВД Казахстана и Франции договорились об обмене данными о мигрантах"

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.ingest import chrome
-from builder.ingest.load import load_bytes, load_file
+from builder.ingest import chrome, read_data, read_path
 from builder.records import Article, Rejected
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -24,7 +23,7 @@ HTML = FIXTURES / "html"
 
 
 def _article(folder: Path, name: str, config) -> Article:
-    got = load_file(folder / name, name, config)
+    got = read_path(folder / name, name, config)
     assert isinstance(got, Article), got
     return got
 
@@ -333,7 +332,7 @@ def test_timestamp(line, date):
     ],
 )
 def test_tails_and_fragments(config, text, paragraphs):
-    assert [p.text for p in load_bytes(text.encode(), "t.text", config).paragraphs] == paragraphs
+    assert [p.text for p in read_data(text.encode(), "t.text", config).paragraphs] == paragraphs
 
 
 @pytest.mark.parametrize(
@@ -348,14 +347,14 @@ def test_tails_and_fragments(config, text, paragraphs):
     ],
 )
 def test_labelled_dates_anywhere_timestamps_only_at_the_top(config, text, published):
-    art = load_bytes(text.encode(), "d.text", config)
+    art = read_data(text.encode(), "d.text", config)
     assert art.published == published
     assert [p.text for p in art.paragraphs if any(c.isdigit() for c in p.text)] == []
 
 
 def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     menu = "Politics\nEconomy\nSociety\nWorld\nSport\n"
-    art = load_bytes(
+    art = read_data(
         f"{menu}Visa talks\n\nThe ministers met in Paris and agreed on visas.\n".encode(), "m.text", config
     )
     assert art.title == "Visa talks"
@@ -405,7 +404,7 @@ def test_short_line_runs_are_menus_but_a_short_title_is_not(config):
     ],
 )
 def test_outlet_signatures(config, text, outlet):
-    assert load_bytes(text.encode(), "o.text", config).outlet == outlet
+    assert read_data(text.encode(), "o.text", config).outlet == outlet
 
 
 @pytest.mark.parametrize(
@@ -421,7 +420,7 @@ def test_outlet_signatures(config, text, outlet):
 )
 def test_outlet_from_front_matter_url(config, url, outlet):
     text = f"---\nurl: {url}\n---\nTitle\n\nThe ministers met in Astana and discussed visas.\n"
-    assert load_bytes(text.encode(), "u.md", config).outlet == outlet
+    assert read_data(text.encode(), "u.md", config).outlet == outlet
 
 
 # ---------------------------------------------------------------- saved web pages
@@ -537,7 +536,7 @@ def test_html_chrome_dropped(config, name, text):
     ],
 )
 def test_html_not_an_article(config, name, reason):
-    got = load_file(HTML / name, name, config)
+    got = read_path(HTML / name, name, config)
     assert isinstance(got, Rejected), got
     assert (got.file, got.reason[: len(reason)]) == (name, reason)
 
@@ -553,13 +552,13 @@ def test_html_not_an_article(config, name, reason):
     ],
 )
 def test_html_never_raises(config, data):
-    got = load_bytes(data, "page.html", config)
+    got = read_data(data, "page.html", config)
     assert isinstance(got, Rejected) and got.file == "page.html"
 
 
 def test_html_same_bytes_same_article(config):
     data = (HTML / "en_news.html").read_bytes()
-    assert load_bytes(data, "a.html", config) == load_bytes(data, "a.html", config)
+    assert read_data(data, "a.html", config) == read_data(data, "a.html", config)
 
 
 @pytest.mark.parametrize(
@@ -581,7 +580,7 @@ def test_html_date_only_from_metadata(config, head, published):
         f"<html><head>{head}</head><body><article><h1>Visa talks in Astana</h1><p>{one} {two}</p>"
         f"<p>{two} {one}</p></article><aside><span class='date'>01.08.2019</span> Other news</aside></body></html>"
     )
-    art = load_bytes(page.encode(), "d.html", config)
+    art = read_data(page.encode(), "d.html", config)
     assert isinstance(art, Article), art
     assert art.published == published
 
@@ -594,7 +593,7 @@ def test_html_legacy_encoding(config, declared):
         .replace("Қаз", "Kaz")
         .replace('<meta charset="utf-8">', declared)
     )
-    art = load_bytes(text.encode("cp1251"), "legacy.html", config)
+    art = read_data(text.encode("cp1251"), "legacy.html", config)
     assert isinstance(art, Article), art
     assert art.title == "МВД Казахстана и Франции договорились об обмене данными о мигрантах"
     assert art.paragraphs[0].text.startswith("Министерства внутренних дел Казахстана и Франции")
@@ -615,7 +614,7 @@ def test_html_error_titles(config, title, error):
     two = "They agreed to meet again in Brussels before the summer and to publish a joint statement."
     page = f"<html><head><title>{title}</title></head><body><article><p>{one}</p><p>{two}</p>"
     page += f"<p>{two} {one}</p></article></body></html>"
-    got = load_bytes(page.encode(), "e.html", config)
+    got = read_data(page.encode(), "e.html", config)
     assert (isinstance(got, Rejected) and "error page" in got.reason) is error, got
 
 
@@ -635,7 +634,7 @@ def test_html_title_tails(config, title, site, expected):
         f'<link rel="canonical" href="https://steppe-post.kz/a/1"></head>'
         f"<body><article><p>{one}</p><p>{two}</p><p>{two} {one}</p></article></body></html>"
     )
-    art = load_bytes(page.encode(), "t.html", config)
+    art = read_data(page.encode(), "t.html", config)
     assert isinstance(art, Article), art
     assert art.title == expected
 
@@ -649,4 +648,4 @@ def test_html_og_title_is_the_headline(config):
         '<meta property="og:site_name" content="Kazakhstan Today"></head>'
         f"<body><article><p>{one}</p><p>{two}</p><p>{two} {one}</p></article></body></html>"
     )
-    assert load_bytes(page.encode(), "t.html", config).title == "France and the EU – Kazakhstan"
+    assert read_data(page.encode(), "t.html", config).title == "France and the EU – Kazakhstan"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -283,16 +282,17 @@ def test_a_5000_digit_number_is_analysed_like_any_paragraph(tmp_path, caplog):
     assert '"europol"' in result.files["data/entities.json"]
 
 
-@pytest.mark.parametrize("unit", ["x", "@"], ids=["no-whitespace", "at-signs"])
-def test_one_enormous_line_builds_in_reasonable_time(tmp_path, unit):
+@pytest.mark.parametrize(
+    ("unit", "status"), [("x", "rendered"), ("@", "rejected")], ids=["no-whitespace", "at-signs"]
+)
+def test_one_enormous_line_does_not_stop_the_build(tmp_path, unit, status):
+    """One 2 MB word is one token and builds; 2 MB of punctuation is past limits.max_tokens and
+    is rejected with the reason. Neither stops the build."""
     line = unit * 2_000_000
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "good.txt").write_text(GOOD, "utf-8")
     (seeds / "line.txt").write_text("One enormous line about Europol\n\n" + line + "\n", "utf-8")
-    start = time.monotonic()
-    result = build(seeds, CONFIG)
-    elapsed = time.monotonic() - start
+    result = build(seeds, CONFIG)  # time and memory: benchmarks/pathological.py
     statuses = {r.file: r.status for r in result.report}
-    assert statuses == {"good.txt": "rendered", "line.txt": "rendered"}
-    assert elapsed < 60, f"{elapsed:.1f} s for one 2 MB line"
+    assert statuses == {"good.txt": "rendered", "line.txt": status}

@@ -1,16 +1,12 @@
 """Where the orchestrator and the loader must call the reliability functions.
 
-Each test is a strict xfail until its call is wired: it then passes, strict makes it fail as an
-unexpected pass, and the marker is removed. The functions themselves are tested in
-test_ids.py, test_bounds.py and test_messages.py.
+The functions themselves are tested in test_ids.py, test_bounds.py and test_messages.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-
-import pytest
 
 from builder.config import load_config
 from builder.ingest.ids import assign_ids
@@ -21,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT / "research.yml")
 
 
-@pytest.mark.xfail(strict=True, reason="load must set Article.file_id to the id the file name gives")
 def test_front_matter_id_cannot_take_another_files_address():
     real = load_bytes(b"Visa talks\n\nKazakhstan and France discussed visas.\n", "news/real.txt", CONFIG)
     fake = load_bytes(b"---\nid: real\ntitle: Fake\n---\n\nEuropol met Kazakhstan.\n", "fake.md", CONFIG)
@@ -31,9 +26,6 @@ def test_front_matter_id_cannot_take_another_files_address():
     assert any("collides with news/real.txt" in w for w in got["fake.md"].warnings)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="load must refuse a text past limits.max_tokens (ingest.bounds.too_large)"
-)
 def test_loader_refuses_an_article_past_max_tokens():
     config = dataclasses.replace(CONFIG, limits=dataclasses.replace(CONFIG.limits, max_tokens=1000))
     item = load_bytes(("Ones\n\n" + "1. " * 2000).encode(), "ones.txt", config)

@@ -38,7 +38,9 @@ def _imports(path: Path, known: dict[str, Path]) -> set[str]:
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            subs = [f"{node.module}.{a.name}" for a in node.names]
+            # `from package import module` needs the module; the package only for other names
+            names = [*subs, *([node.module] if any(n not in known for n in subs) else [])]
         found |= {n for n in names if n in known}
     return found
 

@@ -8,12 +8,15 @@ after the listing.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
+from pathlib import Path
 
 from builder.config import Config
 from builder.ingest.discover import Input
 from builder.ingest.load import load_bytes
+from builder.ingest.readers import reader_for
 from builder.records import Article, Rejected
 
 
@@ -46,9 +49,25 @@ def read_bytes(inp: Input, limit: int) -> bytes | str:
     return data
 
 
+def read_data(data: bytes, file: str, config: Config) -> Article | Rejected:
+    """Return the Article in a file's bytes, read by the reader of its type; never raise."""
+    reader = reader_for(file) or load_bytes
+    try:
+        return reader(data, file, config)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
+        return Rejected(file, f"could not be loaded ({type(exc).__name__}: {exc})")
+
+
+def read_path(path: Path, file: str, config: Config) -> Article | Rejected:
+    """Read a file by its path (not listed first: for tools and tests), under the size limit."""
+    inp = Input(path, file, 0, 0)
+    data = read_bytes(dataclasses.replace(inp, link=True), config.limits.max_file_bytes)
+    return Rejected(file, data) if isinstance(data, str) else read_data(data, file, config)
+
+
 def read_file(inp: Input, config: Config) -> Article | Rejected:
     """Read one listed file with the reader of its type."""
     data = read_bytes(inp, config.limits.max_file_bytes)
     if isinstance(data, str):
         return Rejected(inp.rel, data)
-    return load_bytes(data, inp.rel, config)
+    return read_data(data, inp.rel, config)

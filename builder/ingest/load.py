@@ -8,9 +8,9 @@ never raises. Patterns live in ``tables/boilerplate.yml`` and
 ``builder/ingest/chrome.py``); publishers beyond research.yml, with their hosts, in
 ``tables/outlets.yml``; languages in ``tables/languages.yml``.
 
-A file is read by the reader its suffix names (``builder/ingest/readers/``: saved
-web pages go to ``readers/html.py``), else as text or Markdown here; every reader
-ends in ``assemble``, so the same cleaning and metadata rules apply to all of them.
+Files of other types have readers of their own (``builder/ingest/readers/``: saved
+web pages go to ``readers/html.py``); every reader ends in ``assemble``, so the
+same cleaning and metadata rules apply to all of them.
 """
 
 from __future__ import annotations
@@ -834,13 +834,8 @@ def load_file(path: Path, file: str, config: Config) -> Article | Rejected:
 
 
 def load_bytes(data: bytes, file: str, config: Config) -> Article | Rejected:
-    """Return the Article in these bytes, or Rejected with the reason; never raise."""
+    """Return the Article in the bytes of a text or Markdown file, or Rejected with the reason; never raise."""
     try:
-        from builder.ingest.readers import reader_for
-
-        reader = reader_for(file)
-        if reader is not None:
-            return reader(data, file, config)
         return _load(data, file, config)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the build
         return Rejected(file, f"could not be loaded ({type(exc).__name__}: {exc})")
