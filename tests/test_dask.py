@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import signal
 import socket
@@ -134,6 +135,50 @@ def test_an_unreachable_scheduler_is_a_config_error_within_the_timeout():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # free once closed: nothing listens there
     start = time.monotonic()
-    with pytest.raises(ConfigError, match=f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler"):
+    with pytest.raises(
+        ConfigError, match=f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler there within 2 s"
+    ):
         DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout=2)
     assert time.monotonic() - start < 2 + 3  # the timeout, and the time to give up
+
+
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8786", "localhost", "tcp://"])
+def test_a_malformed_scheduler_address_is_a_config_error(address):
+    with pytest.raises(ConfigError, match=f"--scheduler {address}: not a Dask scheduler address"):
+        DaskExecutor(address, connect_timeout=1)
+
+
+def test_a_port_where_no_scheduler_answers_is_a_config_error_and_the_next_client_starts(cluster):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()  # connections are accepted, and nothing answers them
+        start = time.monotonic()
+        with pytest.raises(ConfigError, match="cannot reach a Dask scheduler there within 1 s"):
+            DaskExecutor(f"tcp://127.0.0.1:{s.getsockname()[1]}", connect_timeout=1)
+        assert time.monotonic() - start < 1 + 3  # distributed alone waited for the handshake forever
+    joined = DaskExecutor(cluster.cluster.scheduler_address)  # a failed connection leaves nothing behind
+    try:
+        assert joined.map(_digest, TEXTS[:3]) == [_digest(t) for t in TEXTS[:3]]
+    finally:
+        joined.close()
+
+
+def test_a_running_scheduler_is_joined_and_left_running(cluster):
+    address = cluster.cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:"), address  # the LocalCluster listens on this machine only
+    joined = DaskExecutor(address)
+    try:
+        assert joined.cluster is None
+        assert joined.map(_digest, TEXTS[:300]) == [_digest(t) for t in TEXTS[:300]]
+    finally:
+        joined.close()
+    assert cluster.map(_digest, TEXTS[:5]) == [_digest(t) for t in TEXTS[:5]]  # still running
+
+
+def test_the_dashboard_is_on_this_machine_or_not_announced(cluster):
+    assert cluster.client.dashboard_link.startswith("http://127.0.0.1:"), cluster.client.dashboard_link
+    link = cluster.dashboard()
+    if importlib.util.find_spec("bokeh") is None:
+        assert link is None  # the page there would only ask for bokeh
+    else:
+        assert link == cluster.client.dashboard_link

@@ -10,13 +10,19 @@ and with the same packages; a worker where it differs refuses every batch (a Con
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import importlib.util
 import logging
 import math
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 
 from distributed import Client, LocalCluster, as_completed
+from distributed.comm import connect
+from distributed.comm.addressing import parse_address, parse_host_port
+from distributed.comm.registry import backends
 
 from builder.errors import ConfigError, ExecutionError
 from builder.execution import STAGE, Progress
@@ -27,6 +33,51 @@ log = logging.getLogger("builder")
 RETRIES = 2  # a task that fails is run up to this many more times
 MAX_BATCH = 64  # jobs per task: at a few ms a job, a task takes well past the scheduler's ~1 ms per task
 BATCHES_PER_THREAD = 8  # at least this many tasks for each worker thread, so all stay busy to the end
+
+
+def _reach(address: str, timeout: float) -> None:
+    """Raise ConfigError unless a Dask scheduler at address answers a handshake within timeout.
+
+    distributed's own connect waits for the handshake with no deadline, so a port where
+    something accepts connections and never answers would hang the build.
+    """
+    try:
+        scheme, where = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(where)
+    except ValueError as exc:
+        raise ConfigError(
+            f"--scheduler {address}: not a Dask scheduler address, such as tcp://HOST:8786 ({exc})"
+        ) from None
+    if scheme not in backends:
+        raise ConfigError(
+            f"--scheduler {address}: not a Dask scheduler address, such as tcp://HOST:8786 "
+            f"(unknown scheme {scheme!r}; known: {', '.join(sorted(backends))})"
+        )
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=timeout)  # retries a refused connection until then
+        await comm.close()
+
+    failed: list[BaseException | None] = []
+
+    def run() -> None:  # on a thread of its own: the caller may be inside an event loop
+        try:
+            asyncio.run(asyncio.wait_for(handshake(), timeout))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            failed.append(exc)
+        else:
+            failed.append(None)
+
+    probe = threading.Thread(target=run, name="dask scheduler probe", daemon=True)
+    probe.start()
+    probe.join(timeout + 5)
+    exc = failed[0] if failed else TimeoutError()
+    if exc is not None:
+        why = f"{type(exc).__name__}: {exc}" if str(exc) else "no answer"
+        raise ConfigError(
+            f"--scheduler {address}: cannot reach a Dask scheduler there within {timeout:g} s ({why})"
+        )
 
 
 class DaskExecutor:
@@ -53,13 +104,17 @@ class DaskExecutor:
             )
             self.client = Client(self.cluster)
         else:
+            _reach(scheduler, connect_timeout)
+            failure = None
             try:
                 self.client = Client(scheduler, timeout=connect_timeout)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise ConfigError(
-                    f"--scheduler {scheduler}: cannot reach a Dask scheduler there within {connect_timeout:g} s "
-                    f"({type(exc).__name__}: {exc})"
-                ) from None
+                failure = f"--scheduler {scheduler}: cannot connect to a Dask scheduler there ({type(exc).__name__}: {exc})"
+            if failure:
+                # the half-made Client must close now: left to the collector, it closed inside the
+                # next Client's start and deadlocked on distributed's loop lock
+                gc.collect()
+                raise ConfigError(failure)
         link = self.dashboard()
         if link:
             log.info("Dask dashboard: %s", link)
