@@ -18,6 +18,7 @@ from builder.errors import ConfigError, ExecutionError  # noqa: E402
 from builder.execution import STAGE  # noqa: E402
 from builder.execution.dask import DaskExecutor  # noqa: E402
 from builder.execution.local import LocalExecutor  # noqa: E402
+from tests.conftest import build_docs  # noqa: E402
 
 pytestmark = pytest.mark.dask
 
@@ -182,3 +183,32 @@ def test_the_dashboard_is_on_this_machine_or_not_announced(cluster):
         assert link is None  # the page there would only ask for bokeh
     else:
         assert link == cluster.client.dashboard_link
+
+
+def _generated(n: int, out: Path) -> Path:
+    from benchmarks.corpus import write_corpus
+
+    write_corpus(n, 7, out)
+    return out
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the CLI has no --executor yet: wiring it makes this pass; then drop the mark"
+)
+@pytest.mark.parametrize(
+    "articles", [0, 300]
+)  # 0: the seeds; 300: past the process pool's and the forks' thresholds
+def test_the_built_site_is_byte_identical_on_dask(tmp_path, articles):
+    seeds = ROOT / "seeds" if not articles else _generated(articles, tmp_path / "articles")
+    built = {}
+    for executor in ("local", "dask"):
+        out = tmp_path / executor
+        proc = build_docs(seeds, out, "--no-cache", "--executor", executor)
+        assert proc.returncode == 0, proc.stderr
+        built[executor] = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+    assert sorted(built["dask"]) == sorted(built["local"])
+    differ = sorted(k for k in built["local"] if built["local"][k] != built["dask"][k])
+    assert not differ, differ[:10]
+    assert len(built["local"]) > (articles or 5)  # a page per source at least
