@@ -165,9 +165,10 @@ class DaskExecutor:
                     )
                 check(part)
                 parts[where[future.key]] = part
+                if progress:  # for each job of the batch: a printer that shows every 50th sees them
+                    for k in range(done + 1, done + len(part) + 1):
+                        progress(STAGE, k, len(jobs))
                 done += len(part)
-                if progress:
-                    progress(STAGE, done, len(jobs))
         except (ExecutionError, ConfigError):
             self.client.cancel(futures)
             raise
