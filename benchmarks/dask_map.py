@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "ms_per_article_pool": round(1000 * statistics.median(pool_s) / args.n, 2) if pool_s else None,
         "ms_per_article_dask": round(1000 * statistics.median(dask_s) / args.n, 2) if dask_s else None,
         "equal_records": equal,
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # at the end: how shared the machine was
     }
     print(json.dumps(line), flush=True)
     return 0
