@@ -71,6 +71,13 @@ def test_make_executor_refuses_a_wrong_choice(name, scheduler, message):
         make_executor(name, scheduler)
 
 
+def test_the_dask_executor_without_dask_installed_is_a_config_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # what an install without the extra has
+    monkeypatch.delitem(sys.modules, "builder.execution.dask", raising=False)
+    with pytest.raises(ConfigError, match=r"--executor dask needs Dask: pip install -e '\.\[dask\]'"):
+        make_executor("dask")
+
+
 @pytest.mark.parametrize(
     ("job", "name"),
     [
