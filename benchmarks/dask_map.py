@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         start, dask = _timed(DaskExecutor, args.scheduler, args.workers, args.batch)
         pool_s, dask_s, equal = [], [], True
         try:
-            threads = dask._threads()
+            threads = dask.threads()
             dask_first, got = _timed(dask.map, fn, jobs)
             equal = got == expected
             for k in range(args.pairs):

@@ -93,16 +93,24 @@ class DaskExecutor:
         self.batch_size = batch_size
         self.digest = code_digest()  # what the workers' builder must equal
         self.cluster: LocalCluster | None = None
+        self.address = scheduler or "a local cluster"
         if scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                # its web server (the dashboard where bokeh is installed): on this machine only
-                dashboard_address="127.0.0.1:0",
-            )
-            self.client = Client(self.cluster)
+            try:
+                self.cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    # its web server (the dashboard where bokeh is installed): on this machine only
+                    dashboard_address="127.0.0.1:0",
+                )
+                self.client = Client(self.cluster)
+            except Exception as exc:  # noqa: BLE001 - no processes, no ports: said in one line
+                if self.cluster is not None:
+                    self.cluster.close()
+                raise ExecutionError(
+                    f"cannot start a local Dask cluster: {type(exc).__name__}: {exc}"
+                ) from None
         else:
             _reach(scheduler, connect_timeout)
             failure = None
@@ -127,15 +135,19 @@ class DaskExecutor:
             return None  # the page there only says to install bokeh
         return self.client.dashboard_link
 
-    def _threads(self) -> int:
-        return sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()) or 1
+    def threads(self) -> int:
+        """Return how many worker threads the cluster has now."""
+        return sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values())
 
     def map(self, fn: Callable, jobs: Sequence, progress: Progress | None = None) -> list:
         jobs = list(jobs)
         if not jobs:
             return []
+        threads = self.threads()
+        if not threads:
+            log.warning("the Dask scheduler at %s has no workers yet: the build waits for one", self.address)
         size = self.batch_size or max(
-            1, min(MAX_BATCH, math.ceil(len(jobs) / (self._threads() * BATCHES_PER_THREAD)))
+            1, min(MAX_BATCH, math.ceil(len(jobs) / (max(1, threads) * BATCHES_PER_THREAD)))
         )
         starts = range(0, len(jobs), size)
         run = uuid.uuid4().hex  # explicit keys: Dask need not hash the jobs, and two maps never share one
