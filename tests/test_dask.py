@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -182,6 +183,20 @@ def test_the_dashboard_is_on_this_machine_or_not_announced(cluster):
         assert link is None  # the page there would only ask for bokeh
     else:
         assert link == cluster.client.dashboard_link
+
+
+def test_the_benchmark_prints_one_json_line_with_equal_records(capsys):
+    from benchmarks.dask_map import main
+
+    assert main(["--n", "12", "--pairs", "1", "--workers", "2"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert (line["bench"], line["n"], line["dask_threads"], line["equal_records"]) == (
+        "dask_map",
+        12,
+        2,
+        True,
+    ), line
+    assert len(line["pool_s"]) == len(line["dask_s"]) == len(line["overhead_pairs"]) == 1, line
 
 
 def _generated(n: int, out: Path) -> Path:
