@@ -28,7 +28,7 @@ from builder.errors import ConfigError, ExecutionError
 from builder.execution import STAGE, Progress
 from builder.execution.batch import Elsewhere, check, code_digest, run_checked
 
-log = logging.getLogger("builder")
+log = logging.getLogger(__name__)  # builder.execution.dask: its records reach the "builder" logger's handlers
 
 RETRIES = 2  # a task that fails is run up to this many more times
 MAX_BATCH = 64  # jobs per task: at a few ms a job, a task takes well past the scheduler's ~1 ms per task
