@@ -145,7 +145,7 @@ class DaskExecutor:
             return []
         threads = self.threads()
         if not threads:
-            log.warning("the Dask scheduler at %s has no workers yet: the build waits for one", self.address)
+            log.info("the Dask scheduler at %s has no workers yet: the build waits for one", self.address)
         size = self.batch_size or max(
             1, min(MAX_BATCH, math.ceil(len(jobs) / (max(1, threads) * BATCHES_PER_THREAD)))
         )
