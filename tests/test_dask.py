@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import logging
 import os
 import signal
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -174,6 +176,25 @@ def test_a_running_scheduler_is_joined_and_left_running(cluster):
     finally:
         joined.close()
     assert cluster.map(_digest, TEXTS[:5]) == [_digest(t) for t in TEXTS[:5]]  # still running
+
+
+def test_a_map_waits_for_workers_that_join_later(caplog):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as empty:
+        joined = DaskExecutor(empty.scheduler_address)
+        try:
+            with caplog.at_level(logging.INFO, logger="builder"), ThreadPoolExecutor(1) as thread:
+                pending = thread.submit(joined.map, _digest, TEXTS[:40])
+                while "has no workers yet" not in caplog.text and not pending.done():
+                    time.sleep(0.05)
+                empty.scale(1)
+                assert pending.result(timeout=60) == [_digest(t) for t in TEXTS[:40]]
+        finally:
+            joined.close()
+    assert f"the Dask scheduler at {empty.scheduler_address} has no workers yet" in caplog.text
 
 
 def test_the_dashboard_is_on_this_machine_or_not_announced(cluster):
