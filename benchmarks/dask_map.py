@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         start, dask = _timed(DaskExecutor, args.scheduler, args.workers, args.batch)
         pool_s, dask_s, equal = [], [], True
         try:
-            threads = dask._threads()
+            threads = dask.threads()
             dask_first, got = _timed(dask.map, fn, jobs)
             equal = got == expected
             for k in range(args.pairs):
@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "ms_per_article_pool": round(1000 * statistics.median(pool_s) / args.n, 2) if pool_s else None,
         "ms_per_article_dask": round(1000 * statistics.median(dask_s) / args.n, 2) if dask_s else None,
         "equal_records": equal,
+        "load_average": [round(x, 2) for x in os.getloadavg()],  # at the end: how shared the machine was
     }
     print(json.dumps(line), flush=True)
     return 0

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
+import logging
 import os
 import signal
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,7 @@ from builder.errors import ConfigError, ExecutionError  # noqa: E402
 from builder.execution import STAGE  # noqa: E402
 from builder.execution.dask import DaskExecutor  # noqa: E402
 from builder.execution.local import LocalExecutor  # noqa: E402
+from tests.conftest import build_docs  # noqa: E402
 
 pytestmark = pytest.mark.dask
 
@@ -80,9 +85,8 @@ def test_map_equals_the_local_executor_in_order(cluster):
     got = cluster.map(_digest, TEXTS, lambda *call: seen.append(call))
     assert got == LocalExecutor(2).map(_digest, TEXTS)
     assert got == [_digest(t) for t in TEXTS]
-    done = [d for _, d, _ in seen]
-    assert done == sorted(done) and len(seen) > 1, seen  # one call per finished batch
-    assert seen[-1] == (STAGE, len(TEXTS), len(TEXTS))
+    # each job counted once, in order, a batch at a time
+    assert seen == [(STAGE, k, len(TEXTS)) for k in range(1, len(TEXTS) + 1)]
 
 
 def test_the_builders_work_on_the_seeds_equals_the_local_executor(cluster):
@@ -131,22 +135,109 @@ def test_an_unreachable_scheduler_is_a_config_error_within_the_timeout():
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # free once closed: nothing listens there
     start = time.monotonic()
-    with pytest.raises(ConfigError, match=f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler"):
+    with pytest.raises(
+        ConfigError, match=f"tcp://127.0.0.1:{port}: cannot reach a Dask scheduler there within 2 s"
+    ):
         DaskExecutor(f"tcp://127.0.0.1:{port}", connect_timeout=2)
     assert time.monotonic() - start < 2 + 3  # the timeout, and the time to give up
 
 
-def _files(seeds: Path, executor) -> dict[str, str]:
-    from builder.config import load_config
-    from builder.incremental.engine import build
+@pytest.mark.parametrize("address", ["http://127.0.0.1:8786", "localhost", "tcp://"])
+def test_a_malformed_scheduler_address_is_a_config_error(address):
+    with pytest.raises(ConfigError, match=f"--scheduler {address}: not a Dask scheduler address"):
+        DaskExecutor(address, connect_timeout=1)
 
-    return dict(build(seeds, load_config(ROOT / "research.yml"), executor=executor).files)
+
+def test_a_port_where_no_scheduler_answers_is_a_config_error_and_the_next_client_starts(cluster):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()  # connections are accepted, and nothing answers them
+        start = time.monotonic()
+        with pytest.raises(ConfigError, match="cannot reach a Dask scheduler there within 1 s"):
+            DaskExecutor(f"tcp://127.0.0.1:{s.getsockname()[1]}", connect_timeout=1)
+        assert time.monotonic() - start < 1 + 3  # distributed alone waited for the handshake forever
+    joined = DaskExecutor(cluster.cluster.scheduler_address)  # a failed connection leaves nothing behind
+    try:
+        assert joined.map(_digest, TEXTS[:3]) == [_digest(t) for t in TEXTS[:3]]
+    finally:
+        joined.close()
 
 
-def test_a_whole_build_on_dask_is_byte_identical_to_the_local_one(cluster, tmp_path):
+def test_a_running_scheduler_is_joined_and_left_running(cluster):
+    address = cluster.cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:"), address  # the LocalCluster listens on this machine only
+    joined = DaskExecutor(address)
+    try:
+        assert joined.cluster is None
+        assert joined.map(_digest, TEXTS[:300]) == [_digest(t) for t in TEXTS[:300]]
+    finally:
+        joined.close()
+    assert cluster.map(_digest, TEXTS[:5]) == [_digest(t) for t in TEXTS[:5]]  # still running
+
+
+def test_a_map_waits_for_workers_that_join_later(caplog):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=0, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as empty:
+        joined = DaskExecutor(empty.scheduler_address)
+        try:
+            with caplog.at_level(logging.INFO, logger="builder"), ThreadPoolExecutor(1) as thread:
+                pending = thread.submit(joined.map, _digest, TEXTS[:40])
+                while "has no workers yet" not in caplog.text and not pending.done():
+                    time.sleep(0.05)
+                empty.scale(1)
+                assert pending.result(timeout=60) == [_digest(t) for t in TEXTS[:40]]
+        finally:
+            joined.close()
+    assert f"the Dask scheduler at {empty.scheduler_address} has no workers yet" in caplog.text
+
+
+def test_the_dashboard_is_on_this_machine_or_not_announced(cluster):
+    assert cluster.client.dashboard_link.startswith("http://127.0.0.1:"), cluster.client.dashboard_link
+    link = cluster.dashboard()
+    if importlib.util.find_spec("bokeh") is None:
+        assert link is None  # the page there would only ask for bokeh
+    else:
+        assert link == cluster.client.dashboard_link
+
+
+def test_the_benchmark_prints_one_json_line_with_equal_records(capsys):
+    from benchmarks.dask_map import main
+
+    assert main(["--n", "12", "--pairs", "1", "--workers", "2"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert (line["bench"], line["n"], line["dask_threads"], line["equal_records"]) == (
+        "dask_map",
+        12,
+        2,
+        True,
+    ), line
+    assert len(line["pool_s"]) == len(line["dask_s"]) == len(line["overhead_pairs"]) == 1, line
+
+
+def _generated(n: int, out: Path) -> Path:
     from benchmarks.corpus import write_corpus
 
-    corpus = tmp_path / "corpus"
-    write_corpus(300, 3, corpus)
-    for seeds in (ROOT / "seeds", corpus):
-        assert _files(seeds, cluster) == _files(seeds, LocalExecutor(2)), seeds.name
+    write_corpus(n, 7, out)
+    return out
+
+
+@pytest.mark.parametrize(
+    "articles", [0, 300]
+)  # 0: the seeds; 300: past the process pool's and the forks' thresholds
+def test_the_built_site_is_byte_identical_on_dask(tmp_path, articles):
+    seeds = ROOT / "seeds" if not articles else _generated(articles, tmp_path / "articles")
+    built = {}
+    for executor in ("local", "dask"):
+        out = tmp_path / executor
+        proc = build_docs(seeds, out, "--no-cache", "--executor", executor)
+        assert proc.returncode == 0, proc.stderr
+        built[executor] = {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+    assert sorted(built["dask"]) == sorted(built["local"])
+    differ = sorted(k for k in built["local"] if built["local"][k] != built["dask"][k])
+    assert not differ, differ[:10]
+    assert len(built["local"]) > (articles or 5)  # a page per source at least
