@@ -29,14 +29,18 @@ ANNOTATE_VERSION = "3"
 log = logging.getLogger(__name__)
 
 
-def _find_dates(paragraph: Paragraph, article: Article, warnings: list[str]) -> list[DateMention]:
+def _find_dates(
+    paragraph: Paragraph, article: Article, warnings: list[str], years: bool = True
+) -> list[DateMention]:
     """Return the paragraph's dates from builder.dates, or none when it is missing or fails."""
     try:
         from builder.dates import find_dates
     except Exception:
         return []
     try:
-        found = find_dates(paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id)
+        found = find_dates(
+            paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id, years=years
+        )
     except Exception as exc:  # a date bug must not lose the article's other annotations
         warnings.append(f"{paragraph.id}: dates not read: {exc}")
         return []
@@ -55,8 +59,10 @@ class _Dated:
     Relative dates resolve against it, and numbers skip the spans of dates.
     """
 
-    def __init__(self, article: Article, paragraph: Paragraph, warnings: list[str]) -> None:
-        dates = _find_dates(paragraph, article, warnings)
+    def __init__(
+        self, article: Article, paragraph: Paragraph, warnings: list[str], years: bool = True
+    ) -> None:
+        dates = _find_dates(paragraph, article, warnings, years)
         spans = tuple((d.start, d.end) for d in dates)
         self.numbers = sorted(find_numbers(paragraph.text, (article.language or "").lower(), spans))
         self.dates = sorted(dates, key=lambda d: (d.start, d.end))
@@ -148,8 +154,11 @@ def annotate(article: Article, config: Config) -> Annotations:
     )
 
 
-def redate(article: Article, undated: Annotations, config: Config) -> Annotations:
+def redate(article: Article, undated: Annotations, config: Config, own_date: bool = True) -> Annotations:
     """Return annotate(article, config), given the annotations of the same text without its date.
+
+    own_date: False when the article's date is one inferred for it (link.link_corpus): relative
+    dates then resolve on it, but a day and month without a year take no year from it.
 
     For an undated article annotated again on the date its story gives it
     (build._dated): only dates and numbers depend on the date, so the
@@ -158,7 +167,7 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
     could not read), it runs whole, so the warnings come out as it says them.
     """
     if undated.warnings or not _valid(dataclasses.replace(undated, source=article.id), article):
-        return annotate(article, config)
+        return annotate(article, config) if own_date else undated
     by_paragraph: dict[str, list[Sentence]] = {}
     for s in undated.sentences:
         by_paragraph.setdefault(s.paragraph, []).append(s)
@@ -166,15 +175,15 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
     warnings: list[str] = []
     for paragraph in article.paragraphs:
         try:
-            dated = _Dated(article, paragraph, warnings)
+            dated = _Dated(article, paragraph, warnings, own_date)
         except Exception:  # annotate keeps the paragraph's sentences and says why
-            return annotate(article, config)
+            return annotate(article, config) if own_date else undated
         if warnings:
-            return annotate(article, config)
+            return annotate(article, config) if own_date else undated
         sentences += [
             dataclasses.replace(s, **dated.of(s.start, s.end)) for s in by_paragraph.get(paragraph.id, ())
         ]
-    return Annotations(source=article.id, sentences=tuple(sentences), mentions=undated.mentions, warnings=())
+    return dataclasses.replace(undated, source=article.id, sentences=tuple(sentences), warnings=())
 
 
 # ---------------------------------------------------------------- cache

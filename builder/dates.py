@@ -491,7 +491,26 @@ def _find(
                     add(a, b, (anchor + dt.timedelta(days=off)).isoformat(), "day", True)
 
     out.sort(key=lambda d: (d.start, d.end))
-    return out
+    return [_dateline(d, text) for d in out]
+
+
+_DATELINE_BEFORE = re.compile(
+    r"^\W*(?:[^\W\d_][\w.'’-]*\s*){1,3}(?:,\s*(?:[^\W\d_][\w.'’-]*\s*){1,3})?[,.]\s*$"
+)
+_DATELINE_AFTER = re.compile(r"^\s*(?:\d{1,2}:\d\d\s*)?(?:[.—–/|]|-\s)")
+
+
+def _dateline(d: DateMention, text: str) -> DateMention:
+    """Return the mention as a dateline ("ASTANA, Kazakhstan, April 19. ...", "Астана. 18 апреля.
+    КазТАГ –"): where the news was filed, and when; the report's date, never its event's."""
+    if d.kind != "point" or d.start > 60:
+        return d
+    before, after = text[: d.start], text[d.end : d.end + 12]
+    if _DATELINE_BEFORE.match(before) and before.strip()[:1].isupper() and _DATELINE_AFTER.match(after):
+        return DateMention(
+            d.paragraph, d.start, d.end, d.text, d.value, d.precision, d.relative, "dateline", d.weekday
+        )
+    return d
 
 
 def _day_before(found: list[DateMention], at: int) -> dt.date | None:

@@ -12,13 +12,14 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
+from pathlib import Path
 
 from builder.config import Config, Role
 from builder.records import (
@@ -30,8 +31,10 @@ from builder.records import (
     Discrepancy,
     Event,
     Fingerprint,
+    Linked,
     Sentence,
     Story,
+    UnconfirmedEntity,
     Version,
 )
 
@@ -444,6 +447,7 @@ def cluster_claims(
     annotations: dict[str, Annotations],
     config: Config,
     memo: dict | None = None,
+    given: list[_Item] | None = None,
 ) -> Clusters:
     """Group sentences from different sources that state the same thing.
 
@@ -452,8 +456,10 @@ def cluster_claims(
     at most one sentence per source per claim. A compound sentence that
     reports two things ("met X in Lyon and Y in The Hague") then joins every
     claim whose signature it covers, so both claims cite it. memo: see _items.
+    given: the sentences to group (statement_items), in place of _items' (then two clusters
+    join only when every pair of their representatives is compatible: the same fact).
     """
-    items = _items(articles, annotations, memo)
+    items = _items(articles, annotations, memo) if given is None else given
     if not items:
         return Clusters(articles, config, [], {}, {}, [])
     weights = _weights(it.sig for it in items)
@@ -512,6 +518,8 @@ def cluster_claims(
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
+        if given is not None and not all(compatible(sig[m], sig[n]) for m in members[a] for n in members[b]):
+            continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
         for m in members[b]:
@@ -540,6 +548,7 @@ def cluster_claims(
             if (
                 c == k
                 or len(groups[c]) < 2
+                or (given is not None and not compatible(sig[n], sig[r]))
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -1081,3 +1090,535 @@ def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[s
         if r.start - nearest.end <= 40:
             return nearest.entity
     return None
+
+
+# ---------------------------------------------------------------- precision first
+# The evidence layer as link_corpus derives it: claims only from statements, joined only when
+# they state the same fact; stories keyed on the event's date and actors; publication dates
+# inferred only on a weekday that matches one telling; timeline entries that quote the sentence
+# giving the event's date; discrepancies between tellings of one event.
+
+STATEMENTS = Path(__file__).parent / "tables" / "statements.yml"
+LEAD_SENTENCES = 3  # the sentences of an article that state its event
+STORY_CLOSE_DAYS = 2  # tellings whose event dates lie this close join on one shared statement
+STORY_FAR_DAYS = 7  # further apart (up to this) they need STORY_MIN_SHARED shared statements
+BACKGROUND_SPAN_DAYS = 7  # a statement told of events further apart than this is background
+COMMON_CLAIM = 50  # a statement cited by more sources than this is boilerplate-like
+
+
+@dataclass(frozen=True)
+class _StatementRules:
+    min_words: int
+    min_letter_share: float
+    ending: re.Pattern
+    chrome: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=1)
+def _statement_rules() -> _StatementRules:
+    from builder.config import read_yaml
+
+    raw = read_yaml(STATEMENTS.read_text("utf-8")) or {}
+    return _StatementRules(
+        int(raw.get("min_words", 6)),
+        float(raw.get("min_letter_share", 0.6)),
+        re.compile(str(raw.get("ending", r"[.!?…]$"))),
+        tuple(re.compile(str(p), re.IGNORECASE) for p in raw.get("chrome") or ()),
+    )
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def is_statement(text: str) -> bool:
+    """Return whether a sentence reads as a statement: enough words, mostly letters, ended like a
+    sentence, with lowercase words (not a heading), and no page chrome (tickers, captions, widgets)."""
+    rules = _statement_rules()
+    text = (text or "").strip()
+    words = _LETTERS.findall(text)
+    if len(words) < rules.min_words or not rules.ending.search(text):
+        return False
+    visible = [c for c in text if not c.isspace()]
+    if sum(c.isalpha() for c in visible) < rules.min_letter_share * len(visible):
+        return False
+    if sum(w[0].islower() for w in words) < len(words) / 3:
+        return False
+    return not any(p.search(text) for p in rules.chrome)
+
+
+def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
+    """Return the topics a statement is about: its own evidence, or, in a one-topic article, the
+    article's topic when the sentence names an actor and an action (a concept)."""
+    if s.topics:
+        return s.topics
+    if len(art_topics) == 1 and s.concepts and s.entities:
+        return art_topics
+    return ()
+
+
+def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> list[_Item]:
+    """Return the sentences that can make claims: statements with topic content."""
+    out = []
+    for art in articles:
+        ann = annotations.get(art.id)
+        if not ann or not ann.on_topic:
+            continue
+        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
+        if not art_topics:
+            continue
+        for s in ann.sentences:
+            topics = statement_topics(art_topics, s)
+            if topics and is_statement(s.text) and not is_reporting(s, art.published):
+                out.append(_Item(art.id, s, features(s, topics), topics))
+    return out
+
+
+def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
+    """Return what a signature states: days, numbers, concepts (actions), entities (actors)."""
+    days = frozenset(f for f in sig if f[:2] == "d:" and len(f) == 12)
+    return (
+        days,
+        frozenset(f for f in sig if f[:2] == "n:"),
+        frozenset(f for f in sig if f[:2] == "c:"),
+        frozenset(f for f in sig if f[:2] == "e:"),
+    )
+
+
+def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Return whether two signatures can state the same fact: where both give days, numbers,
+    actions or actors, they share one of each."""
+    return all(not x or not y or x & y for x, y in zip(_facts(a), _facts(b), strict=True))
+
+
+def state_claims(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
+) -> tuple[Claim, ...]:
+    """Return the claims: statements grouped with those of other sources that state the same fact."""
+    items = statement_items(articles, annotations)
+    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items)
+    return clusters.claims()
+
+
+# ---------------------------------------------------------------- stories, keyed on the event
+
+
+@dataclass(frozen=True)
+class Telling:
+    """What an article says of its event: the day it gives, where, and who acts in it."""
+
+    source: str
+    day: date | None  # the event's day stated in its lead, else its publication day
+    stated: Sentence | None  # the lead sentence that states the day (None: publication date)
+    actors: frozenset[str]
+
+
+def _event_date(s: Sentence, published: str | None) -> DateMention | None:
+    """Return the date a sentence gives for its event: the finest point date it states (not a
+    "since" date, a year named as an attribute, an anniversary or a date after publication)."""
+    from builder.dates import is_anniversary
+
+    if is_anniversary(s.text):
+        return None
+    found = [d for d in s.dates if d.kind == "point"]
+    if published:
+        found = [d for d in found if d.value[: len(published)] <= published]
+    if not found:
+        return None
+    rank = {"day": 0, "month": 1, "year": 2}
+    best = min(rank.get(d.precision, 3) for d in found)
+    finest = [d for d in found if rank.get(d.precision, 3) == best]
+    if best == 2 and len({d.value for d in finest}) > 1:
+        return None  # several years named: none is the event's
+    return finest[0]
+
+
+def is_byline(s: Sentence) -> bool:
+    """Return True for a line that is mostly a date or a timestamp ("08:47, 15 May 2024 | GMT +6")."""
+    rest = s.text
+    for d in sorted(s.dates, key=lambda d: -d.start):
+        a, b = d.start - s.start, d.end - s.start
+        rest = rest[: max(0, a)] + rest[max(0, b) :]
+    return len(_LETTERS.findall(rest)) < 4
+
+
+def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> dict[str, Telling]:
+    """Return each article's telling: the event day its lead states, and its actors."""
+    out = {}
+    for art in articles:
+        ann = annotations.get(art.id)
+        lead = [s for s in (ann.sentences if ann else ()) if not is_byline(s)][:LEAD_SENTENCES]
+        day, stated = None, None
+        for s in lead:
+            if not (s.concepts or s.topics):  # "Об этом 18 апреля сообщили": when it was reported
+                continue
+            d = _event_date(s, art.published)
+            if d is not None and d.precision == "day":
+                day, stated = _day(d.value), s
+                break
+        if day is None:
+            day = _day(art.published)
+        actors = frozenset(e for s in lead for e in s.entities)
+        out[art.id] = Telling(art.id, day, stated, actors)
+    return out
+
+
+def _background(claim: Claim, told: Mapping[str, Telling], annotations: Mapping[str, Annotations]) -> bool:
+    """Return whether a claim is background: cited by tellings of events days apart, or
+    stating a "since" date, or cited so widely it is boilerplate."""
+    if claim.corroboration > COMMON_CLAIM:
+        return True
+    days = sorted(d for d in (told[c.source].day for c in claim.citations if c.source in told) if d)
+    if days and (days[-1] - days[0]).days > BACKGROUND_SPAN_DAYS:
+        return True
+    at = _SentenceIndex(dict(annotations))
+    for c in claim.citations:
+        s = at.get((c.source, c.paragraph, c.start))
+        if s is not None and any(d.kind == "since" for d in s.dates):
+            return True
+    return False
+
+
+def _best_title(arts: list[Article], language: str) -> str:
+    """Return the best headline of a story's tellings: a real headline (not a byline or a
+    first sentence standing in), in the site's language where one is, the earliest."""
+
+    def byline(title: str) -> bool:
+        return bool(re.search(r"\d{1,2}:\d\d|\bGMT\b|\bUTC\b", title)) or len(_LETTERS.findall(title)) < 3
+
+    def first_sentence(a: Article) -> bool:
+        return bool(a.paragraphs) and a.paragraphs[0].text.startswith(a.title.rstrip("."))
+
+    ranked = sorted(
+        arts,
+        key=lambda a: (
+            byline(a.title),
+            first_sentence(a),
+            len(a.title) > 120,
+            a.language != language,
+            a.published or "9999",
+            a.id,
+        ),
+    )
+    return ranked[0].title
+
+
+def tell_stories(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    claims: Sequence[Claim],
+    config: Config,
+) -> tuple[Story, ...]:
+    """Group the tellings of one event, across languages.
+
+    Two tellings are one story when they share a statement that is not background and their
+    event days (stated in the text, else their publication days) lie within STORY_CLOSE_DAYS,
+    or within STORY_FAR_DAYS when they share STORY_MIN_SHARED statements; a story's tellings
+    stay within STORY_FAR_DAYS of each other. A telling with no day joins the one story it
+    shares the most statements with (at least STORY_MIN_SHARED, and no other as many).
+    """
+    ids = [a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    told = tellings(articles, annotations)
+    shared: Counter[tuple[str, str]] = Counter()
+    for claim in claims:
+        if _background(claim, told, annotations):
+            continue
+        srcs = sorted({c.source for c in claim.citations if c.source in by_id})
+        shared.update(combinations(srcs, 2))
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    span = {i: (told[i].day, told[i].day) for i in ids if told[i].day is not None}
+    close = []
+    for (a, b), n in shared.items():
+        da, db = told[a].day, told[b].day
+        if da is None or db is None:
+            continue
+        gap = abs((da - db).days)
+        if gap <= STORY_CLOSE_DAYS or (gap <= STORY_FAR_DAYS and n >= STORY_MIN_SHARED):
+            close.append((gap, -n, a, b))
+    for _, _, a, b in sorted(close):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        first, last = min(span[ra][0], span[rb][0]), max(span[ra][1], span[rb][1])
+        if (last - first).days <= STORY_FAR_DAYS:
+            parent[rb] = ra
+            span[ra] = (first, last)
+    for u in ids:
+        if told[u].day is not None:
+            continue
+        with_root: Counter[str] = Counter()
+        for (a, b), n in shared.items():
+            if u in (a, b):
+                other = b if a == u else a
+                if told[other].day is not None:
+                    with_root[find(other)] += n
+        ranked = with_root.most_common()
+        if ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+            parent[u] = ranked[0][0]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        groups[find(i)].append(i)
+    stories = []
+    for members in groups.values():
+        arts = [by_id[m] for m in members]
+        stated = Counter(told[m].day.isoformat() for m in members if told[m].stated and told[m].day)
+        if stated:
+            top = max(stated.values())
+            when = min(d for d, n in stated.items() if n == top)
+        else:
+            dated = sorted(a.published for a in arts if _day(a.published))
+            when = dated[0] if dated else None
+        story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
+        stories.append(Story(story_id, _best_title(arts, config.language), tuple(members), when))
+    stories.sort(key=lambda s: (s.date or "9999", s.id))
+    return tuple(stories)
+
+
+# ---------------------------------------------------------------- publication dates inferred
+
+
+def infer_published(articles: Sequence[Article], stories: Sequence[Story]) -> dict[str, tuple[str, str, str]]:
+    """Return {source id: (date, "day", reason)} for undated tellings whose text names the weekday
+    of exactly one dated telling's publication date in their story; no other evidence is taken."""
+    from builder.dates import find_dates
+
+    by_id = {a.id: a for a in articles}
+    out: dict[str, tuple[str, str, str]] = {}
+    for story in stories:
+        days = sorted({by_id[s].published for s in story.sources if _day(by_id[s].published)})
+        for sid in story.sources:
+            art = by_id[sid]
+            if art.published or not days:
+                continue
+            named = [(d, m) for d, m in _weekdays_named(art, days, find_dates) if m.weekday]
+            if len({d for d, _ in named}) != 1:
+                continue
+            day, m = named[0]
+            out[sid] = (
+                day,
+                "day",
+                f"'{m.text}' in {m.paragraph} names the weekday of {day}, the publication date "
+                f"of another telling of the same story, and of no other",
+            )
+    return out
+
+
+def _redated(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    inferred: Mapping[str, tuple],
+    config: Config,
+) -> dict[str, Annotations]:
+    """Return the annotations with each undated article's relative dates resolved on its inferred
+    date (a year-less date takes no year from it)."""
+    import dataclasses
+
+    from builder.annotate import redate
+
+    out = dict(annotations)
+    for art in articles:
+        if art.published or art.id not in inferred or art.id not in annotations:
+            continue
+        day, precision, _ = inferred[art.id]
+        on = dataclasses.replace(art, published=day, published_precision=precision)
+        out[art.id] = dataclasses.replace(
+            redate(on, annotations[art.id], config, own_date=False), source=art.id
+        )
+    return out
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def chart_events(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    claims: Sequence[Claim],
+    stories: Sequence[Story],
+    published: Mapping[str, str | None],
+) -> tuple[Event, ...]:
+    """Return the dated events: for each claim, the date each citation's sentence gives for its
+    event; the entry quotes the sentence of the source it cites first. A story whose tellings
+    state its day and no claim dates it gets an entry quoting those sentences."""
+    by_id = {a.id: a for a in articles}
+    at = _SentenceIndex(dict(annotations))
+    rank = {"day": 0, "month": 1, "year": 2}
+    events: list[Event] = []
+    for claim in claims:
+        found: list[tuple[DateMention, Citation, Sentence]] = []
+        for cite in claim.citations:
+            s = at.get((cite.source, cite.paragraph, cite.start))
+            if s is None or is_byline(s) or is_reporting(s, published.get(cite.source)):
+                continue
+            d = _event_date(s, published.get(cite.source))
+            if d is not None:
+                found.append((d, cite, s))
+        groups: list[list[tuple[DateMention, Citation, Sentence]]] = []
+        for d, cite, s in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value, x[1].source)):
+            for g in groups:
+                if _contains(g[0][0].value, d.value):
+                    g.append((d, cite, s))
+                    break
+            else:
+                groups.append([(d, cite, s)])
+        for g in groups:
+            best, cite, s = g[0]
+            cites = tuple(dict.fromkeys([cite, *(c for _, c, _ in g)]))
+            events.append(Event(best.value, best.precision, s.text, claim.topics, cites, "point"))
+    dated = {(e.date, c.source) for e in events for c in e.citations}
+    told = tellings(articles, annotations)
+    for story in stories:
+        if not story.date:
+            continue
+        cites, topics, text = [], set(), None
+        for sid in story.sources:
+            t = told.get(sid)
+            if t is None or t.stated is None or t.day is None or t.day.isoformat() != story.date:
+                continue
+            if (story.date, sid) in dated or not annotations[sid].on_topic:
+                continue
+            ann = annotations[sid]
+            topics.update(x for s in ann.sentences for x in s.topics)
+            cites.append(_citation(by_id[sid], t.stated))
+            text = text or t.stated.text
+        if cites and topics:
+            events.append(Event(story.date, "day", text, tuple(sorted(topics)), tuple(cites), "report"))
+    events.sort(key=lambda e: (e.date, rank.get(e.precision, 3), e.text))
+    return tuple(events)
+
+
+# ---------------------------------------------------------------- discrepancies between tellings
+
+
+def telling_conflicts(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    stories: Sequence[Story],
+) -> tuple[Discrepancy, ...]:
+    """Return the points where tellings of one event differ: the day they state for it, and the
+    number they give in statements of the same action by the same actors."""
+    by_id = {a.id: a for a in articles}
+    told = tellings(articles, annotations)
+    out = []
+    for story in stories:
+        if len(story.sources) < 2:
+            continue
+        days: dict[str, list[Citation]] = defaultdict(list)
+        for sid in story.sources:
+            t = told[sid]
+            if t.stated is not None and t.day is not None:
+                days[t.day.isoformat()].append(_citation(by_id[sid], t.stated))
+        topics = tuple(
+            sorted({x for sid in story.sources for s in annotations[sid].sentences for x in s.topics})
+        )
+        if len(days) >= 2:
+            out.append(_conflict(story, "Date", days, topics))
+        said: dict[tuple, dict[str, list[Citation]]] = defaultdict(lambda: defaultdict(list))
+        for sid in story.sources:
+            for s in annotations[sid].sentences:
+                if len(set(s.numbers)) == 1 and s.concepts and s.entities and is_statement(s.text):
+                    said[(s.concepts, s.entities)][s.numbers[0]].append(_citation(by_id[sid], s))
+        for _key, values in sorted(said.items()):
+            sources = {c.source for cs in values.values() for c in cs}
+            if len(values) >= 2 and len(sources) >= 2:
+                out.append(_conflict(story, "Number", values, topics))
+    return tuple(out)
+
+
+def _conflict(story: Story, what: str, values: Mapping[str, list[Citation]], topics) -> Discrepancy:
+    versions = tuple(
+        Version(v, tuple(dict.fromkeys(values[v])))
+        for v in sorted(values, key=lambda v: (-len(values[v]), v))
+    )
+    first = versions[0].citations[0]
+    did = "d-" + hashlib.sha1(f"{story.id}/{what}/{first.source}/{first.start}".encode()).hexdigest()[:8]
+    note = f"Tellings of this event give different {what.lower()}s: " + ", ".join(sorted(values)) + "."
+    return Discrepancy(did, f"{what}: {story.title[:120]}", versions, note, topics, story.id)
+
+
+# ---------------------------------------------------------------- names research.yml does not list
+
+
+def unconfirmed_entities(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations]
+) -> tuple[UnconfirmedEntity, ...]:
+    """Return the people and organisations articles name that research.yml does not list, with
+    the sentences that name them."""
+    by_id = {a.id: a for a in articles}
+    found: dict[str, list] = defaultdict(list)
+    for art in articles:
+        ann = annotations.get(art.id)
+        if not ann:
+            continue
+        for u in ann.unlisted:
+            found[u.id].append((art.id, u))
+    out = []
+    for uid, seen in sorted(found.items()):
+        cites = []
+        for sid, u in seen:
+            s = next(
+                (
+                    s
+                    for s in annotations[sid].sentences
+                    if s.paragraph == u.paragraph and s.start <= u.start and u.end <= s.end
+                ),
+                None,
+            )
+            if s is not None:
+                cites.append(_citation(by_id[sid], s))
+        if not cites:
+            continue
+        first = seen[0][1]
+        out.append(
+            UnconfirmedEntity(
+                uid,
+                first.name,
+                first.type,
+                tuple(sorted({u.text for _, u in seen})),
+                tuple(sorted({sid for sid, _ in seen})),
+                tuple(dict.fromkeys(cites)),
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the whole layer
+
+
+def link_corpus(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
+) -> Linked:
+    """Return the evidence layer of the kept (non-duplicate) articles, in corpus order.
+
+    Claims, then stories of them, then publication dates inferred from stories; undated
+    articles are re-dated on those, their claims stated again; then role and telling
+    discrepancies, the timeline and the names research.yml does not list.
+    """
+    kept = tuple(articles)
+    annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
+    claims = state_claims(kept, annotations, config)
+    stories = tell_stories(kept, annotations, claims, config)
+    inferred = infer_published(kept, stories)
+    dated = _redated(kept, annotations, inferred, config) if inferred else annotations
+    if dated != annotations:
+        claims = state_claims(kept, dated, config)
+    published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
+    discrepancies = build_discrepancies(kept, dated, stories, config, published)
+    discrepancies += telling_conflicts(kept, dated, stories)
+    events = chart_events(kept, dated, claims, stories, published)
+    return Linked(
+        claims=claims,
+        stories=stories,
+        inferred=inferred,
+        annotations=dated,
+        discrepancies=discrepancies,
+        events=events,
+        unconfirmed=unconfirmed_entities(kept, dated),
+    )

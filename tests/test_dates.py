@@ -310,3 +310,19 @@ ANNIVERSARIES = [
 @pytest.mark.parametrize(("text", "expected"), ANNIVERSARIES)
 def test_is_anniversary(text, expected):
     assert is_anniversary(text) is expected
+
+
+# (text, language, anchor, the kinds of the dates found)
+DATELINES = [
+    ("ASTANA, Kazakhstan, April 19. The minister met", "en", "2025-04-19", ["dateline"]),
+    ("Астана. 18 апреля. КазТАГ – Министр провел встречу", "ru", "2025-04-18", ["dateline"]),
+    ("PARIS, 3 mars 2026 — Les ministres", "fr", None, ["dateline"]),
+    ("On April 19 the minister met", "en", "2025-04-19", ["point"]),
+    ("Министр 18 апреля провел встречу.", "ru", "2025-04-18", ["point"]),
+    ("Депутаты Сената 22 января 2026 года ратифицировали", "ru", None, ["point"]),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "kinds"), DATELINES)
+def test_datelines_are_not_events(text, language, anchor, kinds):
+    assert [d.kind for d in find_dates(text, language, anchor)] == kinds
