@@ -149,9 +149,89 @@ def annotate(article: Article, config: Config) -> Annotations:
             s, m = _bare(paragraph, len(sentences)), []
         sentences.extend(s)
         mentions.extend(m)
+    sentences, mentions, on_topic = with_actors(sentences, mentions, config)
     return Annotations(
-        source=article.id, sentences=tuple(sentences), mentions=tuple(mentions), warnings=tuple(warnings)
+        source=article.id,
+        sentences=tuple(sentences),
+        mentions=tuple(mentions),
+        warnings=tuple(warnings),
+        unlisted=tuple(_unlisted(article, mentions, warnings)),
+        on_topic=on_topic,
     )
+
+
+LEAD = 3  # sentences that say who the article is about
+
+
+def with_actors(
+    sentences: list[Sentence], mentions: list[Mention], config: Config
+) -> tuple[list[Sentence], list[Mention], bool]:
+    """Return the sentences and mentions kept once the actors are known, and whether the article
+    is on the research's topics: the home country (research.yml actors.home) acts in it with a
+    partner.
+
+    - A home organisation named in a sentence that names another country and not the home one
+      (a Kyrgyz "МВД") is not the home one's: its mention is dropped.
+    - The article is on topic when its lead names the home country (or one of its people and
+      bodies), or, when its lead names neither that nor another country, its sentences name the
+      home country at least as often as others; it also names a partner or a topic body.
+    - Off topic, no sentence keeps a topic; on topic, a sentence naming another country and
+      not the home one keeps none either (an aside about a neighbour).
+    """
+    actors = config.actors
+    if not actors.get("home"):
+        return sentences, mentions, True
+    home, partners, others = (frozenset(actors.get(k, ())) for k in ("home", "partners", "others"))
+    country = {e.id: e.country for e in config.entities if e.country}
+    kind = {e.id: e.type for e in config.entities}
+
+    def named(s: Sentence, group: frozenset[str]) -> bool:
+        return any(country.get(e) in group for e in s.entities)
+
+    dropped: set[tuple[str, int]] = set()
+    kept_sentences = []
+    for s in sentences:
+        if named(s, others) and not any(
+            country.get(e) in home and kind.get(e) == "place" for e in s.entities
+        ):
+            foreign = {e for e in s.entities if country.get(e) in home and kind.get(e) == "organization"}
+            if foreign:
+                dropped.update(
+                    (s.paragraph, m.start)
+                    for m in mentions
+                    if m.entity in foreign and m.paragraph == s.paragraph and s.start <= m.start < s.end
+                )
+                s = dataclasses.replace(s, entities=tuple(e for e in s.entities if e not in foreign))
+        kept_sentences.append(s)
+    mentions = [m for m in mentions if (m.paragraph, m.start) not in dropped]
+    lead = kept_sentences[:LEAD]
+    if any(named(s, home) for s in lead):
+        on_topic = True
+    elif any(named(s, others) for s in lead):
+        on_topic = False
+    else:
+        at_home = sum(named(s, home) for s in kept_sentences)
+        on_topic = at_home > 0 and at_home >= sum(named(s, others) for s in kept_sentences)
+    on_topic = on_topic and any(named(s, partners) for s in kept_sentences)
+    out = []
+    for s in kept_sentences:
+        if s.topics and (not on_topic or (named(s, others) and not named(s, home))):
+            s = dataclasses.replace(s, topics=())
+        out.append(s)
+    return out, mentions, on_topic
+
+
+def _unlisted(article: Article, mentions: list[Mention], warnings: list[str]) -> list:
+    """Return the names the article gives that research.yml does not list (builder/nlp/names.py)."""
+    try:
+        from builder.nlp.names import find_names
+    except Exception:  # noqa: BLE001 - names are optional evidence
+        return []
+    try:
+        return find_names(article, mentions)
+    except Exception as exc:  # noqa: BLE001 - a name finder must not lose the article's annotations
+        warnings.append(f"names not read: {exc}")
+        return []
 
 
 def redate(article: Article, undated: Annotations, config: Config, own_date: bool = True) -> Annotations:
