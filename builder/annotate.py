@@ -211,7 +211,8 @@ def with_actors(
         on_topic = False
     else:
         at_home = sum(named(s, home) for s in kept_sentences)
-        on_topic = at_home > 0 and at_home >= sum(named(s, others) for s in kept_sentences)
+        abroad = sum(named(s, others) for s in kept_sentences)
+        on_topic = at_home >= abroad and (at_home > 0 or abroad == 0)
     on_topic = on_topic and any(named(s, partners) for s in kept_sentences)
     out = []
     for s in kept_sentences:

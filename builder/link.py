@@ -1147,11 +1147,11 @@ def is_statement(text: str) -> bool:
 
 
 def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
-    """Return the topics a statement is about: its own evidence, or, in a one-topic article, the
-    article's topic when the sentence names an actor and an action (a concept)."""
+    """Return the topics a statement is about: its own evidence, or the article's topics when the
+    sentence names an actor and an action (a concept), or two actors."""
     if s.topics:
         return s.topics
-    if len(art_topics) == 1 and s.concepts and s.entities:
+    if s.entities and (s.concepts or len(s.entities) >= 2):
         return art_topics
     return ()
 
