@@ -448,6 +448,7 @@ def cluster_claims(
     config: Config,
     memo: dict | None = None,
     given: list[_Item] | None = None,
+    context: Mapping[str, date | None] | None = None,
 ) -> Clusters:
     """Group sentences from different sources that state the same thing.
 
@@ -470,7 +471,7 @@ def cluster_claims(
     node_sources: list[set[str]] = []
     by_key: dict[tuple, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
-        key = (it.sig, it.topics)
+        key = (it.sig, it.topics) if context is None else (it.sig, it.topics, _when(it, context))
         for n in by_key[key]:
             if it.source not in node_sources[n]:
                 nodes[n].append(i)
@@ -519,6 +520,8 @@ def cluster_claims(
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
         if given is not None and not all(compatible(sig[m], sig[n]) for m in members[a] for n in members[b]):
+            continue
+        if context is not None and not _same_time(members[a], members[b], nodes, items, context):
             continue
         if len(members[a]) < len(members[b]):
             a, b = b, a
@@ -1193,10 +1196,34 @@ def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
 def state_claims(
     articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
 ) -> tuple[Claim, ...]:
-    """Return the claims: statements grouped with those of other sources that state the same fact."""
+    """Return the claims: statements grouped with those of other sources that state the same fact.
+
+    A statement that names no year is about its article's event: it joins only statements of
+    tellings whose event days lie within BACKGROUND_SPAN_DAYS ("the first round was held" in
+    October and "the round was held" in February are two facts); one that names a year or a
+    "since" date is background and joins across events.
+    """
     items = statement_items(articles, annotations)
-    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items)
+    told = {k: t.day for k, t in tellings(articles, annotations).items()}
+    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items, context=told)
     return clusters.claims()
+
+
+def _when(it: _Item, context: Mapping[str, date | None]) -> date | None:
+    """Return the day a statement is about: its own day, else (naming no year) its article's event day."""
+    days = [_day(d.value) for d in it.sentence.dates if d.precision == "day" and d.kind == "point"]
+    if days and days[0] is not None:
+        return days[0]
+    if any(d.kind in ("since", "mention") or d.precision != "day" for d in it.sentence.dates):
+        return None  # background: a year, a month, "since"
+    return context.get(it.source)
+
+
+def _same_time(a: list[int], b: list[int], nodes, items, context) -> bool:
+    """Return whether two clusters' statements can be about one moment (see state_claims)."""
+    days_a = {d for n in a for i in nodes[n] if (d := _when(items[i], context)) is not None}
+    days_b = {d for n in b for i in nodes[n] if (d := _when(items[i], context)) is not None}
+    return all(abs((x - y).days) <= BACKGROUND_SPAN_DAYS for x in days_a for y in days_b)
 
 
 # ---------------------------------------------------------------- stories, keyed on the event
@@ -1282,8 +1309,13 @@ def _best_title(arts: list[Article], language: str) -> str:
     """Return the best headline of a story's tellings: a real headline (not a byline or a
     first sentence standing in), in the site's language where one is, the earliest."""
 
-    def byline(title: str) -> bool:
-        return bool(re.search(r"\d{1,2}:\d\d|\bGMT\b|\bUTC\b", title)) or len(_LETTERS.findall(title)) < 3
+    def byline(a: Article) -> bool:
+        title = a.title.strip()
+        return (
+            bool(re.search(r"\d{1,2}:\d\d|\bGMT\b|\bUTC\b|\s\|\s|^<", title))
+            or len(_LETTERS.findall(title)) < 3
+            or title.casefold() == (a.outlet or "").casefold()
+        )
 
     def first_sentence(a: Article) -> bool:
         return bool(a.paragraphs) and a.paragraphs[0].text.startswith(a.title.rstrip("."))
@@ -1291,7 +1323,7 @@ def _best_title(arts: list[Article], language: str) -> str:
     ranked = sorted(
         arts,
         key=lambda a: (
-            byline(a.title),
+            byline(a),
             first_sentence(a),
             len(a.title) > 120,
             a.language != language,
@@ -1350,15 +1382,18 @@ def tell_stories(
         if (last - first).days <= STORY_FAR_DAYS:
             parent[rb] = ra
             span[ra] = (first, last)
+    eventful = [
+        {c.source for c in claim.citations if c.source in by_id}
+        for claim in claims
+        if not _background(claim, told, annotations)
+    ]
     for u in ids:
         if told[u].day is not None:
             continue
-        with_root: Counter[str] = Counter()
-        for (a, b), n in shared.items():
-            if u in (a, b):
-                other = b if a == u else a
-                if told[other].day is not None:
-                    with_root[find(other)] += n
+        with_root: Counter[str] = Counter()  # the statements it shares with each story
+        for srcs in eventful:
+            if u in srcs:
+                with_root.update({find(o) for o in srcs if o != u and told[o].day is not None})
         ranked = with_root.most_common()
         if ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
             parent[u] = ranked[0][0]
