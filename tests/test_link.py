@@ -586,3 +586,145 @@ def test_stories_from_shared_claims(articles, claim_sources, expected):
         found = [set(s.sources) for s in stories if len(s.sources) > 1]
         assert sorted(found, key=sorted) == sorted(expected, key=sorted)
         assert sorted(a for s in stories for a in s.sources) == sorted(a.id for a in articles)
+
+
+# ------------------------------------------------------------------ precision first (link_corpus)
+
+STATEMENTS = [
+    ("Министр внутренних дел Казахстана провел переговоры с генсеком Интерпола в Лионе.", True),
+    ("The ministers agreed to speed up talks on visa facilitation for Kazakh citizens.", True),
+    ("Die Minister vereinbarten, die Gespräche über Visaerleichterungen zu beschleunigen.", True),
+    ("Les ministres ont convenu d'accélérer les négociations sur les visas.", True),
+    ("Министрлер визалық режимді жеңілдету жөніндегі келіссөздерді жалғастырды.", True),
+    ("Kazakhstan and EU open visa facilitation talks", False),  # a headline: no full stop
+    ("USD 538.12   EUR 624.40   RUB 6.71", False),  # a ticker
+    ("Главная | Политика | Экономика | Общество.", False),  # a menu
+    ("Фото: пресс-служба МВД.", False),  # a caption
+    ("Подписывайтесь на наш канал, чтобы читать новости о визах.", False),  # a widget
+    ("08:47, 15 May 2024 | GMT +6", False),  # a byline
+    ("КазТАГ.", False),  # an agency tag
+    ("Read also: EU and Kazakhstan discuss the visa regime today.", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STATEMENTS)
+def test_is_statement(text, expected):
+    from builder.link import is_statement
+
+    assert is_statement(text) is expected
+
+
+# two signatures, and whether they can state one fact
+COMPATIBLE = [
+    ({"d:2025-04-18", "c:meet", "e:interpol"}, {"d:2025-04-18", "c:meet", "e:interpol", "e:lyon"}, True),
+    ({"d:2025-04-18", "c:meet"}, {"d:2025-04-22", "c:meet"}, False),  # another day
+    ({"n:74", "c:return", "e:kazakhstan"}, {"n:47", "c:return", "e:kazakhstan"}, False),  # another number
+    ({"c:sign", "e:europol"}, {"c:ratify", "e:europol"}, False),  # another action
+    ({"c:meet", "e:kyrgyzstan"}, {"c:meet", "e:kazakhstan"}, False),  # other actors
+    ({"c:meet", "e:kazakhstan"}, {"e:kazakhstan", "t:visas"}, True),  # one states no action
+]
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), COMPATIBLE)
+def test_compatible(a, b, expected):
+    from builder.link import compatible
+
+    assert compatible(frozenset(a), frozenset(b)) is expected
+
+
+def _art(aid: str, lang: str, published: str | None, *paras: str):
+    from builder.records import Article, Paragraph
+
+    return Article(
+        aid, f"{aid}.txt", aid, f"Headline {aid}", lang,
+        tuple(Paragraph(f"p{k + 1}", t) for k, t in enumerate(paras)),
+        published=published, published_precision="day" if published else None,
+    )  # fmt: skip
+
+
+BACKGROUND_RU = (
+    "Напомним, с 2017 года Казахстан в одностороннем порядке ввел безвизовый режим для граждан ЕС."
+)
+BACKGROUND_EN = "Kazakhstan unilaterally introduced a visa-free regime for citizens of EU states in 2017."
+CORPUS = [
+    _art("m1_ru", "ru", "2025-10-14",
+         "Казахстан и ЕС 14 октября провели в Астане переговоры об упрощении визового режима.",
+         BACKGROUND_RU),
+    _art("m2_en", "en", "2025-10-14",
+         "Kazakhstan and the EU held talks in Astana on October 14 on visa facilitation.",
+         BACKGROUND_EN),
+    _art("m3_en", "en", "2026-02-24",
+         "Kazakhstan and the EU held talks in Brussels on February 24 on visa facilitation.",
+         BACKGROUND_EN),
+    _art("m4_ru", "ru", None,
+         "В пятницу Казахстан и ЕС провели в Астане переговоры об упрощении визового режима.",
+         BACKGROUND_RU),
+    _art("k1_ru", "ru", "2025-06-03",
+         "Министр внутренних дел Кыргызстана встретился в Лионе с генсеком Интерпола.",
+         "МВД Кыргызстана и Интерпол обсудили розыск граждан Кыргызстана по красным уведомлениям."),
+    _art("u1_en", "en", "2025-03-12",
+         "Uzbekistan and the European Union held their first talks on visa facilitation for Uzbek citizens."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linked():
+    from builder.annotate import annotate
+    from builder.config import load_config
+    from builder.link import link_corpus
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "research.yml")
+    annotations = {a.id: annotate(a, config) for a in CORPUS}
+    return link_corpus(CORPUS, annotations, config)
+
+
+def _story(linked, sid: str) -> set[str]:
+    return next(set(s.sources) for s in linked.stories if sid in s.sources)
+
+
+# (source, the sources in its story)
+CORPUS_STORIES = [
+    ("m1_ru", {"m1_ru", "m2_en"}),  # one event, two languages
+    ("m3_en", {"m3_en"}),  # the same background sentence, another event
+    ("m4_ru", {"m4_ru"}),  # undated, shares one statement only: set aside
+    ("k1_ru", {"k1_ru"}),
+    ("u1_en", {"u1_en"}),
+]
+
+
+@pytest.mark.parametrize(("sid", "expected"), CORPUS_STORIES)
+def test_stories_keyed_on_the_event_day(linked, sid, expected):
+    assert _story(linked, sid) == expected
+
+
+@pytest.mark.parametrize("sid", ["k1_ru", "u1_en"])
+def test_neighbours_get_no_topic_and_no_claim(linked, sid):
+    assert all(not s.topics for s in linked.annotations[sid].sentences)
+    assert not [c for c in linked.claims for q in c.citations if q.source == sid]
+    assert "mvd-kazakhstan" not in {m.entity for m in linked.annotations[sid].mentions}
+
+
+def test_background_claim_joins_across_events_but_not_the_event_claims(linked):
+    events = [c for c in linked.claims if {"m1_ru", "m2_en"} <= {q.source for q in c.citations}]
+    assert events, [c.text for c in linked.claims]
+    assert not [c for c in events if "m3_en" in {q.source for q in c.citations} and "2017" not in c.text]
+
+
+def test_timeline_quotes_the_sentence_it_cites(linked):
+    paras = {(a.id, p.id): p.text for a in CORPUS for p in a.paragraphs}
+    for e in linked.events:
+        first = e.citations[0]
+        assert (
+            e.text == first.quote
+            and paras[(first.source, first.paragraph)][first.start : first.end] == e.text
+        )
+    assert not [e for e in linked.events if e.date == "2017"] or all(
+        "2017" in e.text for e in linked.events if e.date == "2017"
+    )
+    assert {e.date for e in linked.events} >= {"2025-10-14", "2026-02-24"}
+
+
+def test_no_inferred_date_without_a_matching_weekday(linked):
+    # m4 names a Friday, but it stands in no story with a dated telling
+    assert linked.inferred == {}
