@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 def _find_dates(
-    paragraph: Paragraph, article: Article, warnings: list[str], years: bool = True
+    paragraph: Paragraph, article: Article, warnings: list[str], years: bool = True, before: str | None = None
 ) -> list[DateMention]:
     """Return the paragraph's dates from builder.dates, or none when it is missing or fails."""
     try:
@@ -39,7 +39,12 @@ def _find_dates(
         return []
     try:
         found = find_dates(
-            paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id, years=years
+            paragraph.text,
+            article.language,
+            anchor=article.published,
+            paragraph=paragraph.id,
+            years=years,
+            before=before,
         )
     except Exception as exc:  # a date bug must not lose the article's other annotations
         warnings.append(f"{paragraph.id}: dates not read: {exc}")
@@ -60,9 +65,16 @@ class _Dated:
     """
 
     def __init__(
-        self, article: Article, paragraph: Paragraph, warnings: list[str], years: bool = True
+        self,
+        article: Article,
+        paragraph: Paragraph,
+        warnings: list[str],
+        years: bool = True,
+        before: str | None = None,
     ) -> None:
-        dates = _find_dates(paragraph, article, warnings, years)
+        dates = _find_dates(paragraph, article, warnings, years, before)
+        days = [d.value for d in dates if d.precision == "day" and d.kind == "point"]
+        self.last_day = days[-1] if days else before  # what "a day earlier" next counts from
         spans = tuple((d.start, d.end) for d in dates)
         self.numbers = sorted(find_numbers(paragraph.text, (article.language or "").lower(), spans))
         self.dates = sorted(dates, key=lambda d: (d.start, d.end))
@@ -79,13 +91,21 @@ class _Dated:
 
 
 def _paragraph(
-    article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher, warnings: list[str]
+    article: Article,
+    paragraph: Paragraph,
+    first_index: int,
+    matcher: Matcher,
+    warnings: list[str],
+    state: dict | None = None,
 ) -> tuple[list[Sentence], list[Mention]]:
-    """Return the sentences and entity mentions of one paragraph."""
+    """Return the sentences and entity mentions of one paragraph. state: {"before": the last
+    day an earlier paragraph named}, updated."""
     text = paragraph.text
     language = (article.language or "").lower()
     topic_slugs = {t.slug for t in matcher.config.topics}
-    dated = _Dated(article, paragraph, warnings)
+    state = state if state is not None else {}
+    dated = _Dated(article, paragraph, warnings, before=state.get("before"))
+    state["before"] = dated.last_day
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     for start, end in sentence_split.split(text):
@@ -141,9 +161,10 @@ def annotate(article: Article, config: Config) -> Annotations:
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     warnings: list[str] = []  # returned, not logged: they reach the report from any worker process
+    state: dict = {}
     for paragraph in article.paragraphs:
         try:
-            s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings)
+            s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings, state)
         except Exception as exc:  # keep the rest of the article; say which paragraph failed
             warnings.append(f"{paragraph.id}: not annotated: {exc}")
             s, m = _bare(paragraph, len(sentences)), []
@@ -254,9 +275,11 @@ def redate(article: Article, undated: Annotations, config: Config, own_date: boo
         by_paragraph.setdefault(s.paragraph, []).append(s)
     sentences: list[Sentence] = []
     warnings: list[str] = []
+    before = None
     for paragraph in article.paragraphs:
         try:
-            dated = _Dated(article, paragraph, warnings, own_date)
+            dated = _Dated(article, paragraph, warnings, own_date, before)
+            before = dated.last_day
         except Exception:  # annotate keeps the paragraph's sentences and says why
             return annotate(article, config) if own_date else undated
         if warnings:

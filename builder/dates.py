@@ -125,7 +125,7 @@ def _tables() -> _Tables:
         ("kk_ym", rf"{Y}\s+(?:жылдың|жылғы|жылы)\s+{M}"),
         ("my", rf"{M}\.?,?\s+{Y}{YW}?"),
         ("dm", rf"{D}{ordsuf}(?:\s+of)?\s+{M}"),
-        ("md", rf"{M}\s+{D}(?:st|nd|rd|th)?"),
+        ("md", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?(?![\d.,]\d)"),
         ("m", rf"(?<!\w)(?P<prep>{mprep})\s+{M2}{mya}(?!\s*\d)"),
         ("since", rf"(?<!\w)(?P<prep>{since})\s+{Y}{YW}?"),
         ("since_kk", rf"{Y}\s+(?:жылдан|жылдардан)\s+(?:{since_post})(?!\w)"),
@@ -160,6 +160,8 @@ def _tables() -> _Tables:
                         ),
                     )
                 )
+            if t.get("weekday_bare"):  # "a rencontré jeudi à Lyon": a weekday alone names a day
+                compiled.append(("weekday", re.compile(rf"(?<!\w)(?P<wd>{days})(?!\w)", re.IGNORECASE)))
             if t.get("weekday_after"):
                 compiled.append(
                     (
@@ -287,16 +289,24 @@ def _shift_month(d: dt.date, n: int) -> tuple[int, int]:
 
 
 def find_dates(
-    text: str, language: str, anchor: str | None = None, paragraph: str = "", years: bool = True
+    text: str,
+    language: str,
+    anchor: str | None = None,
+    paragraph: str = "",
+    years: bool = True,
+    before: str | None = None,
 ) -> list[DateMention]:
     """Return every date in the text, in order, with spans, ISO values and precision.
 
     anchor: the publication date relative dates count from. years: whether a day and month
     without a year ("on 22 January") take the anchor's year; only when the anchor is the
-    article's own stated date, never one inferred for it.
+    article's own stated date, never one inferred for it. before: the last day the text named
+    before this one (in an earlier paragraph), which "a day earlier" counts from when this text
+    names none before it.
     """
     try:
-        return _find(text or "", (language or "").lower()[:2], _anchor(anchor), paragraph, years)
+        language = (language or "").lower()[:2]
+        return _find(text or "", language, _anchor(anchor), paragraph, years, _anchor(before))
     except Exception:  # noqa: BLE001 - an extractor must never stop the build
         return []
 
@@ -338,7 +348,12 @@ def _from(pat: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
 
 
 def _find(
-    text: str, language: str, anchor: dt.date | None, paragraph: str, years: bool = True
+    text: str,
+    language: str,
+    anchor: dt.date | None,
+    paragraph: str,
+    years: bool = True,
+    before: dt.date | None = None,
 ) -> list[DateMention]:
     t = _tables()
     if not text or not any(c.isdigit() or c.isalpha() for c in text):
@@ -484,7 +499,7 @@ def _find(
                     add(a, b, f"{y:04d}-{mo:02d}", "month", True)
                 elif unit == "days_after_date":
                     # "накануне", "a day earlier": from the last day the text named before it
-                    base = _day_before(out, a) or anchor
+                    base = _day_before(out, a) or before or anchor
                     if base is not None:
                         add(a, b, (base + dt.timedelta(days=off)).isoformat(), "day", True)
                 else:

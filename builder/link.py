@@ -552,6 +552,7 @@ def cluster_claims(
                 c == k
                 or len(groups[c]) < 2
                 or (given is not None and not compatible(sig[n], sig[r]))
+                or (context is not None and not _same_time([k], members[c], nodes, items, context))
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -1105,6 +1106,7 @@ STATEMENTS = Path(__file__).parent / "tables" / "statements.yml"
 LEAD_SENTENCES = 3  # the sentences of an article that state its event
 STORY_CLOSE_DAYS = 2  # tellings whose event dates lie this close join on one shared statement
 STORY_FAR_DAYS = 7  # further apart (up to this) they need STORY_MIN_SHARED shared statements
+STORY_SAME_ACTORS = 3  # or one shared statement and this many actors named in both leads
 BACKGROUND_SPAN_DAYS = 7  # a statement told of events further apart than this is background
 COMMON_CLAIM = 50  # a statement cited by more sources than this is boilerplate-like
 
@@ -1115,6 +1117,7 @@ class _StatementRules:
     min_letter_share: float
     ending: re.Pattern
     chrome: tuple[re.Pattern, ...]
+    reporting: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -1122,12 +1125,19 @@ def _statement_rules() -> _StatementRules:
     from builder.config import read_yaml
 
     raw = read_yaml(STATEMENTS.read_text("utf-8")) or {}
+    words = sorted((str(w) for w in raw.get("reporting") or ()), key=len, reverse=True)
     return _StatementRules(
         int(raw.get("min_words", 6)),
         float(raw.get("min_letter_share", 0.6)),
         re.compile(str(raw.get("ending", r"[.!?…]$"))),
         tuple(re.compile(str(p), re.IGNORECASE) for p in raw.get("chrome") or ()),
+        re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words)) or '(?!)'})(?!\w)", re.IGNORECASE),
     )
+
+
+def _reports(text: str) -> bool:
+    """Return whether a sentence says who reported the news ("Об этом сообщили", "Trend reports")."""
+    return _statement_rules().reporting.search(text or "") is not None
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -1144,7 +1154,7 @@ def is_statement(text: str) -> bool:
     visible = [c for c in text if not c.isspace()]
     if sum(c.isalpha() for c in visible) < rules.min_letter_share * len(visible):
         return False
-    if sum(w[0].islower() for w in words) < len(words) / 3:
+    if sum(w[0].islower() for w in words) < len(words) / 5:  # a title-cased heading
         return False
     return not any(p.search(text) for p in rules.chrome)
 
@@ -1155,6 +1165,8 @@ def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...
     if s.topics:
         return s.topics
     if s.entities and (s.concepts or len(s.entities) >= 2):
+        return art_topics
+    if len(art_topics) == 1 and len(s.concepts) >= 2:  # "the agreement was signed last year"
         return art_topics
     return ()
 
@@ -1172,13 +1184,31 @@ def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annot
         for s in ann.sentences:
             topics = statement_topics(art_topics, s)
             if topics and is_statement(s.text) and not is_reporting(s, art.published):
-                out.append(_Item(art.id, s, features(s, topics), topics))
+                sig = features(s, topics)
+                if not art.published:
+                    sig |= _month_days(s.text, art.language)
+                out.append(_Item(art.id, s, sig, topics))
     return out
+
+
+def _month_days(text: str, language: str) -> frozenset[str]:
+    """Return the days and months an undated sentence names without a year ("18 апреля"), as
+    "m:MM-DD" features: what can tell two of its statements apart when no year is known."""
+    from builder.dates import find_dates
+
+    found = find_dates(text, language, anchor="2000-07-01")
+    return frozenset(
+        f"m:{d.value[5:]}"
+        for d in found
+        if d.precision == "day" and not d.weekday and any(c.isdigit() for c in d.text)
+    )
 
 
 def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
     """Return what a signature states: days, numbers, concepts (actions), entities (actors)."""
-    days = frozenset(f for f in sig if f[:2] == "d:" and len(f) == 12)
+    days = frozenset(f[-5:] for f in sig if f[:2] == "d:" and len(f) == 12) | frozenset(
+        f[2:] for f in sig if f[:2] == "m:"
+    )
     return (
         days,
         frozenset(f for f in sig if f[:2] == "n:"),
@@ -1214,8 +1244,10 @@ def _when(it: _Item, context: Mapping[str, date | None]) -> date | None:
     days = [_day(d.value) for d in it.sentence.dates if d.precision == "day" and d.kind == "point"]
     if days and days[0] is not None:
         return days[0]
-    if any(d.kind in ("since", "mention") or d.precision != "day" for d in it.sentence.dates):
-        return None  # background: a year, a month, "since"
+    if any(
+        d.kind in ("since", "mention") or (d.precision != "day" and not d.relative) for d in it.sentence.dates
+    ):
+        return None  # background: a year, a month, "since" ("this year" is the article's own time)
     return context.get(it.source)
 
 
@@ -1240,15 +1272,24 @@ class Telling:
 
 
 def _event_date(s: Sentence, published: str | None) -> DateMention | None:
-    """Return the date a sentence gives for its event: the finest point date it states (not a
-    "since" date, a year named as an attribute, an anniversary or a date after publication)."""
+    """Return the date a sentence gives for its event: the finest point date it states, or the
+    day something starts (not a "since" year or month, a year named as an attribute, an
+    anniversary, a date after publication, or the date it was reported on)."""
     from builder.dates import is_anniversary
 
     if is_anniversary(s.text):
         return None
-    found = [d for d in s.dates if d.kind == "point"]
+    # a point, or the day something starts ("с 1 июля 2024 года"); never "since 2009"
+    found = [d for d in s.dates if d.kind == "point" or (d.kind == "since" and d.precision == "day")]
+    said = _statement_rules().reporting.search(s.text)
+    if said is not None:  # "…, – сообщили в пресс-службе в пятницу": when it was reported
+        found = [d for d in found if d.start - s.start < said.start()]
     if published:
         found = [d for d in found if d.value[: len(published)] <= published]
+        # "this year", "this month": the time the article speaks in, not an event's date
+        found = [
+            d for d in found if not (d.relative and d.precision != "day" and published.startswith(d.value))
+        ]
     if not found:
         return None
     rank = {"day": 0, "month": 1, "year": 2}
@@ -1265,7 +1306,7 @@ def is_byline(s: Sentence) -> bool:
     for d in sorted(s.dates, key=lambda d: -d.start):
         a, b = d.start - s.start, d.end - s.start
         rest = rest[: max(0, a)] + rest[max(0, b) :]
-    return len(_LETTERS.findall(rest)) < 4
+    return len(_LETTERS.findall(rest)) < 4 and not s.concepts
 
 
 def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> dict[str, Telling]:
@@ -1276,7 +1317,7 @@ def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]
         lead = [s for s in (ann.sentences if ann else ()) if not is_byline(s)][:LEAD_SENTENCES]
         day, stated = None, None
         for s in lead:
-            if not (s.concepts or s.topics):  # "Об этом 18 апреля сообщили": when it was reported
+            if not s.concepts and _reports(s.text):  # "Об этом 18 апреля сообщили": when it was reported
                 continue
             d = _event_date(s, art.published)
             if d is not None and d.precision == "day":
@@ -1303,6 +1344,44 @@ def _background(claim: Claim, told: Mapping[str, Telling], annotations: Mapping[
         if s is not None and any(d.kind == "since" for d in s.dates):
             return True
     return False
+
+
+REPORT_LAG_DAYS = 3  # a telling dated only by its publication may report an event this many days old
+
+
+def _gap(a: Telling, b: Telling) -> int:
+    """Return the days between two tellings' events; a telling dated only by its publication
+    day may tell of an event up to REPORT_LAG_DAYS before it."""
+    gap = abs((a.day - b.day).days)
+    for x, y in ((a, b), (b, a)):
+        if x.stated is None and y.day <= x.day:
+            gap = min(gap, max(0, (x.day - y.day).days - REPORT_LAG_DAYS))
+    return gap
+
+
+def _lead_pairs(told: Mapping[str, Telling]) -> list[tuple[str, str]]:
+    """Return the pairs of tellings whose leads state the same action by the same actors on days
+    at most STORY_FAR_DAYS apart: one event, told with the same or with different dates (a
+    discrepancy, see telling_conflicts)."""
+    stating = sorted((t.day, sid) for sid, t in told.items() if t.stated is not None and t.day is not None)
+    out = []
+    for k, (day_a, a) in enumerate(stating):
+        for day_b, b in stating[k + 1 :]:
+            if (day_b - day_a).days > STORY_FAR_DAYS:
+                break
+            if _same_action(told[a].stated, told[b].stated):
+                out.append((a, b))
+    return out
+
+
+def _same_action(x: Sentence, y: Sentence) -> bool:
+    """Return whether two lead sentences state one action (a shared concept) by the same actors
+    (at least two entities in common, half of all they name) with no other numbers."""
+    ex, ey = set(x.entities), set(y.entities)
+    shared = ex & ey
+    if not (set(x.concepts) & set(y.concepts)) or len(shared) < 2 or 2 * len(shared) < len(ex | ey):
+        return False
+    return not (x.numbers and y.numbers and not set(x.numbers) & set(y.numbers))
 
 
 def _best_title(arts: list[Article], language: str) -> str:
@@ -1368,12 +1447,27 @@ def tell_stories(
     span = {i: (told[i].day, told[i].day) for i in ids if told[i].day is not None}
     close = []
     for (a, b), n in shared.items():
-        da, db = told[a].day, told[b].day
-        if da is None or db is None:
+        if told[a].day is None or told[b].day is None:
             continue
-        gap = abs((da - db).days)
-        if gap <= STORY_CLOSE_DAYS or (gap <= STORY_FAR_DAYS and n >= STORY_MIN_SHARED):
+        gap = _gap(told[a], told[b])
+        actors = len(told[a].actors & told[b].actors)
+        if (
+            gap <= STORY_CLOSE_DAYS
+            or (gap <= STORY_FAR_DAYS and n >= STORY_MIN_SHARED)
+            or (gap <= STORY_FAR_DAYS and actors >= STORY_SAME_ACTORS)
+        ):
             close.append((gap, -n, a, b))
+    close += [(abs((told[a].day - told[b].day).days), 0, a, b) for a, b in _lead_pairs(told)]
+    # tellings that state the same day for their event in their leads, with the same actors,
+    # are one story even where no statement of theirs is a claim (an off-topic event)
+    same_day: dict[date, list[str]] = defaultdict(list)
+    for i in ids:
+        if told[i].stated is not None and told[i].day is not None:
+            same_day[told[i].day].append(i)
+    for group in same_day.values():
+        for a, b in combinations(sorted(group), 2):
+            if (a, b) not in shared and len(told[a].actors & told[b].actors) >= STORY_SAME_ACTORS - 1:
+                close.append((0, 0, a, b))
     for _, _, a, b in sorted(close):
         ra, rb = find(a), find(b)
         if ra == rb:
@@ -1391,9 +1485,10 @@ def tell_stories(
         if told[u].day is not None:
             continue
         with_root: Counter[str] = Counter()  # the statements it shares with each story
+        rooted = {find(i) for i in ids if told[i].day is not None}
         for srcs in eventful:
             if u in srcs:
-                with_root.update({find(o) for o in srcs if o != u and told[o].day is not None})
+                with_root.update({find(o) for o in srcs if o != u and find(o) in rooted})
         ranked = with_root.most_common()
         if ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
             parent[u] = ranked[0][0]
@@ -1582,18 +1677,22 @@ def _conflict(story: Story, what: str, values: Mapping[str, list[Citation]], top
 
 
 def unconfirmed_entities(
-    articles: Sequence[Article], annotations: Mapping[str, Annotations]
+    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config | None = None
 ) -> tuple[UnconfirmedEntity, ...]:
     """Return the people and organisations articles name that research.yml does not list, with
-    the sentences that name them."""
+    the statements that name them (a name in page chrome, or an outlet's, is not taken)."""
     by_id = {a.id: a for a in articles}
+    outlets = {x.casefold() for o in (config.outlets if config else ()) for x in (o.name, *o.aliases)}
+    outlets |= {a.outlet.casefold() for a in articles if a.outlet}
+    outlets |= {x.casefold() for e in (config.entities if config else ()) for x in e.all_aliases()}
     found: dict[str, list] = defaultdict(list)
     for art in articles:
         ann = annotations.get(art.id)
         if not ann:
             continue
         for u in ann.unlisted:
-            found[u.id].append((art.id, u))
+            if u.name.casefold().rstrip(".") not in outlets and u.text.casefold().rstrip(".") not in outlets:
+                found[u.id].append((art.id, u))
     out = []
     for uid, seen in sorted(found.items()):
         cites = []
@@ -1606,10 +1705,12 @@ def unconfirmed_entities(
                 ),
                 None,
             )
-            if s is not None:
+            if s is not None and is_statement(s.text):
                 cites.append(_citation(by_id[sid], s))
         if not cites:
             continue
+        cited = {c.source for c in cites}
+        seen = [(sid, u) for sid, u in seen if sid in cited]
         first = seen[0][1]
         out.append(
             UnconfirmedEntity(
@@ -1655,5 +1756,5 @@ def link_corpus(
         annotations=dated,
         discrepancies=discrepancies,
         events=events,
-        unconfirmed=unconfirmed_entities(kept, dated),
+        unconfirmed=unconfirmed_entities(kept, dated, config),
     )

@@ -122,6 +122,9 @@ CASES = [
     ),
     ("la veille, les ministres", "fr", "2025-04-19", [("la veille", "2025-04-18", "day", R)]),
     ("бүгін кездесу өтті", "kk", "2025-04-19", [("бүгін", "2025-04-19", "day", R)]),
+    ("a rencontré jeudi à Lyon", "fr", "2024-04-19", [("jeudi", "2024-04-18", "day", R)]),
+    ("held talks on Feb. 24 in Brussels", "en", "2026-02-25", [("Feb. 24", "2026-02-24", "day", R)]),
+    ("rose by Feb. 2.5 percent", "en", "2026-02-25", []),
     # traps: nothing to return
     ("Звоните +7 (727) 123-45-67", "ru", "2025-01-01", []),
     ("или 8 800 2025 2026", "ru", "2025-01-01", []),
@@ -326,3 +329,17 @@ DATELINES = [
 @pytest.mark.parametrize(("text", "language", "anchor", "kinds"), DATELINES)
 def test_datelines_are_not_events(text, language, anchor, kinds):
     assert [d.kind for d in find_dates(text, language, anchor)] == kinds
+
+
+# (text, language, anchor, the last day named in an earlier paragraph, the values found)
+BEFORE = [
+    ("A day earlier the council agreed on it.", "en", "2025-10-15", "2025-10-14", ["2025-10-13"]),
+    ("A day earlier the council agreed on it.", "en", "2025-10-15", None, ["2025-10-14"]),
+    ("Накануне стороны договорились.", "ru", None, "2025-10-14", ["2025-10-13"]),
+    ("Вчера стороны договорились.", "ru", "2025-10-15", "2025-10-10", ["2025-10-14"]),  # from publication
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "before", "values"), BEFORE)
+def test_a_day_earlier_counts_from_the_day_named_before(text, language, anchor, before, values):
+    assert [d.value for d in find_dates(text, language, anchor, before=before)] == values

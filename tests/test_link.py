@@ -135,13 +135,28 @@ def test_inferred_dates_from_the_memo_equal_a_fresh_scan(weekday_corpus, config,
 
 # (date, precision, a phrase one citation quotes)
 SEED_EVENTS = [
-    ("2009", "year", "2009"),
+    ("2024", "year", "подписанного в прошлом году"),  # the readmission agreement, told in April 2025
     ("2024-11-05", "day", "5 ноября 2024 года"),
     ("2024-12", "month", "December 2024"),
-    ("2025-04-18", "day", "Саденов"),
     ("2025-12", "month", "В декабре 2025 года"),
     ("2026-01-22", "day", "22 января 2026 года"),
 ]
+
+# (a phrase of a sentence, the date it must never be put under): "since 2009" is no event's date,
+# and the Friday on which the press service reported the talks is not the day of the talks
+SEED_NOT_EVENTS = [
+    ("действующего с 2009 года", "2009"),
+    ("сообщили в пресс-службе министерства внутренних дел Казахстана в пятницу", "2025-04-18"),
+    ("Об этом 18 апреля 2025 года проинформировали", "2025-04-18"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "date"), SEED_NOT_EVENTS)
+def test_seed_timeline_leaves_out(seeds, phrase, date):
+    wrong = [
+        e for e in seeds["timeline"] if e["date"] == date for q in e["citations"] if phrase in q["quote"]
+    ]
+    assert not wrong, wrong
 
 
 @pytest.mark.parametrize(("date", "precision", "phrase"), SEED_EVENTS)
@@ -177,8 +192,10 @@ def test_story_across_three_languages(fx):
     assert story["g_en"] == story["a_en"]  # one shared claim, published within days
     assert story["d_kk"] == story["f_en"] != story["a_en"]  # Kazakh and English telling
     # the signing, told in English, Russian and German, is one claim
-    (claim,) = [c for c in claims_citing(fx, "Europol") if "operational agreement" in c["text"]]
+    (claim,) = [c for c in claims_citing(fx, "Europol", "3 March") if "operational agreement" in c["text"]]
     assert {q["language"] for q in claim["citations"]} == {"en", "ru", "de"}
+    # the telling that dates the signing 2 March states another fact: not a citation of that claim
+    assert "g_en_europol_conflict" not in {q["source"] for q in claim["citations"]}
 
 
 def test_visit_article_is_not_about_visas_and_has_no_trap_dates(fx):
