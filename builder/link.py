@@ -1269,6 +1269,8 @@ class Telling:
     day: date | None  # the event's day stated in its lead, else its publication day
     stated: Sentence | None  # the lead sentence that states the day (None: publication date)
     actors: frozenset[str]
+    lead: tuple[Sentence, ...] = ()  # its first sentences, bylines left out
+    action: Sentence | None = None  # the first of them that states an action (a concept)
 
 
 def _event_date(s: Sentence, published: str | None) -> DateMention | None:
@@ -1326,24 +1328,24 @@ def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]
         if day is None:
             day = _day(art.published)
         actors = frozenset(e for s in lead for e in s.entities)
-        out[art.id] = Telling(art.id, day, stated, actors)
+        action = stated or next((s for s in lead if s.concepts and is_statement(s.text)), None)
+        out[art.id] = Telling(art.id, day, stated, actors, tuple(lead), action)
     return out
 
 
 def _background(claim: Claim, told: Mapping[str, Telling], annotations: Mapping[str, Annotations]) -> bool:
-    """Return whether a claim is background: cited by tellings of events days apart, or
-    stating a "since" date, or cited so widely it is boilerplate."""
+    """Return whether a claim is background: cited by tellings of events days apart, stating a
+    "since" date, naming no actor (a general fact), or cited so widely it is boilerplate."""
     if claim.corroboration > COMMON_CLAIM:
         return True
     days = sorted(d for d in (told[c.source].day for c in claim.citations if c.source in told) if d)
     if days and (days[-1] - days[0]).days > BACKGROUND_SPAN_DAYS:
         return True
     at = _SentenceIndex(dict(annotations))
-    for c in claim.citations:
-        s = at.get((c.source, c.paragraph, c.start))
-        if s is not None and any(d.kind == "since" for d in s.dates):
-            return True
-    return False
+    sentences = [s for c in claim.citations if (s := at.get((c.source, c.paragraph, c.start))) is not None]
+    if any(d.kind == "since" for s in sentences for d in s.dates):
+        return True
+    return not all(s.entities for s in sentences)  # a general fact: nobody acts in it
 
 
 REPORT_LAG_DAYS = 3  # a telling dated only by its publication may report an event this many days old
@@ -1363,13 +1365,13 @@ def _lead_pairs(told: Mapping[str, Telling]) -> list[tuple[str, str]]:
     """Return the pairs of tellings whose leads state the same action by the same actors on days
     at most STORY_FAR_DAYS apart: one event, told with the same or with different dates (a
     discrepancy, see telling_conflicts)."""
-    stating = sorted((t.day, sid) for sid, t in told.items() if t.stated is not None and t.day is not None)
+    stating = sorted((t.day, sid) for sid, t in told.items() if t.action is not None and t.day is not None)
     out = []
     for k, (day_a, a) in enumerate(stating):
         for day_b, b in stating[k + 1 :]:
-            if (day_b - day_a).days > STORY_FAR_DAYS:
+            if (day_b - day_a).days > STORY_FAR_DAYS + REPORT_LAG_DAYS:
                 break
-            if _same_action(told[a].stated, told[b].stated):
+            if _gap(told[a], told[b]) <= STORY_FAR_DAYS and _same_action(told[a].action, told[b].action):
                 out.append((a, b))
     return out
 
@@ -1476,21 +1478,27 @@ def tell_stories(
         if (last - first).days <= STORY_FAR_DAYS:
             parent[rb] = ra
             span[ra] = (first, last)
-    eventful = [
-        {c.source for c in claim.citations if c.source in by_id}
-        for claim in claims
-        if not _background(claim, told, annotations)
-    ]
+    eventful_cites = [claim.citations for claim in claims if not _background(claim, told, annotations)]
+    eventful = [{c.source for c in cites if c.source in by_id} for cites in eventful_cites]
+    lead_of = {i: {(s.paragraph, s.start) for s in told[i].lead} for i in ids}
     for u in ids:
         if told[u].day is not None:
             continue
         with_root: Counter[str] = Counter()  # the statements it shares with each story
+        by_lead: set[str] = set()  # the stories that state what its lead states
         rooted = {find(i) for i in ids if told[i].day is not None}
-        for srcs in eventful:
+        for k, srcs in enumerate(eventful):
             if u in srcs:
-                with_root.update({find(o) for o in srcs if o != u and find(o) in rooted})
+                roots = {find(o) for o in srcs if o != u and find(o) in rooted}
+                with_root.update(roots)
+                if any((c.paragraph, c.start) in lead_of[u] for c in eventful_cites[k] if c.source == u):
+                    by_lead |= roots
         ranked = with_root.most_common()
-        if ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+        if len(by_lead) == 1:
+            parent[u] = by_lead.pop()
+        elif (
+            ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1])
+        ):
             parent[u] = ranked[0][0]
     groups: dict[str, list[str]] = defaultdict(list)
     for i in ids:

@@ -676,6 +676,10 @@ CORPUS = [
     _art("m4_ru", "ru", None,
          "В пятницу Казахстан и ЕС провели в Астане переговоры об упрощении визового режима.",
          BACKGROUND_RU),
+    _art("m5_en", "en", None,
+         "On Tuesday, Kazakhstan and the EU held talks in Astana on visa facilitation."),
+    _art("m6_kk", "kk", None,
+         "Бүгін Қазақстан мен ЕО Астанада визалық режимді жеңілдету жөнінде келіссөздер өткізді."),
     _art("k1_ru", "ru", "2025-06-03",
          "Министр внутренних дел Кыргызстана встретился в Лионе с генсеком Интерпола.",
          "МВД Кыргызстана и Интерпол обсудили розыск граждан Кыргызстана по красным уведомлениям."),
@@ -702,9 +706,11 @@ def _story(linked, sid: str) -> set[str]:
 
 # (source, the sources in its story)
 CORPUS_STORIES = [
-    ("m1_ru", {"m1_ru", "m2_en"}),  # one event, two languages
+    (
+        "m1_ru",
+        {"m1_ru", "m2_en", "m4_ru", "m5_en", "m6_kk"},
+    ),  # one event; undated tellings whose lead states it
     ("m3_en", {"m3_en"}),  # the same background sentence, another event
-    ("m4_ru", {"m4_ru"}),  # undated, shares one statement only: set aside
     ("k1_ru", {"k1_ru"}),
     ("u1_en", {"u1_en"}),
 ]
@@ -742,6 +748,17 @@ def test_timeline_quotes_the_sentence_it_cites(linked):
     assert {e.date for e in linked.events} >= {"2025-10-14", "2026-02-24"}
 
 
-def test_no_inferred_date_without_a_matching_weekday(linked):
-    # m4 names a Friday, but it stands in no story with a dated telling
-    assert linked.inferred == {}
+# (undated source, the date inferred for it or None)
+INFERRED = [
+    ("m5_en", "2025-10-14"),  # "On Tuesday": the weekday of its story's one dated day
+    ("m4_ru", None),  # "В пятницу": no telling of its story is dated a Friday
+    ("m6_kk", None),  # "Бүгін" (today) names no weekday
+]
+
+
+@pytest.mark.parametrize(("sid", "expected"), INFERRED)
+def test_inferred_only_from_a_weekday_matching_one_telling(linked, sid, expected):
+    got = linked.inferred.get(sid)
+    assert (got[0] if got else None) == expected, got
+    if got:
+        assert got[1] == "day" and "names the weekday" in got[2]
