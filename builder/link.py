@@ -1181,10 +1181,18 @@ def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annot
         art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
         if not art_topics:
             continue
+        people: dict[tuple[str, int], set[str]] = defaultdict(set)  # unlisted people, by sentence
+        for u in ann.unlisted:
+            if u.type == "person":
+                people[u.paragraph, u.start].add(f"p:{_skeleton(u.name)}")
+        starts = sorted(people)
         for s in ann.sentences:
             topics = statement_topics(art_topics, s)
             if topics and is_statement(s.text) and not is_reporting(s, art.published):
                 sig = features(s, topics)
+                for key in starts:
+                    if key[0] == s.paragraph and s.start <= key[1] < s.end:
+                        sig |= people[key]
                 if not art.published:
                     sig |= _month_days(s.text, art.language)
                 out.append(_Item(art.id, s, sig, topics))
@@ -1205,7 +1213,8 @@ def _month_days(text: str, language: str) -> frozenset[str]:
 
 
 def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
-    """Return what a signature states: days, numbers, concepts (actions), entities (actors)."""
+    """Return what a signature states: days, numbers, concepts (actions), entities and unlisted
+    people (actors)."""
     days = frozenset(f[-5:] for f in sig if f[:2] == "d:" and len(f) == 12) | frozenset(
         f[2:] for f in sig if f[:2] == "m:"
     )
@@ -1214,6 +1223,7 @@ def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
         frozenset(f for f in sig if f[:2] == "n:"),
         frozenset(f for f in sig if f[:2] == "c:"),
         frozenset(f for f in sig if f[:2] == "e:"),
+        frozenset(f for f in sig if f[:2] == "p:"),  # people research.yml does not list
     )
 
 
@@ -1639,9 +1649,11 @@ def telling_conflicts(
     articles: Sequence[Article],
     annotations: Mapping[str, Annotations],
     stories: Sequence[Story],
+    config: Config | None = None,
 ) -> tuple[Discrepancy, ...]:
-    """Return the points where tellings of one event differ: the day they state for it, and the
-    number they give in statements of the same action by the same actors."""
+    """Return the points where tellings of one event differ: the day they state for it, the
+    number they give in statements of the same action by the same actors, and who they say led
+    a side."""
     by_id = {a.id: a for a in articles}
     told = tellings(articles, annotations)
     out = []
@@ -1667,7 +1679,62 @@ def telling_conflicts(
             sources = {c.source for cs in values.values() for c in cs}
             if len(values) >= 2 and len(sources) >= 2:
                 out.append(_conflict(story, "Number", values, topics))
+        for _side, values in sorted(_leaders(story, by_id, annotations, config).items()):
+            sources = {c.source for cs in values.values() for c in cs}
+            if len(values) >= 2 and len(sources) >= 2:
+                out.append(_conflict(story, "Participants", values, topics))
     return tuple(out)
+
+
+LEAD_CONCEPT = "lead"  # research.yml concept of leading a delegation, chairing a meeting
+
+
+def _leaders(
+    story: Story, by_id: Mapping[str, Article], annotations: Mapping[str, Annotations], config: Config | None
+) -> dict[str, dict[str, list[Citation]]]:
+    """Return {side: {person: citations}}: who each telling says led one side ("home" or
+    "partners", research.yml actors), from statements of leading that name one person."""
+    if config is None or not config.actors:
+        return {}
+    country = {e.id: e.country for e in config.entities if e.country}
+    persons = {e.id: e.name for e in config.entities if e.type == "person"}
+    sides = {side: set(config.actors.get(side, ())) for side in ("home", "partners")}
+    out: dict[str, dict[str, list[Citation]]] = defaultdict(dict)
+    names: dict[tuple[str, str], str] = {}
+    for sid in story.sources:
+        ann = annotations[sid]
+        for s in ann.sentences:
+            if LEAD_CONCEPT not in s.concepts or not is_statement(s.text):
+                continue
+            named = {country.get(e) for e in s.entities if e not in persons}
+            side = [k for k, v in sides.items() if named & v]
+            people = {persons[m.entity] for m in ann.mentions if m.entity in persons and _inside(m, s)}
+            people |= {u.name for u in ann.unlisted if u.type == "person" and _inside(u, s)}
+            if len(side) != 1 or len(people) != 1:
+                continue
+            (person,) = people
+            key = _skeleton(person)
+            shown = names.setdefault((side[0], key), person)
+            out[side[0]].setdefault(shown, []).append(_citation(by_id[sid], s))
+    return out
+
+
+def _inside(m, s: Sentence) -> bool:
+    return m.paragraph == s.paragraph and s.start <= m.start and m.end <= s.end
+
+
+def _skeleton(name: str) -> str:
+    """Return a surname's consonants in Latin letters ("Сейітқали", "Seitkali" -> "stkl"): the same
+    person however the name is transliterated."""
+    import unicodedata
+
+    from builder.translit import transliterate
+
+    last = (name.split() or [""])[-1]
+    latin = unicodedata.normalize("NFKD", transliterate(last)).lower()
+    latin = latin.replace("q", "k").replace("kh", "h").replace("zh", "j")
+    consonants = [c for c in latin if c.isascii() and c.isalpha() and c not in "aeiouyjwh"]
+    return "".join(c for k, c in enumerate(consonants) if k == 0 or consonants[k - 1] != c)
 
 
 def _conflict(story: Story, what: str, values: Mapping[str, list[Citation]], topics) -> Discrepancy:
@@ -1755,7 +1822,7 @@ def link_corpus(
         claims = state_claims(kept, dated, config)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     discrepancies = build_discrepancies(kept, dated, stories, config, published)
-    discrepancies += telling_conflicts(kept, dated, stories)
+    discrepancies += telling_conflicts(kept, dated, stories, config)
     events = chart_events(kept, dated, claims, stories, published)
     return Linked(
         claims=claims,

@@ -101,14 +101,19 @@ def _patterns(text: str, language: str) -> list[tuple[int, int, str, str]]:
     title = rules.titles.get(language)
     if title is not None:
         for m in title.finditer(text):
-            words = list(re.finditer(r"[\w'’.-]+", text[m.end() : m.end() + 80]))[:6]
+            words = list(re.finditer(r"[\w'’-]+", text[m.end() : m.end() + 80]))[:6]
             for k, w in enumerate(words[:-1]):
                 nxt = words[k + 1]
                 first, second = w.group(0), nxt.group(0)
-                if not (_capital(first) and first not in rules.not_names):
-                    continue
+                if not (_capital(first) and first not in rules.not_names) or title.fullmatch(first):
+                    continue  # a title or a word before the name ("der stellvertretende Außenminister")
                 gap = text[m.end() + w.end() : m.end() + nxt.start()]
-                if _capital(second) and second not in rules.not_names and gap.strip() == "":
+                if (
+                    _capital(second)
+                    and second not in rules.not_names
+                    and not title.fullmatch(second)
+                    and gap == " "
+                ):
                     start, end = m.end() + w.start(), m.end() + nxt.end()
                     out.append((start, end, "person", text[start:end]))
                 break
