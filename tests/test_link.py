@@ -762,3 +762,59 @@ def test_inferred_only_from_a_weekday_matching_one_telling(linked, sid, expected
     assert (got[0] if got else None) == expected, got
     if got:
         assert got[1] == "day" and "names the weekday" in got[2]
+
+
+SKELETONS = [
+    ("Данияр Сейткали", "Daniyar Seitkali", True),
+    ("Данияр Сейітқали", "Daniyar Seitkali", True),
+    ("Асет Жумагулов", "Asset Joumagoulov", True),
+    ("Aruzhan Mussina", "Daniyar Seitkali", False),
+    ("Ержан Саденов", "Erlan Karimov", False),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), SKELETONS)
+def test_one_person_across_scripts(a, b, same):
+    from builder.link import _skeleton
+
+    assert (_skeleton(a) == _skeleton(b)) is same, (_skeleton(a), _skeleton(b))
+
+
+ROUND = [
+    _art("r1_ru", "ru", "2026-02-25",
+         "24 февраля в Брюсселе Казахстан и ЕС провели второй раунд переговоров по визам.",
+         "Казахстанскую делегацию возглавил заместитель министра иностранных дел Данияр Сейткали."),
+    _art("r2_en", "en", "2026-02-25",
+         "On February 24, Kazakhstan and the EU held the second round of visa talks in Brussels.",
+         "The Kazakh delegation was led by Deputy Foreign Minister Aruzhan Mussina."),
+    _art("r3_de", "de", "2026-02-26",
+         "Kasachstan und die EU haben am 23. Februar in Brüssel die zweite Runde der Gespräche über Visa geführt.",
+         "Die kasachische Delegation leitete der stellvertretende Außenminister Daniyar Seitkali."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def round_linked():
+    from builder.annotate import annotate
+    from builder.config import load_config
+    from builder.link import link_corpus
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "research.yml")
+    return link_corpus(ROUND, {a.id: annotate(a, config) for a in ROUND}, config)
+
+
+# (subject prefix, {value: sources that give it})
+ROUND_CONFLICTS = [
+    ("Date", {"2026-02-24": {"r1_ru", "r2_en"}, "2026-02-23": {"r3_de"}}),
+    ("Participants", {"Данияр Сейткали": {"r1_ru", "r3_de"}, "Aruzhan Mussina": {"r2_en"}}),
+]
+
+
+@pytest.mark.parametrize(("subject", "values"), ROUND_CONFLICTS)
+def test_tellings_of_one_event_that_disagree(round_linked, subject, values):
+    assert len(round_linked.stories) == 1, round_linked.stories
+    found = [d for d in round_linked.discrepancies if d.subject.startswith(subject + ":")]
+    assert len(found) == 1, round_linked.discrepancies
+    got = {v.value: {c.source for c in v.citations} for v in found[0].values}
+    assert got == values
