@@ -130,6 +130,9 @@ def _patterns(text: str, language: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+_MAY_NAME = re.compile(rf"{WORD}\s+{WORD}|(?<!\w)[{UPPER}]{{2,}}(?!\w)")
+
+
 def _capital(word: str) -> bool:
     return re.fullmatch(WORD, word) is not None
 
@@ -140,7 +143,10 @@ def find_names(article: Article, listed: list[Mention]) -> list[Unlisted]:
     covered = {(m.paragraph, k) for m in listed for k in range(m.start, m.end)}
     out = []
     for p in article.paragraphs:
-        found = _russian(p.text) if language == "ru" else _patterns(p.text, language)
+        if language == "ru":  # the tagger only where a name can be: two capitalised words, or an acronym
+            found = _russian(p.text) if _MAY_NAME.search(p.text) else []
+        else:
+            found = _patterns(p.text, language)
         for start, end, kind, name in found:
             if any((p.id, k) in covered for k in range(start, end)):
                 continue
