@@ -1751,6 +1751,14 @@ def _conflict(story: Story, what: str, values: Mapping[str, list[Citation]], top
 # ---------------------------------------------------------------- names research.yml does not list
 
 
+def _person_key(u) -> str:
+    """Return what identifies an unlisted name across scripts and inflection: a person by the
+    consonants of each of its words ("Данияр Сейткали", "Daniyar Seitkali"), others by their id."""
+    if u.type != "person":
+        return u.id
+    return "person:" + " ".join(_skeleton(w) for w in u.name.split())
+
+
 def unconfirmed_entities(
     articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config | None = None
 ) -> tuple[UnconfirmedEntity, ...]:
@@ -1767,9 +1775,9 @@ def unconfirmed_entities(
             continue
         for u in ann.unlisted:
             if u.name.casefold().rstrip(".") not in outlets and u.text.casefold().rstrip(".") not in outlets:
-                found[u.id].append((art.id, u))
+                found[_person_key(u)].append((art.id, u))
     out = []
-    for uid, seen in sorted(found.items()):
+    for _key, seen in sorted(found.items()):
         cites = []
         for sid, u in seen:
             s = next(
@@ -1786,10 +1794,17 @@ def unconfirmed_entities(
             continue
         cited = {c.source for c in cites}
         seen = [(sid, u) for sid, u in seen if sid in cited]
-        first = seen[0][1]
+        # named after its most frequent spelling, Latin first (the site's pages are in English)
+        spellings = Counter(u.name for _, u in seen)
+        first = next(
+            u
+            for name, _ in sorted(spellings.items(), key=lambda x: (not x[0].isascii(), -x[1], x[0]))
+            for _, u in seen
+            if u.name == name
+        )
         out.append(
             UnconfirmedEntity(
-                uid,
+                first.id,
                 first.name,
                 first.type,
                 tuple(sorted({u.text for _, u in seen})),

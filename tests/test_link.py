@@ -818,3 +818,19 @@ def test_tellings_of_one_event_that_disagree(round_linked, subject, values):
     assert len(found) == 1, round_linked.discrepancies
     got = {v.value: {c.source for c in v.citations} for v in found[0].values}
     assert got == values
+
+
+# (a name research.yml does not list, the sources that name it)
+ROUND_UNCONFIRMED = [
+    ("Daniyar Seitkali", {"r1_ru", "r3_de"}),  # one person in Cyrillic and Latin letters
+    ("Aruzhan Mussina", {"r2_en"}),
+]
+
+
+@pytest.mark.parametrize(("name", "sources"), ROUND_UNCONFIRMED)
+def test_unconfirmed_entities_with_their_mentions(round_linked, name, sources):
+    pytest.importorskip("natasha")
+    (found,) = [u for u in round_linked.unconfirmed if u.name == name]
+    assert set(found.sources) == sources
+    assert {c.source for c in found.mentions} == sources
+    assert found.id.startswith("u-") and found.id.isascii()
