@@ -512,19 +512,36 @@ def cluster_claims(
     cluster = list(range(len(nodes)))
     members: dict[int, list[int]] = {n: [n] for n in range(len(nodes))}
     sources: dict[int, set[str]] = {n: set(node_sources[n]) for n in range(len(nodes))}
+    # what each cluster's statements state (the distinct non-empty sets of each kind, _facts),
+    # and the days they are about (_when): a merge must keep every pair of statements compatible
+    facts: dict[int, tuple[set[frozenset[str]], ...]] = {}
+    days: dict[int, set[date]] = {}
+    if given is not None:
+        for n in range(len(nodes)):
+            facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
+            days[n] = {d for i in nodes[n] if (d := _when(items[i], context or {})) is not None}
     for _, x, y in pairs:
         a, b = cluster[x], cluster[y]
         if a == b or sources[a] & sources[b]:
             continue
+        if given is not None:
+            if not all(p & q for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb):
+                continue
+            both = days[a] | days[b]
+            if context is not None and both and (max(both) - min(both)).days > BACKGROUND_SPAN_DAYS:
+                continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
-        if given is not None and not all(compatible(sig[m], sig[n]) for m in members[a] for n in members[b]):
-            continue
-        if context is not None and not _same_time(members[a], members[b], nodes, items, context):
-            continue
+        if given is not None:
+            for fa, fb in zip(facts[a], facts[b], strict=True):
+                fa |= fb
+            days[a] |= days.pop(b)
+            facts.pop(b)
         if len(members[a]) < len(members[b]):
             a, b = b, a
+            if given is not None:
+                facts[a], days[a] = facts.pop(b), days.pop(b)
         for m in members[b]:
             cluster[m] = a
         members[a].extend(members.pop(b))
@@ -1116,7 +1133,7 @@ class _StatementRules:
     min_words: int
     min_letter_share: float
     ending: re.Pattern
-    chrome: tuple[re.Pattern, ...]
+    chrome: re.Pattern  # any of the table's patterns
     reporting: re.Pattern
 
 
@@ -1130,7 +1147,7 @@ def _statement_rules() -> _StatementRules:
         int(raw.get("min_words", 6)),
         float(raw.get("min_letter_share", 0.6)),
         re.compile(str(raw.get("ending", r"[.!?…]$"))),
-        tuple(re.compile(str(p), re.IGNORECASE) for p in raw.get("chrome") or ()),
+        re.compile("|".join(f"(?:{p})" for p in raw.get("chrome") or ["(?!)"]), re.IGNORECASE),
         re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words)) or '(?!)'})(?!\w)", re.IGNORECASE),
     )
 
@@ -1143,6 +1160,7 @@ def _reports(text: str) -> bool:
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=65536)
 def is_statement(text: str) -> bool:
     """Return whether a sentence reads as a statement: enough words, mostly letters, ended like a
     sentence, with lowercase words (not a heading), and no page chrome (tickers, captions, widgets)."""
@@ -1156,7 +1174,7 @@ def is_statement(text: str) -> bool:
         return False
     if sum(w[0].islower() for w in words) < len(words) / 5:  # a title-cased heading
         return False
-    return not any(p.search(text) for p in rules.chrome)
+    return rules.chrome.search(text) is None
 
 
 def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
@@ -1199,6 +1217,7 @@ def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annot
     return out
 
 
+@lru_cache(maxsize=65536)
 def _month_days(text: str, language: str) -> frozenset[str]:
     """Return the days and months an undated sentence names without a year ("18 апреля"), as
     "m:MM-DD" features: what can tell two of its statements apart when no year is known."""
@@ -1234,7 +1253,10 @@ def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def state_claims(
-    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    config: Config,
+    told: Mapping[str, Telling] | None = None,
 ) -> tuple[Claim, ...]:
     """Return the claims: statements grouped with those of other sources that state the same fact.
 
@@ -1244,8 +1266,9 @@ def state_claims(
     "since" date is background and joins across events.
     """
     items = statement_items(articles, annotations)
-    told = {k: t.day for k, t in tellings(articles, annotations).items()}
-    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items, context=told)
+    told = told if told is not None else tellings(articles, annotations)
+    days = {k: t.day for k, t in told.items()}
+    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items, context=days)
     return clusters.claims()
 
 
@@ -1343,7 +1366,7 @@ def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]
     return out
 
 
-def _background(claim: Claim, told: Mapping[str, Telling], annotations: Mapping[str, Annotations]) -> bool:
+def _background(claim: Claim, told: Mapping[str, Telling], at: _SentenceIndex) -> bool:
     """Return whether a claim is background: cited by tellings of events days apart, stating a
     "since" date, naming no actor (a general fact), or cited so widely it is boilerplate."""
     if claim.corroboration > COMMON_CLAIM:
@@ -1351,7 +1374,6 @@ def _background(claim: Claim, told: Mapping[str, Telling], annotations: Mapping[
     days = sorted(d for d in (told[c.source].day for c in claim.citations if c.source in told) if d)
     if days and (days[-1] - days[0]).days > BACKGROUND_SPAN_DAYS:
         return True
-    at = _SentenceIndex(dict(annotations))
     sentences = [s for c in claim.citations if (s := at.get((c.source, c.paragraph, c.start))) is not None]
     if any(d.kind == "since" for s in sentences for d in s.dates):
         return True
@@ -1430,24 +1452,28 @@ def tell_stories(
     annotations: Mapping[str, Annotations],
     claims: Sequence[Claim],
     config: Config,
+    told: Mapping[str, Telling] | None = None,
 ) -> tuple[Story, ...]:
     """Group the tellings of one event, across languages.
 
     Two tellings are one story when they share a statement that is not background and their
     event days (stated in the text, else their publication days) lie within STORY_CLOSE_DAYS,
     or within STORY_FAR_DAYS when they share STORY_MIN_SHARED statements; a story's tellings
-    stay within STORY_FAR_DAYS of each other. A telling with no day joins the one story it
-    shares the most statements with (at least STORY_MIN_SHARED, and no other as many).
+    stay within STORY_FAR_DAYS of each other. Tellings whose leads state one action by the same
+    actors on such days are one story too (with different dates: a discrepancy). A telling with
+    no day joins the one story that states what its lead states, else the one it shares the
+    most statements with (at least STORY_MIN_SHARED, and no other as many). A background
+    statement (see _background) links nothing.
     """
     ids = [a.id for a in articles]
     by_id = {a.id: a for a in articles}
-    told = tellings(articles, annotations)
+    told = told if told is not None else tellings(articles, annotations)
+    at = _SentenceIndex(dict(annotations))
+    eventful_cites = [claim.citations for claim in claims if not _background(claim, told, at)]
+    eventful = [{c.source for c in cites if c.source in by_id} for cites in eventful_cites]
     shared: Counter[tuple[str, str]] = Counter()
-    for claim in claims:
-        if _background(claim, told, annotations):
-            continue
-        srcs = sorted({c.source for c in claim.citations if c.source in by_id})
-        shared.update(combinations(srcs, 2))
+    for srcs in eventful:
+        shared.update(combinations(sorted(srcs), 2))
     parent = {i: i for i in ids}
 
     def find(x: str) -> str:
@@ -1488,8 +1514,6 @@ def tell_stories(
         if (last - first).days <= STORY_FAR_DAYS:
             parent[rb] = ra
             span[ra] = (first, last)
-    eventful_cites = [claim.citations for claim in claims if not _background(claim, told, annotations)]
-    eventful = [{c.source for c in cites if c.source in by_id} for cites in eventful_cites]
     lead_of = {i: {(s.paragraph, s.start) for s in told[i].lead} for i in ids}
     for u in ids:
         if told[u].day is not None:
@@ -1591,6 +1615,7 @@ def chart_events(
     claims: Sequence[Claim],
     stories: Sequence[Story],
     published: Mapping[str, str | None],
+    told: Mapping[str, Telling] | None = None,
 ) -> tuple[Event, ...]:
     """Return the dated events: for each claim, the date each citation's sentence gives for its
     event; the entry quotes the sentence of the source it cites first. A story whose tellings
@@ -1621,7 +1646,7 @@ def chart_events(
             cites = tuple(dict.fromkeys([cite, *(c for _, c, _ in g)]))
             events.append(Event(best.value, best.precision, s.text, claim.topics, cites, "point"))
     dated = {(e.date, c.source) for e in events for c in e.citations}
-    told = tellings(articles, annotations)
+    told = told if told is not None else tellings(articles, annotations)
     for story in stories:
         if not story.date:
             continue
@@ -1650,12 +1675,13 @@ def telling_conflicts(
     annotations: Mapping[str, Annotations],
     stories: Sequence[Story],
     config: Config | None = None,
+    told: Mapping[str, Telling] | None = None,
 ) -> tuple[Discrepancy, ...]:
     """Return the points where tellings of one event differ: the day they state for it, the
     number they give in statements of the same action by the same actors, and who they say led
     a side."""
     by_id = {a.id: a for a in articles}
-    told = tellings(articles, annotations)
+    told = told if told is not None else tellings(articles, annotations)
     out = []
     for story in stories:
         if len(story.sources) < 2:
@@ -1829,16 +1855,18 @@ def link_corpus(
     """
     kept = tuple(articles)
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
-    claims = state_claims(kept, annotations, config)
-    stories = tell_stories(kept, annotations, claims, config)
+    told = tellings(kept, annotations)
+    claims = state_claims(kept, annotations, config, told)
+    stories = tell_stories(kept, annotations, claims, config, told)
     inferred = infer_published(kept, stories)
     dated = _redated(kept, annotations, inferred, config) if inferred else annotations
     if dated != annotations:
-        claims = state_claims(kept, dated, config)
+        told = tellings(kept, dated)
+        claims = state_claims(kept, dated, config, told)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     discrepancies = build_discrepancies(kept, dated, stories, config, published)
-    discrepancies += telling_conflicts(kept, dated, stories, config)
-    events = chart_events(kept, dated, claims, stories, published)
+    discrepancies += telling_conflicts(kept, dated, stories, config, told)
+    events = chart_events(kept, dated, claims, stories, published, told)
     return Linked(
         claims=claims,
         stories=stories,
