@@ -1135,6 +1135,7 @@ class _StatementRules:
     ending: re.Pattern
     chrome: re.Pattern  # any of the table's patterns
     reporting: re.Pattern
+    ordinals: dict[str, str]  # word -> its number
 
 
 @lru_cache(maxsize=1)
@@ -1149,7 +1150,15 @@ def _statement_rules() -> _StatementRules:
         re.compile(str(raw.get("ending", r"[.!?…]$"))),
         re.compile("|".join(f"(?:{p})" for p in raw.get("chrome") or ["(?!)"]), re.IGNORECASE),
         re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words)) or '(?!)'})(?!\w)", re.IGNORECASE),
+        {str(w).lower(): str(n) for n, ws in (raw.get("ordinals") or {}).items() for w in ws},
     )
+
+
+@lru_cache(maxsize=65536)
+def _ordinals(text: str) -> frozenset[str]:
+    """Return the ordinal words of a sentence as "o:N" features ("the second round" -> "o:2")."""
+    table = _statement_rules().ordinals
+    return frozenset(f"o:{table[w]}" for w in _LETTERS.findall(text.lower()) if w in table)
 
 
 def _reports(text: str) -> bool:
@@ -1207,7 +1216,7 @@ def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annot
         for s in ann.sentences:
             topics = statement_topics(art_topics, s)
             if topics and is_statement(s.text) and not is_reporting(s, art.published):
-                sig = features(s, topics)
+                sig = features(s, topics) | _ordinals(s.text) | _weekdays(s)
                 for key in starts:
                     if key[0] == s.paragraph and s.start <= key[1] < s.end:
                         sig |= people[key]
@@ -1219,15 +1228,27 @@ def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annot
 
 @lru_cache(maxsize=65536)
 def _month_days(text: str, language: str) -> frozenset[str]:
-    """Return the days and months an undated sentence names without a year ("18 апреля"), as
-    "m:MM-DD" features: what can tell two of its statements apart when no year is known."""
+    """Return the days and months an undated sentence names without a year ("18 апреля") as
+    "m:MM-DD" features, and the weekdays it names ("в среду") as "w:N": what can tell two of its
+    statements apart when no date is known."""
     from builder.dates import find_dates
 
     found = find_dates(text, language, anchor="2000-07-01")
-    return frozenset(
+    out = {
         f"m:{d.value[5:]}"
         for d in found
         if d.precision == "day" and not d.weekday and any(c.isdigit() for c in d.text)
+    }
+    out |= {f"w:{date.fromisoformat(d.value).weekday()}" for d in found if d.weekday}
+    return frozenset(out)
+
+
+def _weekdays(s: Sentence) -> frozenset[str]:
+    """Return the weekdays of the days a dated sentence names, as "w:N" features."""
+    return frozenset(
+        f"w:{day.weekday()}"
+        for d in s.dates
+        if d.precision == "day" and d.kind == "point" and (day := _day(d.value)) is not None
     )
 
 
@@ -1243,6 +1264,8 @@ def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
         frozenset(f for f in sig if f[:2] == "c:"),
         frozenset(f for f in sig if f[:2] == "e:"),
         frozenset(f for f in sig if f[:2] == "p:"),  # people research.yml does not list
+        frozenset(f for f in sig if f[:2] == "o:"),  # ordinals: "the first round", "the second round"
+        frozenset(f for f in sig if f[:2] == "w:"),  # weekdays: "в среду" is not a Thursday's date
     )
 
 
@@ -1393,6 +1416,11 @@ def _gap(a: Telling, b: Telling) -> int:
     return gap
 
 
+def _tells(t: Telling, c: Citation) -> bool:
+    """Return whether a citation quotes the sentence a telling gives its event in."""
+    return t.action is not None and (t.action.paragraph, t.action.start) == (c.paragraph, c.start)
+
+
 def _lead_pairs(told: Mapping[str, Telling]) -> list[tuple[str, str]]:
     """Return the pairs of tellings whose leads state the same action by the same actors on days
     at most STORY_FAR_DAYS apart: one event, told with the same or with different dates (a
@@ -1519,21 +1547,28 @@ def tell_stories(
         if told[u].day is not None:
             continue
         with_root: Counter[str] = Counter()  # the statements it shares with each story
-        by_lead: set[str] = set()  # the stories that state what its lead states
-        rooted = {find(i) for i in ids if told[i].day is not None}
+        # the stories whose tellings state, in their leads, what its lead states: by how many
+        # dated tellings (the sentence a telling gives its event in counts for two)
+        by_lead: Counter[str] = Counter()
         for k, srcs in enumerate(eventful):
             if u in srcs:
-                roots = {find(o) for o in srcs if o != u and find(o) in rooted}
+                roots = {find(o) for o in srcs if o != u and told[o].day is not None}
                 with_root.update(roots)
-                if any((c.paragraph, c.start) in lead_of[u] for c in eventful_cites[k] if c.source == u):
-                    by_lead |= roots
+                cites = eventful_cites[k]
+                if any((c.paragraph, c.start) in lead_of[c.source] for c in cites if c.source == u):
+                    for c in cites:
+                        t = told[c.source]
+                        if (
+                            c.source != u
+                            and t.day is not None
+                            and (c.paragraph, c.start) in lead_of[c.source]
+                        ):
+                            by_lead[find(c.source)] += 2 if _tells(t, c) else 1
         ranked = with_root.most_common()
-        if len(by_lead) == 1:
-            parent[u] = by_lead.pop()
-        elif (
-            ranked and ranked[0][1] >= STORY_MIN_SHARED and (len(ranked) == 1 or ranked[1][1] < ranked[0][1])
-        ):
-            parent[u] = ranked[0][0]
+        if len(by_lead) == 1 and max(by_lead.values()) >= STORY_MIN_SHARED:
+            parent[u] = next(iter(by_lead))
+        elif not by_lead and len(ranked) == 1 and ranked[0][1] >= STORY_MIN_SHARED:
+            parent[u] = ranked[0][0]  # it shares statements with one story only
     groups: dict[str, list[str]] = defaultdict(list)
     for i in ids:
         groups[find(i)].append(i)
