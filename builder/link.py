@@ -1329,10 +1329,11 @@ class Telling:
     action: Sentence | None = None  # the first of them that states an action (a concept)
 
 
-def _event_date(s: Sentence, published: str | None) -> DateMention | None:
+def _event_date(s: Sentence, published: str | None, past: bool = False) -> DateMention | None:
     """Return the date a sentence gives for its event: the finest point date it states, or the
     day something starts (not a "since" year or month, a year named as an attribute, an
-    anniversary, a date after publication, or the date it was reported on)."""
+    anniversary, or the date it was reported on). past: only a date up to its publication
+    (what a telling reports has happened; the timeline also shows what is planned)."""
     from builder.dates import is_anniversary
 
     if is_anniversary(s.text):
@@ -1343,7 +1344,10 @@ def _event_date(s: Sentence, published: str | None) -> DateMention | None:
     if said is not None:  # "…, – сообщили в пресс-службе в пятницу": when it was reported
         found = [d for d in found if d.start - s.start < said.start()]
     if published:
-        found = [d for d in found if d.value[: len(published)] <= published]
+        if past:
+            found = [d for d in found if d.value[: len(published)] <= published]
+        else:  # a year ahead is a forecast ("nicht vor 2027"); a month or a day ahead, a plan
+            found = [d for d in found if d.precision != "year" or d.value <= published[:4]]
         # "this year", "this month": the time the article speaks in, not an event's date
         found = [
             d for d in found if not (d.relative and d.precision != "day" and published.startswith(d.value))
@@ -1377,7 +1381,7 @@ def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]
         for s in lead:
             if not s.concepts and _reports(s.text):  # "Об этом 18 апреля сообщили": when it was reported
                 continue
-            d = _event_date(s, art.published)
+            d = _event_date(s, art.published, past=True)
             if d is not None and d.precision == "day":
                 day, stated = _day(d.value), s
                 break

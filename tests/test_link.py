@@ -832,3 +832,48 @@ def test_unconfirmed_entities_with_their_mentions(round_linked, name, sources):
     assert set(found.sources) == sources
     assert {c.source for c in found.mentions} == sources
     assert found.id.startswith("u-") and found.id.isascii()
+
+
+# (language, the article's date, a sentence, the date it gives its event, or None)
+EVENT_DATES = [
+    ("ru", "2026-01-23", "Депутаты Сената 22 января 2026 года ратифицировали соглашение.", "2026-01-22"),
+    ("ru", "2025-04-18", "Соглашение о борьбе с преступностью действует с 2009 года.", None),  # since
+    ("ru", "2025-12-01", "В декабре исполняется 10 лет со дня подписания соглашения.", None),  # anniversary
+    ("ru", "2025-04-18", "Об этом 18 апреля 2025 года проинформировали в пресс-службе МВД РК.", None),
+    ("ru", "2025-04-18", "Министры провели переговоры, сообщили в пресс-службе в пятницу.", None),  # reported
+    (
+        "en",
+        "2025-04-19",
+        "ASTANA, Kazakhstan, April 19. The ministers discussed readmission.",
+        None,
+    ),  # dateline
+    ("en", "2025-07-15", "The mandate allows the Commission to open talks later this year.", None),
+    ("en", "2025-07-15", "The parties signed the readmission agreement last year.", "2024"),
+    ("en", "2025-07-15", "Under the 2009 agreement, the ministers met in Paris on 3 July.", "2025-07-03"),
+    ("de", "2026-02-26", "Am Dienstag haben Kasachstan und die EU in Brüssel verhandelt.", "2026-02-24"),
+    (
+        "fr",
+        "2024-04-19",
+        "Le ministre a rencontré jeudi à Lyon le secrétaire général d'Interpol.",
+        "2024-04-18",
+    ),
+    ("kk", "2026-01-05", "Келісімге былтыр қол қойылды.", "2025"),
+    ("ru", "2024-06-20", "С 1 июля 2024 года консульства начнут выдавать многократные визы.", "2024-07-01"),
+    ("en", "2025-10-14", "The next round is planned for February 2026 in Brussels.", "2026-02"),  # planned
+    ("de", "2025-11-20", "Diplomaten rechnen nicht vor 2027 mit einem unterschriebenen Abkommen.", None),
+]
+
+
+@pytest.mark.parametrize(("language", "published", "text", "expected"), EVENT_DATES)
+def test_the_date_a_sentence_gives_its_event(language, published, text, expected):
+    from builder.annotate import annotate
+    from builder.config import load_config
+    from builder.link import _event_date
+    from builder.records import Article, Paragraph
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "research.yml")
+    art = Article("x", "x.txt", "0", "t", language, (Paragraph("p1", text),), published=published)
+    (s,) = annotate(art, config).sentences
+    found = _event_date(s, published)
+    assert (found.value if found else None) == expected, s.dates
