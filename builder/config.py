@@ -47,6 +47,7 @@ class Entity:
     type: str
     aliases: dict[str, tuple[str, ...]]
     role: str | None = None
+    country: str | None = None  # the country or body it belongs to ("kazakhstan", "kyrgyzstan", "eu")
 
     def all_aliases(self) -> tuple[str, ...]:
         """Return every alias in every language, deduplicated, sorted."""
@@ -96,6 +97,8 @@ class Config:
     roles: tuple[Role, ...]
     outlets: tuple[Outlet, ...]
     limits: Limits = field(default_factory=Limits)
+    # who acts in the research: {"home": countries, "partners": countries or bodies, "others": ...}
+    actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pagefind_threshold: int = 1000
     digest: str = ""  # hash of the config text, part of every cache key
 
@@ -391,6 +394,7 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
             type=e["type"],
             aliases=_terms(e.get("aliases"), f"{name}: entities[{i}].aliases"),
             role=e.get("role"),
+            country=str(e["country"]) if e.get("country") else None,
         )
         for i, e in enumerate(raw.get("entities") or [])
     )
@@ -424,6 +428,7 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         roles=roles,
         outlets=outlets,
         limits=limits,
+        actors={str(k): tuple(str(x) for x in v or ()) for k, v in sorted((raw.get("actors") or {}).items())},
         pagefind_threshold=int((raw.get("search") or {}).get("pagefind_threshold", 1000)),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )

@@ -112,13 +112,14 @@ def analyse(found: Found, config: Config, stages: Stages) -> Analysis:
     linked = stages.link(kept, {a.id: annotations[a.id] for a in kept}, config)
     corpus = Corpus(
         articles=kept,
-        annotations=linked.annotations,
+        annotations=dict(linked.annotations),
         report=report(found, items, duplicates, annotations),
         claims=linked.claims,
         stories=linked.stories,
         events=linked.events,
         discrepancies=linked.discrepancies,
-        inferred=linked.inferred,
+        inferred=dict(linked.inferred),
+        unconfirmed=linked.unconfirmed,
     )
     bad = unverbatim(corpus)
     if bad:

@@ -7,6 +7,7 @@ always ``paragraph.text[start:end]``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # ---------------------------------------------------------------- load
@@ -83,8 +84,10 @@ class DateMention:
     text: str  # the surface form, paragraph.text[start:end]
     value: str  # ISO: "YYYY-MM-DD", "YYYY-MM" or "YYYY"
     precision: str  # "day", "month", "year"
-    relative: bool = False  # resolved against the publication date
-    kind: str = "point"  # "point" or "since" ("since 2009", "с 2009 года")
+    relative: bool = False  # resolved against the publication date, or the date it follows
+    kind: str = "point"  # "point"; "since" ("since 2009", "с 2009 года"); "mention" (a year named
+    # as an attribute, "the 2009 agreement", "2024 жылғы"): never an event's date
+    weekday: bool = False  # named by its weekday ("в пятницу", "on Friday"); "today" names none
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,19 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Unlisted:
+    """A person or organisation an article names that research.yml does not list (unconfirmed)."""
+
+    id: str  # "u-" + ASCII slug of its normalised name
+    name: str  # the name as first found, normalised (nominative where the tagger gives it)
+    type: str  # "person" or "organization"
+    paragraph: str
+    start: int
+    end: int
+    text: str  # paragraph.text[start:end]
+
+
+@dataclass(frozen=True)
 class Annotations:
     """Everything annotate found in one article."""
 
@@ -122,6 +138,8 @@ class Annotations:
     sentences: tuple[Sentence, ...] = ()
     mentions: tuple[Mention, ...] = ()
     warnings: tuple[str, ...] = ()  # paragraphs whose analysis failed, for the input report
+    unlisted: tuple[Unlisted, ...] = ()  # names not in research.yml, found by NER or patterns
+    on_topic: bool = True  # Kazakhstan is an actor in it (topics are kept only then)
 
 
 # ---------------------------------------------------------------- link
@@ -213,6 +231,31 @@ class Discrepancy:
 
 
 @dataclass(frozen=True)
+class UnconfirmedEntity:
+    """A name that several mentions give and research.yml does not list: shown as unconfirmed."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]  # the surface forms found
+    sources: tuple[str, ...]
+    mentions: tuple[Citation, ...]  # the sentences that name it
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What link_corpus derives from the annotated corpus (builder/link.py)."""
+
+    claims: tuple[Claim, ...] = ()
+    stories: tuple[Story, ...] = ()
+    inferred: Mapping[str, tuple] = field(default_factory=dict)  # id -> (date, precision, reason)
+    annotations: Mapping[str, Annotations] = field(default_factory=dict)  # re-dated on inferred dates
+    discrepancies: tuple[Discrepancy, ...] = ()
+    events: tuple[Event, ...] = ()
+    unconfirmed: tuple[UnconfirmedEntity, ...] = ()
+
+
+@dataclass(frozen=True)
 class InputReport:
     """What happened to one input file."""
 
@@ -237,15 +280,4 @@ class Corpus:
     discrepancies: tuple[Discrepancy, ...] = ()
     inferred: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # source id -> (published, precision, reason) for dates inferred in link
-
-
-@dataclass(frozen=True)
-class Linked:
-    """What linking the corpus gives: link.link_corpus's result."""
-
-    claims: tuple[Claim, ...]
-    stories: tuple[Story, ...]
-    inferred: dict[str, tuple[str, str, str]]  # source id -> (published, precision, reason)
-    annotations: dict[str, Annotations]  # re-annotated on inferred dates where that changed them
-    discrepancies: tuple[Discrepancy, ...]
-    events: tuple[Event, ...]
+    unconfirmed: tuple[UnconfirmedEntity, ...] = ()

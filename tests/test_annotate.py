@@ -545,10 +545,10 @@ def test_a_paragraph_that_fails_is_reported_not_lost(tmp_path, monkeypatch, work
 
     real = stage._paragraph
 
-    def flaky(article, paragraph, first, matcher, warnings):
+    def flaky(article, paragraph, *rest):
         if "BOOM" in paragraph.text:
             raise RuntimeError("boom")
-        return real(article, paragraph, first, matcher, warnings)
+        return real(article, paragraph, *rest)
 
     monkeypatch.setattr(stage, "_paragraph", flaky)
     seeds = tmp_path / "seeds"
@@ -563,3 +563,90 @@ def test_a_paragraph_that_fails_is_reported_not_lost(tmp_path, monkeypatch, work
     assert entry.status == "rendered"
     assert any("p2: not annotated: boom" in w for w in entry.warnings), entry
     assert any(line.startswith("a000.txt: warning: p2: not annotated") for line in result.problems)
+
+
+# ------------------------------------------------------------------ actors decide topics
+
+# (language, text, topics of the article, whether Kazakhstan acts in it with a partner)
+ACTORS = [
+    (
+        "de",
+        "Kasachstan und die EU verhandeln über Visaerleichterungen für kasachische Bürger.",
+        {"visas"},
+        True,
+    ),
+    (
+        "fr",
+        "Le Kazakhstan et la France ont discuté de l'accord de réadmission à Paris.",
+        {"readmission"},
+        True,
+    ),
+    (
+        "kk",
+        "Қазақстан мен Еуропалық одақ визалық режимді жеңілдету туралы келіссөз жүргізді.",
+        {"visas"},
+        True,
+    ),
+    ("ru", "Министр внутренних дел Кыргызстана встретился в Лионе с генсеком Интерпола.", set(), False),
+    (
+        "en",
+        "Uzbekistan and the European Union held talks on visa facilitation for Uzbek citizens.",
+        set(),
+        False,
+    ),
+    (
+        "en",
+        "Kazakhstan and China agreed on a visa-free regime for tourist groups.",
+        set(),
+        False,
+    ),  # no partner
+]
+
+
+@pytest.mark.parametrize(("language", "text", "topics", "on_topic"), ACTORS)
+def test_actors_decide_topics(language, text, topics, on_topic):
+    art = Article("x", "x.txt", "0", "t", language, (Paragraph("p1", text),), published="2025-05-05")
+    ann = annotate(art, CONFIG)
+    assert ann.on_topic is on_topic
+    assert {t for s in ann.sentences for t in s.topics} == topics
+
+
+def test_a_neighbours_ministry_is_not_kazakhstans():
+    text = "МВД Кыргызстана и Интерпол обсудили розыск граждан Кыргызстана."
+    art = Article("x", "x.txt", "0", "t", "ru", (Paragraph("p1", text),), published="2025-06-03")
+    ann = annotate(art, CONFIG)
+    assert "mvd-kazakhstan" not in {m.entity for m in ann.mentions}
+
+
+# (language, text, names found that research.yml does not list)
+NAMES = [
+    ("en", "Kazakhstan's Deputy Foreign Minister Roman Vassilenko met the envoy.", ["Roman Vassilenko"]),
+    (
+        "de",
+        "Die Delegation leitete der stellvertretende Außenminister Daniyar Seitkali.",
+        ["Daniyar Seitkali"],
+    ),
+    ("fr", "Le ministre Laurent Dubois a reçu la délégation.", ["Laurent Dubois"]),
+    ("kk", "Сыртқы істер министрінің орынбасары Роман Василенко сөз сөйледі.", ["Роман Василенко"]),
+    ("en", "The Ministry of Foreign Affairs said the talks would go on.", ["Ministry of Foreign Affairs"]),
+    ("en", "On Friday the Minister met them in Astana.", []),  # a title with no name after it
+    ("en", "Kazakhstan and the EU met in Brussels on Friday.", []),  # capitals, no cue
+    ("de", "Am Dienstag trafen sich die Minister in Brüssel.", []),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "names"), NAMES)
+def test_unlisted_names(language, text, names):
+    from builder.nlp.names import find_names
+
+    art = Article("x", "x.txt", "0", "t", language, (Paragraph("p1", text),))
+    assert [u.name for u in find_names(art, [])] == names
+
+
+def test_unlisted_russian_names_come_from_natasha():
+    pytest.importorskip("natasha")
+    from builder.nlp.names import find_names
+
+    text = "Заместитель министра иностранных дел Роман Василенко встретился с Эдуардом Ауэром."
+    art = Article("x", "x.txt", "0", "t", "ru", (Paragraph("p1", text),))
+    assert {u.name for u in find_names(art, [])} == {"Роман Василенко", "Эдуард Ауэр"}

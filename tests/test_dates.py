@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from builder.nlp.dates import find_dates, may_name_day, month_number
+from builder.nlp.dates import find_dates, is_anniversary, may_name_day, month_number
 
-P, S = "point", "since"
+P, S, M = "point", "since", "mention"
 R = "relative"
 
 # expected: (surface, value, precision, flag) where flag is "point", "since" or "relative"
@@ -39,12 +39,16 @@ CASES = [
     ("с 1 марта 2025 г. действует", "ru", None, [("с 1 марта 2025 г.", "2025-03-01", "day", S)]),
     # English
     ("in force since 2009.", "en", None, [("since 2009", "2009", "year", S)]),
-    ("under the 2009 Agreement on Combating Crime", "en", None, [("2009", "2009", "year", P)]),
+    # a year named as an attribute is a mention, never an event's date
+    ("under the 2009 Agreement on Combating Crime", "en", None, [("2009", "2009", "year", M)]),
     ("To recall, in December 2024, the bureau", "en", None, [("December 2024", "2024-12", "month", P)]),
     ("On April 19, 2025 they met", "en", None, [("April 19, 2025", "2025-04-19", "day", P)]),
     ("on 19 April 2025 they met", "en", None, [("19 April 2025", "2025-04-19", "day", P)]),
     ("published 2025-04-19.", "en", None, [("2025-04-19", "2025-04-19", "day", P)]),
-    ("the 2024 year budget", "en", None, [("2024 year", "2024", "year", P)]),
+    ("the 2024 year budget", "en", None, [("2024 year", "2024", "year", M)]),
+    ("бюджет 2025 года утвердили", "ru", None, [("2025 года", "2025", "year", M)]),
+    ("с бюджетом на 2026 год", "ru", None, [("2026 год", "2026", "year", M)]),
+    ("2024 жылғы келісім", "kk", None, [("2024 жылғы", "2024", "year", M)]),
     ("talks held in 2024", "en", None, [("2024", "2024", "year", P)]),
     (
         "ASTANA, Kazakhstan, April 19. The minister",
@@ -95,6 +99,32 @@ CASES = [
     ("в декабре прошлого года", "ru", "2026-01-10", [("в декабре прошлого года", "2025-12", "month", R)]),
     ("on April 19 the talks", "en", "2026-01-10", [("April 19", "2025-04-19", "day", R)]),
     ("18 апреля", "ru", "2025-05-01", [("18 апреля", "2025-04-18", "day", R)]),
+    # counted from the day named before them in the text, else from the publication date
+    (
+        "Сенат 22 января 2026 года одобрил закон, накануне его обсудили",
+        "ru",
+        None,
+        [("22 января 2026 года", "2026-01-22", "day", P), ("накануне", "2026-01-21", "day", R)],
+    ),
+    ("накануне стороны встретились", "ru", "2025-04-19", [("накануне", "2025-04-18", "day", R)]),
+    ("накануне стороны встретились", "ru", None, []),
+    (
+        "On 4 November 2024 the visit began; a day earlier the ministers met",
+        "en",
+        "2024-11-06",
+        [("4 November 2024", "2024-11-04", "day", P), ("a day earlier", "2024-11-03", "day", R)],
+    ),
+    (
+        "Am 3. März 2026 tagte der Rat, am Vortag reiste sie an",
+        "de",
+        None,
+        [("3. März 2026", "2026-03-03", "day", P), ("am Vortag", "2026-03-02", "day", R)],
+    ),
+    ("la veille, les ministres", "fr", "2025-04-19", [("la veille", "2025-04-18", "day", R)]),
+    ("бүгін кездесу өтті", "kk", "2025-04-19", [("бүгін", "2025-04-19", "day", R)]),
+    ("a rencontré jeudi à Lyon", "fr", "2024-04-19", [("jeudi", "2024-04-18", "day", R)]),
+    ("held talks on Feb. 24 in Brussels", "en", "2026-02-25", [("Feb. 24", "2026-02-24", "day", R)]),
+    ("rose by Feb. 2.5 percent", "en", "2026-02-25", []),
     # traps: nothing to return
     ("Звоните +7 (727) 123-45-67", "ru", "2025-01-01", []),
     ("или 8 800 2025 2026", "ru", "2025-01-01", []),
@@ -233,3 +263,83 @@ def test_skipping_patterns_never_changes_the_dates(text, language, monkeypatch):
     assert dates._mask(text, dates._tables()) == masked
     assert dates.may_name_day(text, language) == may
     assert [dates.find_dates(text, language, anchor=a) for a in (anchor, None)] == quick
+
+
+# (text, language, anchor, surfaces of the dates named by their weekday)
+WEEKDAYS = [
+    ("в пятницу министры встретились", "ru", "2025-04-18", ["в пятницу"]),
+    ("on Friday the ministers met", "en", "2025-04-18", ["on Friday"]),
+    ("жұма күні кездесті", "kk", "2025-04-18", ["жұма күні"]),
+    ("сегодня министры встретились", "ru", "2025-04-18", []),
+    ("today the ministers met", "en", "2025-04-18", []),
+    ("бүгін министрлер кездесті", "kk", "2025-04-18", []),
+    ("heute trafen sich die Minister", "de", "2025-04-18", []),
+    ("aujourd'hui les ministres", "fr", "2025-04-18", []),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "named"), WEEKDAYS)
+def test_only_a_weekday_names_a_weekday(text, language, anchor, named):
+    found = find_dates(text, language, anchor)
+    assert [d.text for d in found if d.weekday] == named, found
+
+
+# (text, language, anchor, values found when the anchor is an inferred date, not the article's own)
+INFERRED_ANCHOR = [
+    ("On January 22 the Senate ratified it", "en", "2025-12-30", []),
+    ("в декабре стороны подписали", "ru", "2025-12-30", []),
+    ("в пятницу стороны подписали", "ru", "2025-12-30", ["2025-12-26"]),
+    ("22 января 2026 года Сенат", "ru", "2025-12-30", ["2026-01-22"]),
+    ("в декабре прошлого года", "ru", "2026-01-10", ["2025-12"]),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "values"), INFERRED_ANCHOR)
+def test_a_yearless_date_never_takes_an_inferred_year(text, language, anchor, values):
+    assert [d.value for d in find_dates(text, language, anchor, years=False)] == values
+
+
+ANNIVERSARIES = [
+    ("в декабре исполняется 10 лет со дня подписания", True),
+    ("The agreement marks its 10th anniversary in December", True),
+    ("Das Abkommen jährt sich im Dezember zum zehnten Mal", True),
+    ("Келісімге желтоқсанда 10 жыл толады", True),
+    ("В декабре стороны подписали соглашение", False),
+    ("The ministers met in December", False),
+    ("", False),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ANNIVERSARIES)
+def test_is_anniversary(text, expected):
+    assert is_anniversary(text) is expected
+
+
+# (text, language, anchor, the kinds of the dates found)
+DATELINES = [
+    ("ASTANA, Kazakhstan, April 19. The minister met", "en", "2025-04-19", ["dateline"]),
+    ("Астана. 18 апреля. КазТАГ – Министр провел встречу", "ru", "2025-04-18", ["dateline"]),
+    ("PARIS, 3 mars 2026 — Les ministres", "fr", None, ["dateline"]),
+    ("On April 19 the minister met", "en", "2025-04-19", ["point"]),
+    ("Министр 18 апреля провел встречу.", "ru", "2025-04-18", ["point"]),
+    ("Депутаты Сената 22 января 2026 года ратифицировали", "ru", None, ["point"]),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "kinds"), DATELINES)
+def test_datelines_are_not_events(text, language, anchor, kinds):
+    assert [d.kind for d in find_dates(text, language, anchor)] == kinds
+
+
+# (text, language, anchor, the last day named in an earlier paragraph, the values found)
+BEFORE = [
+    ("A day earlier the council agreed on it.", "en", "2025-10-15", "2025-10-14", ["2025-10-13"]),
+    ("A day earlier the council agreed on it.", "en", "2025-10-15", None, ["2025-10-14"]),
+    ("Накануне стороны договорились.", "ru", None, "2025-10-14", ["2025-10-13"]),
+    ("Вчера стороны договорились.", "ru", "2025-10-15", "2025-10-10", ["2025-10-14"]),  # from publication
+]
+
+
+@pytest.mark.parametrize(("text", "language", "anchor", "before", "values"), BEFORE)
+def test_a_day_earlier_counts_from_the_day_named_before(text, language, anchor, before, values):
+    assert [d.value for d in find_dates(text, language, anchor, before=before)] == values

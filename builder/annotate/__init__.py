@@ -20,14 +20,23 @@ from builder.records import Annotations, Article, DateMention, Mention, Paragrap
 log = logging.getLogger(__name__)
 
 
-def _find_dates(paragraph: Paragraph, article: Article, warnings: list[str]) -> list[DateMention]:
+def _find_dates(
+    paragraph: Paragraph, article: Article, warnings: list[str], years: bool = True, before: str | None = None
+) -> list[DateMention]:
     """Return the paragraph's dates from builder.nlp.dates, or none when it is missing or fails."""
     try:
         from builder.nlp.dates import find_dates
     except Exception:
         return []
     try:
-        found = find_dates(paragraph.text, article.language, anchor=article.published, paragraph=paragraph.id)
+        found = find_dates(
+            paragraph.text,
+            article.language,
+            anchor=article.published,
+            paragraph=paragraph.id,
+            years=years,
+            before=before,
+        )
     except Exception as exc:  # a date bug must not lose the article's other annotations
         warnings.append(f"{paragraph.id}: dates not read: {exc}")
         return []
@@ -46,8 +55,17 @@ class _Dated:
     Relative dates resolve against it, and numbers skip the spans of dates.
     """
 
-    def __init__(self, article: Article, paragraph: Paragraph, warnings: list[str]) -> None:
-        dates = _find_dates(paragraph, article, warnings)
+    def __init__(
+        self,
+        article: Article,
+        paragraph: Paragraph,
+        warnings: list[str],
+        years: bool = True,
+        before: str | None = None,
+    ) -> None:
+        dates = _find_dates(paragraph, article, warnings, years, before)
+        days = [d.value for d in dates if d.precision == "day" and d.kind == "point"]
+        self.last_day = days[-1] if days else before  # what "a day earlier" next counts from
         spans = tuple((d.start, d.end) for d in dates)
         self.numbers = sorted(find_numbers(paragraph.text, (article.language or "").lower(), spans))
         self.dates = sorted(dates, key=lambda d: (d.start, d.end))
@@ -64,13 +82,21 @@ class _Dated:
 
 
 def _paragraph(
-    article: Article, paragraph: Paragraph, first_index: int, matcher: Matcher, warnings: list[str]
+    article: Article,
+    paragraph: Paragraph,
+    first_index: int,
+    matcher: Matcher,
+    warnings: list[str],
+    state: dict | None = None,
 ) -> tuple[list[Sentence], list[Mention]]:
-    """Return the sentences and entity mentions of one paragraph."""
+    """Return the sentences and entity mentions of one paragraph. state: {"before": the last
+    day an earlier paragraph named}, updated."""
     text = paragraph.text
     language = (article.language or "").lower()
     topic_slugs = {t.slug for t in matcher.config.topics}
-    dated = _Dated(article, paragraph, warnings)
+    state = state if state is not None else {}
+    dated = _Dated(article, paragraph, warnings, before=state.get("before"))
+    state["before"] = dated.last_day
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     for start, end in sentence_split.split(text, language):
@@ -126,21 +152,106 @@ def annotate(article: Article, config: Config) -> Annotations:
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     warnings: list[str] = []  # returned, not logged: they reach the report from any worker process
+    state: dict = {}
     for paragraph in article.paragraphs:
         try:
-            s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings)
+            s, m = _paragraph(article, paragraph, len(sentences), matcher, warnings, state)
         except Exception as exc:  # keep the rest of the article; say which paragraph failed
             warnings.append(f"{paragraph.id}: not annotated: {exc}")
             s, m = _bare(paragraph, len(sentences), (article.language or "").lower()), []
         sentences.extend(s)
         mentions.extend(m)
+    sentences, mentions, on_topic = with_actors(sentences, mentions, config)
     return Annotations(
-        source=article.id, sentences=tuple(sentences), mentions=tuple(mentions), warnings=tuple(warnings)
+        source=article.id,
+        sentences=tuple(sentences),
+        mentions=tuple(mentions),
+        warnings=tuple(warnings),
+        unlisted=tuple(_unlisted(article, mentions, warnings)),
+        on_topic=on_topic,
     )
 
 
-def redate(article: Article, undated: Annotations, config: Config) -> Annotations:
+LEAD = 3  # sentences that say who the article is about
+
+
+def with_actors(
+    sentences: list[Sentence], mentions: list[Mention], config: Config
+) -> tuple[list[Sentence], list[Mention], bool]:
+    """Return the sentences and mentions kept once the actors are known, and whether the article
+    is on the research's topics: the home country (research.yml actors.home) acts in it with a
+    partner.
+
+    - A home organisation named in a sentence that names another country and not the home one
+      (a Kyrgyz "МВД") is not the home one's: its mention is dropped.
+    - The article is on topic when its lead names the home country (or one of its people and
+      bodies), or, when its lead names neither that nor another country, its sentences name the
+      home country at least as often as others; it also names a partner or a topic body.
+    - Off topic, no sentence keeps a topic; on topic, a sentence naming another country and
+      not the home one keeps none either (an aside about a neighbour).
+    """
+    actors = config.actors
+    if not actors.get("home"):
+        return sentences, mentions, True
+    home, partners, others = (frozenset(actors.get(k, ())) for k in ("home", "partners", "others"))
+    country = {e.id: e.country for e in config.entities if e.country}
+    kind = {e.id: e.type for e in config.entities}
+
+    def named(s: Sentence, group: frozenset[str]) -> bool:
+        return any(country.get(e) in group for e in s.entities)
+
+    dropped: set[tuple[str, int]] = set()
+    kept_sentences = []
+    for s in sentences:
+        if named(s, others) and not any(
+            country.get(e) in home and kind.get(e) == "place" for e in s.entities
+        ):
+            foreign = {e for e in s.entities if country.get(e) in home and kind.get(e) == "organization"}
+            if foreign:
+                dropped.update(
+                    (s.paragraph, m.start)
+                    for m in mentions
+                    if m.entity in foreign and m.paragraph == s.paragraph and s.start <= m.start < s.end
+                )
+                s = dataclasses.replace(s, entities=tuple(e for e in s.entities if e not in foreign))
+        kept_sentences.append(s)
+    mentions = [m for m in mentions if (m.paragraph, m.start) not in dropped]
+    lead = kept_sentences[:LEAD]
+    if any(named(s, home) for s in lead):
+        on_topic = True
+    elif any(named(s, others) for s in lead):
+        on_topic = False
+    else:
+        at_home = sum(named(s, home) for s in kept_sentences)
+        abroad = sum(named(s, others) for s in kept_sentences)
+        on_topic = at_home >= abroad and (at_home > 0 or abroad == 0)
+    on_topic = on_topic and any(named(s, partners) for s in kept_sentences)
+    out = []
+    for s in kept_sentences:
+        if s.topics and (not on_topic or (named(s, others) and not named(s, home))):
+            s = dataclasses.replace(s, topics=())
+        out.append(s)
+    return out, mentions, on_topic
+
+
+def _unlisted(article: Article, mentions: list[Mention], warnings: list[str]) -> list:
+    """Return the names the article gives that research.yml does not list (builder/nlp/names.py)."""
+    try:
+        from builder.nlp.names import find_names
+    except Exception:  # noqa: BLE001 - names are optional evidence
+        return []
+    try:
+        return find_names(article, mentions)
+    except Exception as exc:  # noqa: BLE001 - a name finder must not lose the article's annotations
+        warnings.append(f"names not read: {exc}")
+        return []
+
+
+def redate(article: Article, undated: Annotations, config: Config, own_date: bool = True) -> Annotations:
     """Return annotate(article, config), given the annotations of the same text without its date.
+
+    own_date: False when the article's date is one inferred for it (link.link_corpus): relative
+    dates then resolve on it, but a day and month without a year take no year from it.
 
     For an undated article annotated again on the date its story gives it
     (build._dated): only dates and numbers depend on the date, so the
@@ -149,23 +260,25 @@ def redate(article: Article, undated: Annotations, config: Config) -> Annotation
     could not read), it runs whole, so the warnings come out as it says them.
     """
     if undated.warnings or not _valid(dataclasses.replace(undated, source=article.id), article):
-        return annotate(article, config)
+        return annotate(article, config) if own_date else undated
     by_paragraph: dict[str, list[Sentence]] = {}
     for s in undated.sentences:
         by_paragraph.setdefault(s.paragraph, []).append(s)
     sentences: list[Sentence] = []
     warnings: list[str] = []
+    before = None
     for paragraph in article.paragraphs:
         try:
-            dated = _Dated(article, paragraph, warnings)
+            dated = _Dated(article, paragraph, warnings, own_date, before)
+            before = dated.last_day
         except Exception:  # annotate keeps the paragraph's sentences and says why
-            return annotate(article, config)
+            return annotate(article, config) if own_date else undated
         if warnings:
-            return annotate(article, config)
+            return annotate(article, config) if own_date else undated
         sentences += [
             dataclasses.replace(s, **dated.of(s.start, s.end)) for s in by_paragraph.get(paragraph.id, ())
         ]
-    return Annotations(source=article.id, sentences=tuple(sentences), mentions=undated.mentions, warnings=())
+    return dataclasses.replace(undated, source=article.id, sentences=tuple(sentences), warnings=())
 
 
 def _valid(a: Annotations, article: Article) -> bool:

@@ -45,7 +45,7 @@ def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
     """Return all that the corpus-level stages and pages read of an article.
 
     That is every field but its paragraphs and file digest; the annotations of
-    its first sentence (a story's event cites it) and of every sentence with
+    its lead sentences (they state its event) and of every sentence with
     an entity, topic, concept, date or number, at their places; its mentions;
     and the digest of what build_claims reads. New fields of the records are
     in the view unless listed in OWN or _PLACE. For an undated article, also
@@ -54,7 +54,9 @@ def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
     from builder.nlp.dates import may_name_day
 
     fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
-    sentences = tuple(s for n, s in enumerate(ann.sentences) if n == 0 or _signal(s))
+    from builder.link import LEAD_SENTENCES
+
+    sentences = tuple(s for n, s in enumerate(ann.sentences) if n < LEAD_SENTENCES or _signal(s))
     days = () if art.published else tuple(p for p in art.paragraphs if may_name_day(p.text, art.language))
     return fields, dataclasses.replace(ann, sentences=sentences), items_digest, days
 

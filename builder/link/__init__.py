@@ -21,6 +21,7 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from itertools import combinations
+from pathlib import Path
 
 from builder.config import Config, Role
 from builder.records import (
@@ -35,6 +36,7 @@ from builder.records import (
     Linked,
     Sentence,
     Story,
+    UnconfirmedEntity,
     Version,
 )
 
@@ -460,6 +462,8 @@ def cluster_claims(
     annotations: dict[str, Annotations],
     config: Config,
     memo: dict | None = None,
+    given: list[_Item] | None = None,
+    context: Mapping[str, date | None] | None = None,
 ) -> Clusters:
     """Group sentences from different sources that state the same thing.
 
@@ -468,8 +472,10 @@ def cluster_claims(
     at most one sentence per source per claim. A compound sentence that
     reports two things ("met X in Lyon and Y in The Hague") then joins every
     claim whose signature it covers, so both claims cite it. memo: see _items.
+    given: the sentences to group (statement_items), in place of _items' (then two clusters
+    join only when every pair of their representatives is compatible: the same fact).
     """
-    items = _items(articles, annotations, memo)
+    items = _items(articles, annotations, memo) if given is None else given
     if not items:
         return Clusters(articles, config, [], {}, {}, [])
     weights = _weights(it.sig for it in items)
@@ -481,7 +487,7 @@ def cluster_claims(
     by_key: dict[tuple, list[int]] = defaultdict(list)
     lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES, never compared
     for i, it in enumerate(items):
-        key = (it.sig, it.topics)
+        key = (it.sig, it.topics) if context is None else (it.sig, it.topics, _when(it, context))
         for n in by_key[key]:
             if it.source not in node_sources[n]:
                 nodes[n].append(i)
@@ -540,15 +546,36 @@ def cluster_claims(
     cluster = list(range(len(nodes)))
     members: dict[int, list[int]] = {n: [n] for n in range(len(nodes))}
     sources: dict[int, set[str]] = {n: set(node_sources[n]) for n in range(len(nodes))}
+    # what each cluster's statements state (the distinct non-empty sets of each kind, _facts),
+    # and the days they are about (_when): a merge must keep every pair of statements compatible
+    facts: dict[int, tuple[set[frozenset[str]], ...]] = {}
+    days: dict[int, set[date]] = {}
+    if given is not None:
+        for n in range(len(nodes)):
+            facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
+            days[n] = {d for i in nodes[n] if (d := _when(items[i], context or {})) is not None}
     for _, x, y in pairs:
         a, b = cluster[x], cluster[y]
         if a == b or sources[a] & sources[b]:
             continue
+        if given is not None:
+            if not all(p & q for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb):
+                continue
+            both = days[a] | days[b]
+            if context is not None and both and (max(both) - min(both)).days > BACKGROUND_SPAN_DAYS:
+                continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
+        if given is not None:
+            for fa, fb in zip(facts[a], facts[b], strict=True):
+                fa |= fb
+            days[a] |= days.pop(b)
+            facts.pop(b)
         if len(members[a]) < len(members[b]):
             a, b = b, a
+            if given is not None:
+                facts[a], days[a] = facts.pop(b), days.pop(b)
         for m in members[b]:
             cluster[m] = a
         members[a].extend(members.pop(b))
@@ -575,6 +602,8 @@ def cluster_claims(
             if (
                 c == k
                 or len(groups[c]) < 2
+                or (given is not None and not compatible(sig[n], sig[r]))
+                or (context is not None and not _same_time([k], members[c], nodes, items, context))
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -1118,40 +1147,804 @@ def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[s
     return None
 
 
-# ---------------------------------------------------------------- the stage
+# ---------------------------------------------------------------- precision first
+# The evidence layer as link_corpus derives it: claims only from statements, joined only when
+# they state the same fact; stories keyed on the event's date and actors; publication dates
+# inferred only on a weekday that matches one telling; timeline entries that quote the sentence
+# giving the event's date; discrepancies between tellings of one event.
+
+STATEMENTS = Path(__file__).resolve().parent.parent / "tables" / "statements.yml"
+LEAD_SENTENCES = 3  # the sentences of an article that state its event
+STORY_CLOSE_DAYS = 2  # tellings whose event dates lie this close join on one shared statement
+STORY_FAR_DAYS = 7  # further apart (up to this) they need STORY_MIN_SHARED shared statements
+STORY_SAME_ACTORS = 3  # or one shared statement and this many actors named in both leads
+BACKGROUND_SPAN_DAYS = 7  # a statement told of events further apart than this is background
+COMMON_CLAIM = 50  # a statement cited by more sources than this is boilerplate-like
+
+
+@dataclass(frozen=True)
+class _StatementRules:
+    min_words: int
+    min_letter_share: float
+    ending: re.Pattern
+    chrome: re.Pattern  # any of the table's patterns
+    reporting: re.Pattern
+    ordinals: dict[str, str]  # word -> its number
+
+
+@lru_cache(maxsize=1)
+def _statement_rules() -> _StatementRules:
+    from builder.config import read_yaml
+
+    raw = read_yaml(STATEMENTS.read_text("utf-8")) or {}
+    words = sorted((str(w) for w in raw.get("reporting") or ()), key=len, reverse=True)
+    return _StatementRules(
+        int(raw.get("min_words", 6)),
+        float(raw.get("min_letter_share", 0.6)),
+        re.compile(str(raw.get("ending", r"[.!?…]$"))),
+        re.compile("|".join(f"(?:{p})" for p in raw.get("chrome") or ["(?!)"]), re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words)) or '(?!)'})(?!\w)", re.IGNORECASE),
+        {str(w).lower(): str(n) for n, ws in (raw.get("ordinals") or {}).items() for w in ws},
+    )
+
+
+@lru_cache(maxsize=65536)
+def _ordinals(text: str) -> frozenset[str]:
+    """Return the ordinal words of a sentence as "o:N" features ("the second round" -> "o:2")."""
+    table = _statement_rules().ordinals
+    return frozenset(f"o:{table[w]}" for w in _LETTERS.findall(text.lower()) if w in table)
+
+
+def _reports(text: str) -> bool:
+    """Return whether a sentence says who reported the news ("Об этом сообщили", "Trend reports")."""
+    return _statement_rules().reporting.search(text or "") is not None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@lru_cache(maxsize=65536)
+def is_statement(text: str) -> bool:
+    """Return whether a sentence reads as a statement: enough words, mostly letters, ended like a
+    sentence, with lowercase words (not a heading), and no page chrome (tickers, captions, widgets)."""
+    rules = _statement_rules()
+    text = (text or "").strip()
+    words = _LETTERS.findall(text)
+    if len(words) < rules.min_words or not rules.ending.search(text):
+        return False
+    visible = [c for c in text if not c.isspace()]
+    if sum(c.isalpha() for c in visible) < rules.min_letter_share * len(visible):
+        return False
+    if sum(w[0].islower() for w in words) < len(words) / 5:  # a title-cased heading
+        return False
+    return rules.chrome.search(text) is None
+
+
+def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
+    """Return the topics a statement is about: its own evidence, or the article's topics when the
+    sentence names an actor and an action (a concept), or two actors."""
+    if s.topics:
+        return s.topics
+    if s.entities and (s.concepts or len(s.entities) >= 2):
+        return art_topics
+    if len(art_topics) == 1 and len(s.concepts) >= 2:  # "the agreement was signed last year"
+        return art_topics
+    return ()
+
+
+def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> list[_Item]:
+    """Return the sentences that can make claims: statements with topic content."""
+    out = []
+    for art in articles:
+        ann = annotations.get(art.id)
+        if not ann or not ann.on_topic:
+            continue
+        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
+        if not art_topics:
+            continue
+        people: dict[tuple[str, int], set[str]] = defaultdict(set)  # unlisted people, by sentence
+        for u in ann.unlisted:
+            if u.type == "person":
+                people[u.paragraph, u.start].add(f"p:{_skeleton(u.name)}")
+        starts = sorted(people)
+        for s in ann.sentences:
+            topics = statement_topics(art_topics, s)
+            if topics and is_statement(s.text) and not is_reporting(s, art.published):
+                sig = features(s, topics) | _ordinals(s.text) | _weekdays(s)
+                for key in starts:
+                    if key[0] == s.paragraph and s.start <= key[1] < s.end:
+                        sig |= people[key]
+                if not art.published:
+                    sig |= _month_days(s.text, art.language)
+                out.append(_Item(art.id, s, sig, topics))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _month_days(text: str, language: str) -> frozenset[str]:
+    """Return the days and months an undated sentence names without a year ("18 апреля") as
+    "m:MM-DD" features, and the weekdays it names ("в среду") as "w:N": what can tell two of its
+    statements apart when no date is known."""
+    from builder.nlp.dates import find_dates
+
+    found = find_dates(text, language, anchor="2000-07-01")
+    out = {
+        f"m:{d.value[5:]}"
+        for d in found
+        if d.precision == "day" and not d.weekday and any(c.isdigit() for c in d.text)
+    }
+    out |= {f"w:{date.fromisoformat(d.value).weekday()}" for d in found if d.weekday}
+    return frozenset(out)
+
+
+def _weekdays(s: Sentence) -> frozenset[str]:
+    """Return the weekdays of the days a dated sentence names, as "w:N" features."""
+    return frozenset(
+        f"w:{day.weekday()}"
+        for d in s.dates
+        if d.precision == "day" and d.kind == "point" and (day := _day(d.value)) is not None
+    )
+
+
+def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
+    """Return what a signature states: days, numbers, concepts (actions), entities and unlisted
+    people (actors)."""
+    days = frozenset(f[-5:] for f in sig if f[:2] == "d:" and len(f) == 12) | frozenset(
+        f[2:] for f in sig if f[:2] == "m:"
+    )
+    return (
+        days,
+        frozenset(f for f in sig if f[:2] == "n:"),
+        frozenset(f for f in sig if f[:2] == "c:"),
+        frozenset(f for f in sig if f[:2] == "e:"),
+        frozenset(f for f in sig if f[:2] == "p:"),  # people research.yml does not list
+        frozenset(f for f in sig if f[:2] == "o:"),  # ordinals: "the first round", "the second round"
+        frozenset(f for f in sig if f[:2] == "w:"),  # weekdays: "в среду" is not a Thursday's date
+    )
+
+
+def compatible(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Return whether two signatures can state the same fact: where both give days, numbers,
+    actions or actors, they share one of each."""
+    return all(not x or not y or x & y for x, y in zip(_facts(a), _facts(b), strict=True))
+
+
+def state_claims(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    config: Config,
+    told: Mapping[str, Telling] | None = None,
+) -> tuple[Claim, ...]:
+    """Return the claims: statements grouped with those of other sources that state the same fact.
+
+    A statement that names no year is about its article's event: it joins only statements of
+    tellings whose event days lie within BACKGROUND_SPAN_DAYS ("the first round was held" in
+    October and "the round was held" in February are two facts); one that names a year or a
+    "since" date is background and joins across events.
+    """
+    items = statement_items(articles, annotations)
+    told = told if told is not None else tellings(articles, annotations)
+    days = {k: t.day for k, t in told.items()}
+    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items, context=days)
+    return clusters.claims()
+
+
+def _when(it: _Item, context: Mapping[str, date | None]) -> date | None:
+    """Return the day a statement is about: its own day, else (naming no year) its article's event day."""
+    days = [_day(d.value) for d in it.sentence.dates if d.precision == "day" and d.kind == "point"]
+    if days and days[0] is not None:
+        return days[0]
+    if any(
+        d.kind in ("since", "mention") or (d.precision != "day" and not d.relative) for d in it.sentence.dates
+    ):
+        return None  # background: a year, a month, "since" ("this year" is the article's own time)
+    return context.get(it.source)
+
+
+def _same_time(a: list[int], b: list[int], nodes, items, context) -> bool:
+    """Return whether two clusters' statements can be about one moment (see state_claims)."""
+    days_a = {d for n in a for i in nodes[n] if (d := _when(items[i], context)) is not None}
+    days_b = {d for n in b for i in nodes[n] if (d := _when(items[i], context)) is not None}
+    return all(abs((x - y).days) <= BACKGROUND_SPAN_DAYS for x in days_a for y in days_b)
+
+
+# ---------------------------------------------------------------- stories, keyed on the event
+
+
+@dataclass(frozen=True)
+class Telling:
+    """What an article says of its event: the day it gives, where, and who acts in it."""
+
+    source: str
+    day: date | None  # the event's day stated in its lead, else its publication day
+    stated: Sentence | None  # the lead sentence that states the day (None: publication date)
+    actors: frozenset[str]
+    lead: tuple[Sentence, ...] = ()  # its first sentences, bylines left out
+    action: Sentence | None = None  # the first of them that states an action (a concept)
+
+
+def _event_date(s: Sentence, published: str | None, past: bool = False) -> DateMention | None:
+    """Return the date a sentence gives for its event: the finest point date it states, or the
+    day something starts (not a "since" year or month, a year named as an attribute, an
+    anniversary, or the date it was reported on). past: only a date up to its publication
+    (what a telling reports has happened; the timeline also shows what is planned)."""
+    from builder.nlp.dates import is_anniversary
+
+    if is_anniversary(s.text):
+        return None
+    # a point, or the day something starts ("с 1 июля 2024 года"); never "since 2009"
+    found = [d for d in s.dates if d.kind == "point" or (d.kind == "since" and d.precision == "day")]
+    said = _statement_rules().reporting.search(s.text)
+    if said is not None:  # "…, – сообщили в пресс-службе в пятницу": when it was reported
+        found = [d for d in found if d.start - s.start < said.start()]
+    if published:
+        if past:
+            found = [d for d in found if d.value[: len(published)] <= published]
+        else:  # a year ahead is a forecast ("nicht vor 2027"); a month or a day ahead, a plan
+            found = [d for d in found if d.precision != "year" or d.value <= published[:4]]
+        # "this year", "this month": the time the article speaks in, not an event's date
+        found = [
+            d for d in found if not (d.relative and d.precision != "day" and published.startswith(d.value))
+        ]
+    if not found:
+        return None
+    rank = {"day": 0, "month": 1, "year": 2}
+    best = min(rank.get(d.precision, 3) for d in found)
+    finest = [d for d in found if rank.get(d.precision, 3) == best]
+    if best == 2 and len({d.value for d in finest}) > 1:
+        return None  # several years named: none is the event's
+    return finest[0]
+
+
+def is_byline(s: Sentence) -> bool:
+    """Return True for a line that is mostly a date or a timestamp ("08:47, 15 May 2024 | GMT +6")."""
+    rest = s.text
+    for d in sorted(s.dates, key=lambda d: -d.start):
+        a, b = d.start - s.start, d.end - s.start
+        rest = rest[: max(0, a)] + rest[max(0, b) :]
+    return len(_LETTERS.findall(rest)) < 4 and not s.concepts
+
+
+def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> dict[str, Telling]:
+    """Return each article's telling: the event day its lead states, and its actors."""
+    out = {}
+    for art in articles:
+        ann = annotations.get(art.id)
+        lead = [s for s in (ann.sentences if ann else ()) if not is_byline(s)][:LEAD_SENTENCES]
+        day, stated = None, None
+        for s in lead:
+            if not s.concepts and _reports(s.text):  # "Об этом 18 апреля сообщили": when it was reported
+                continue
+            d = _event_date(s, art.published, past=True)
+            if d is not None and d.precision == "day":
+                day, stated = _day(d.value), s
+                break
+        if day is None:
+            day = _day(art.published)
+        actors = frozenset(e for s in lead for e in s.entities)
+        action = stated or next((s for s in lead if s.concepts and is_statement(s.text)), None)
+        out[art.id] = Telling(art.id, day, stated, actors, tuple(lead), action)
+    return out
+
+
+def _background(claim: Claim, told: Mapping[str, Telling], at: _SentenceIndex) -> bool:
+    """Return whether a claim is background: cited by tellings of events days apart, stating a
+    "since" date, naming no actor (a general fact), or cited so widely it is boilerplate."""
+    if claim.corroboration > COMMON_CLAIM:
+        return True
+    days = sorted(d for d in (told[c.source].day for c in claim.citations if c.source in told) if d)
+    if days and (days[-1] - days[0]).days > BACKGROUND_SPAN_DAYS:
+        return True
+    sentences = [s for c in claim.citations if (s := at.get((c.source, c.paragraph, c.start))) is not None]
+    if any(d.kind == "since" for s in sentences for d in s.dates):
+        return True
+    return not all(s.entities for s in sentences)  # a general fact: nobody acts in it
+
+
+REPORT_LAG_DAYS = 3  # a telling dated only by its publication may report an event this many days old
+
+
+def _gap(a: Telling, b: Telling) -> int:
+    """Return the days between two tellings' events; a telling dated only by its publication
+    day may tell of an event up to REPORT_LAG_DAYS before it."""
+    gap = abs((a.day - b.day).days)
+    for x, y in ((a, b), (b, a)):
+        if x.stated is None and y.day <= x.day:
+            gap = min(gap, max(0, (x.day - y.day).days - REPORT_LAG_DAYS))
+    return gap
+
+
+def _tells(t: Telling, c: Citation) -> bool:
+    """Return whether a citation quotes the sentence a telling gives its event in."""
+    return t.action is not None and (t.action.paragraph, t.action.start) == (c.paragraph, c.start)
+
+
+def _lead_pairs(told: Mapping[str, Telling]) -> list[tuple[str, str]]:
+    """Return the pairs of tellings whose leads state the same action by the same actors on days
+    at most STORY_FAR_DAYS apart: one event, told with the same or with different dates (a
+    discrepancy, see telling_conflicts)."""
+    stating = sorted((t.day, sid) for sid, t in told.items() if t.action is not None and t.day is not None)
+    out = []
+    for k, (day_a, a) in enumerate(stating):
+        for day_b, b in stating[k + 1 :]:
+            if (day_b - day_a).days > STORY_FAR_DAYS + REPORT_LAG_DAYS:
+                break
+            if _gap(told[a], told[b]) <= STORY_FAR_DAYS and _same_action(told[a].action, told[b].action):
+                out.append((a, b))
+    return out
+
+
+def _same_action(x: Sentence, y: Sentence) -> bool:
+    """Return whether two lead sentences state one action (a shared concept) by the same actors
+    (at least two entities in common, half of all they name) with no other numbers."""
+    ex, ey = set(x.entities), set(y.entities)
+    shared = ex & ey
+    if not (set(x.concepts) & set(y.concepts)) or len(shared) < 2 or 2 * len(shared) < len(ex | ey):
+        return False
+    return not (x.numbers and y.numbers and not set(x.numbers) & set(y.numbers))
+
+
+def _best_title(arts: list[Article], language: str) -> str:
+    """Return the best headline of a story's tellings: a real headline (not a byline or a
+    first sentence standing in), in the site's language where one is, the earliest."""
+
+    def byline(a: Article) -> bool:
+        title = a.title.strip()
+        return (
+            bool(re.search(r"\d{1,2}:\d\d|\bGMT\b|\bUTC\b|\s\|\s|^<", title))
+            or len(_LETTERS.findall(title)) < 3
+            or title.casefold() == (a.outlet or "").casefold()
+        )
+
+    def first_sentence(a: Article) -> bool:
+        return bool(a.paragraphs) and a.paragraphs[0].text.startswith(a.title.rstrip("."))
+
+    ranked = sorted(
+        arts,
+        key=lambda a: (
+            byline(a),
+            first_sentence(a),
+            len(a.title) > 120,
+            a.language != language,
+            a.published or "9999",
+            a.id,
+        ),
+    )
+    return ranked[0].title
+
+
+def tell_stories(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    claims: Sequence[Claim],
+    config: Config,
+    told: Mapping[str, Telling] | None = None,
+) -> tuple[Story, ...]:
+    """Group the tellings of one event, across languages.
+
+    Two tellings are one story when they share a statement that is not background and their
+    event days (stated in the text, else their publication days) lie within STORY_CLOSE_DAYS,
+    or within STORY_FAR_DAYS when they share STORY_MIN_SHARED statements; a story's tellings
+    stay within STORY_FAR_DAYS of each other. Tellings whose leads state one action by the same
+    actors on such days are one story too (with different dates: a discrepancy). A telling with
+    no day joins the one story that states what its lead states, else the one it shares the
+    most statements with (at least STORY_MIN_SHARED, and no other as many). A background
+    statement (see _background) links nothing.
+    """
+    ids = [a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    told = told if told is not None else tellings(articles, annotations)
+    at = _SentenceIndex(dict(annotations))
+    eventful_cites = [claim.citations for claim in claims if not _background(claim, told, at)]
+    eventful = [{c.source for c in cites if c.source in by_id} for cites in eventful_cites]
+    shared: Counter[tuple[str, str]] = Counter()
+    for srcs in eventful:
+        shared.update(combinations(sorted(srcs), 2))
+    parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    span = {i: (told[i].day, told[i].day) for i in ids if told[i].day is not None}
+    close = []
+    for (a, b), n in shared.items():
+        if told[a].day is None or told[b].day is None:
+            continue
+        gap = _gap(told[a], told[b])
+        actors = len(told[a].actors & told[b].actors)
+        if (
+            gap <= STORY_CLOSE_DAYS
+            or (gap <= STORY_FAR_DAYS and n >= STORY_MIN_SHARED)
+            or (gap <= STORY_FAR_DAYS and actors >= STORY_SAME_ACTORS)
+        ):
+            close.append((gap, -n, a, b))
+    close += [(abs((told[a].day - told[b].day).days), 0, a, b) for a, b in _lead_pairs(told)]
+    # tellings that state the same day for their event in their leads, with the same actors,
+    # are one story even where no statement of theirs is a claim (an off-topic event)
+    same_day: dict[date, list[str]] = defaultdict(list)
+    for i in ids:
+        if told[i].stated is not None and told[i].day is not None:
+            same_day[told[i].day].append(i)
+    for group in same_day.values():
+        for a, b in combinations(sorted(group), 2):
+            if (a, b) not in shared and len(told[a].actors & told[b].actors) >= STORY_SAME_ACTORS - 1:
+                close.append((0, 0, a, b))
+    for _, _, a, b in sorted(close):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        first, last = min(span[ra][0], span[rb][0]), max(span[ra][1], span[rb][1])
+        if (last - first).days <= STORY_FAR_DAYS:
+            parent[rb] = ra
+            span[ra] = (first, last)
+    lead_of = {i: {(s.paragraph, s.start) for s in told[i].lead} for i in ids}
+    for u in ids:
+        if told[u].day is not None:
+            continue
+        with_root: Counter[str] = Counter()  # the statements it shares with each story
+        # the stories whose tellings state, in their leads, what its lead states: by how many
+        # dated tellings (the sentence a telling gives its event in counts for two)
+        by_lead: Counter[str] = Counter()
+        for k, srcs in enumerate(eventful):
+            if u in srcs:
+                roots = {find(o) for o in srcs if o != u and told[o].day is not None}
+                with_root.update(roots)
+                cites = eventful_cites[k]
+                if any((c.paragraph, c.start) in lead_of[c.source] for c in cites if c.source == u):
+                    for c in cites:
+                        t = told[c.source]
+                        if (
+                            c.source != u
+                            and t.day is not None
+                            and (c.paragraph, c.start) in lead_of[c.source]
+                        ):
+                            by_lead[find(c.source)] += 2 if _tells(t, c) else 1
+        ranked = with_root.most_common()
+        if len(by_lead) == 1 and max(by_lead.values()) >= STORY_MIN_SHARED:
+            parent[u] = next(iter(by_lead))
+        elif not by_lead and len(ranked) == 1 and ranked[0][1] >= STORY_MIN_SHARED:
+            parent[u] = ranked[0][0]  # it shares statements with one story only
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        groups[find(i)].append(i)
+    stories = []
+    for members in groups.values():
+        arts = [by_id[m] for m in members]
+        stated = Counter(told[m].day.isoformat() for m in members if told[m].stated and told[m].day)
+        if stated:
+            top = max(stated.values())
+            when = min(d for d, n in stated.items() if n == top)
+        else:
+            dated = sorted(a.published for a in arts if _day(a.published))
+            when = dated[0] if dated else None
+        story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
+        stories.append(Story(story_id, _best_title(arts, config.language), tuple(members), when))
+    stories.sort(key=lambda s: (s.date or "9999", s.id))
+    return tuple(stories)
+
+
+# ---------------------------------------------------------------- publication dates inferred
+
+
+def infer_published(articles: Sequence[Article], stories: Sequence[Story]) -> dict[str, tuple[str, str, str]]:
+    """Return {source id: (date, "day", reason)} for undated tellings whose text names the weekday
+    of exactly one dated telling's publication date in their story; no other evidence is taken."""
+    from builder.nlp.dates import find_dates
+
+    by_id = {a.id: a for a in articles}
+    out: dict[str, tuple[str, str, str]] = {}
+    for story in stories:
+        days = sorted({by_id[s].published for s in story.sources if _day(by_id[s].published)})
+        for sid in story.sources:
+            art = by_id[sid]
+            if art.published or not days:
+                continue
+            named = [(d, m) for d, m in _weekdays_named(art, days, find_dates) if m.weekday]
+            if len({d for d, _ in named}) != 1:
+                continue
+            day, m = named[0]
+            out[sid] = (
+                day,
+                "day",
+                f"'{m.text}' in {m.paragraph} names the weekday of {day}, the publication date "
+                f"of another telling of the same story, and of no other",
+            )
+    return out
+
+
+def _redated(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    inferred: Mapping[str, tuple],
+    config: Config,
+) -> dict[str, Annotations]:
+    """Return the annotations with each undated article's relative dates resolved on its inferred
+    date (a year-less date takes no year from it)."""
+
+    from builder.annotate import redate
+
+    out = dict(annotations)
+    for art in articles:
+        if art.published or art.id not in inferred or art.id not in annotations:
+            continue
+        day, precision, _ = inferred[art.id]
+        on = dataclasses.replace(art, published=day, published_precision=precision)
+        out[art.id] = dataclasses.replace(
+            redate(on, annotations[art.id], config, own_date=False), source=art.id
+        )
+    return out
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def chart_events(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    claims: Sequence[Claim],
+    stories: Sequence[Story],
+    published: Mapping[str, str | None],
+    told: Mapping[str, Telling] | None = None,
+) -> tuple[Event, ...]:
+    """Return the dated events: for each claim, the date each citation's sentence gives for its
+    event; the entry quotes the sentence of the source it cites first. A story whose tellings
+    state its day and no claim dates it gets an entry quoting those sentences."""
+    by_id = {a.id: a for a in articles}
+    at = _SentenceIndex(dict(annotations))
+    rank = {"day": 0, "month": 1, "year": 2}
+    events: list[Event] = []
+    for claim in claims:
+        found: list[tuple[DateMention, Citation, Sentence]] = []
+        for cite in claim.citations:
+            s = at.get((cite.source, cite.paragraph, cite.start))
+            if s is None or is_byline(s) or is_reporting(s, published.get(cite.source)):
+                continue
+            d = _event_date(s, published.get(cite.source))
+            if d is not None:
+                found.append((d, cite, s))
+        groups: list[list[tuple[DateMention, Citation, Sentence]]] = []
+        for d, cite, s in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value, x[1].source)):
+            for g in groups:
+                if _contains(g[0][0].value, d.value):
+                    g.append((d, cite, s))
+                    break
+            else:
+                groups.append([(d, cite, s)])
+        for g in groups:
+            best, cite, s = g[0]
+            cites = tuple(dict.fromkeys([cite, *(c for _, c, _ in g)]))
+            events.append(Event(best.value, best.precision, s.text, claim.topics, cites, "point"))
+    dated = {(e.date, c.source) for e in events for c in e.citations}
+    told = told if told is not None else tellings(articles, annotations)
+    for story in stories:
+        if not story.date:
+            continue
+        cites, topics, text = [], set(), None
+        for sid in story.sources:
+            t = told.get(sid)
+            if t is None or t.stated is None or t.day is None or t.day.isoformat() != story.date:
+                continue
+            if (story.date, sid) in dated or not annotations[sid].on_topic:
+                continue
+            ann = annotations[sid]
+            topics.update(x for s in ann.sentences for x in s.topics)
+            cites.append(_citation(by_id[sid], t.stated))
+            text = text or t.stated.text
+        if cites and topics:
+            events.append(Event(story.date, "day", text, tuple(sorted(topics)), tuple(cites), "report"))
+    events.sort(key=lambda e: (e.date, rank.get(e.precision, 3), e.text))
+    return tuple(events)
+
+
+# ---------------------------------------------------------------- discrepancies between tellings
+
+
+def telling_conflicts(
+    articles: Sequence[Article],
+    annotations: Mapping[str, Annotations],
+    stories: Sequence[Story],
+    config: Config | None = None,
+    told: Mapping[str, Telling] | None = None,
+) -> tuple[Discrepancy, ...]:
+    """Return the points where tellings of one event differ: the day they state for it, the
+    number they give in statements of the same action by the same actors, and who they say led
+    a side."""
+    by_id = {a.id: a for a in articles}
+    told = told if told is not None else tellings(articles, annotations)
+    out = []
+    for story in stories:
+        if len(story.sources) < 2:
+            continue
+        days: dict[str, list[Citation]] = defaultdict(list)
+        for sid in story.sources:
+            t = told[sid]
+            if t.stated is not None and t.day is not None:
+                days[t.day.isoformat()].append(_citation(by_id[sid], t.stated))
+        topics = tuple(
+            sorted({x for sid in story.sources for s in annotations[sid].sentences for x in s.topics})
+        )
+        if len(days) >= 2:
+            out.append(_conflict(story, "Date", days, topics))
+        said: dict[tuple, dict[str, list[Citation]]] = defaultdict(lambda: defaultdict(list))
+        for sid in story.sources:
+            for s in annotations[sid].sentences:
+                if len(set(s.numbers)) == 1 and s.concepts and s.entities and is_statement(s.text):
+                    said[(s.concepts, s.entities)][s.numbers[0]].append(_citation(by_id[sid], s))
+        for _key, values in sorted(said.items()):
+            sources = {c.source for cs in values.values() for c in cs}
+            if len(values) >= 2 and len(sources) >= 2:
+                out.append(_conflict(story, "Number", values, topics))
+        for _side, values in sorted(_leaders(story, by_id, annotations, config).items()):
+            sources = {c.source for cs in values.values() for c in cs}
+            if len(values) >= 2 and len(sources) >= 2:
+                out.append(_conflict(story, "Participants", values, topics))
+    return tuple(out)
+
+
+LEAD_CONCEPT = "lead"  # research.yml concept of leading a delegation, chairing a meeting
+
+
+def _leaders(
+    story: Story, by_id: Mapping[str, Article], annotations: Mapping[str, Annotations], config: Config | None
+) -> dict[str, dict[str, list[Citation]]]:
+    """Return {side: {person: citations}}: who each telling says led one side ("home" or
+    "partners", research.yml actors), from statements of leading that name one person."""
+    if config is None or not config.actors:
+        return {}
+    country = {e.id: e.country for e in config.entities if e.country}
+    persons = {e.id: e.name for e in config.entities if e.type == "person"}
+    sides = {side: set(config.actors.get(side, ())) for side in ("home", "partners")}
+    out: dict[str, dict[str, list[Citation]]] = defaultdict(dict)
+    names: dict[tuple[str, str], str] = {}
+    for sid in story.sources:
+        ann = annotations[sid]
+        for s in ann.sentences:
+            if LEAD_CONCEPT not in s.concepts or not is_statement(s.text):
+                continue
+            named = {country.get(e) for e in s.entities if e not in persons}
+            side = [k for k, v in sides.items() if named & v]
+            people = {persons[m.entity] for m in ann.mentions if m.entity in persons and _inside(m, s)}
+            people |= {u.name for u in ann.unlisted if u.type == "person" and _inside(u, s)}
+            if len(side) != 1 or len(people) != 1:
+                continue
+            (person,) = people
+            key = _skeleton(person)
+            shown = names.setdefault((side[0], key), person)
+            out[side[0]].setdefault(shown, []).append(_citation(by_id[sid], s))
+    return out
+
+
+def _inside(m, s: Sentence) -> bool:
+    return m.paragraph == s.paragraph and s.start <= m.start and m.end <= s.end
+
+
+def _skeleton(name: str) -> str:
+    """Return a surname's consonants in Latin letters ("Сейітқали", "Seitkali" -> "stkl"): the same
+    person however the name is transliterated."""
+    import unicodedata
+
+    from builder.nlp.translit import transliterate
+
+    last = (name.split() or [""])[-1]
+    latin = unicodedata.normalize("NFKD", transliterate(last)).lower()
+    latin = latin.replace("q", "k").replace("kh", "h").replace("zh", "j")
+    consonants = [c for c in latin if c.isascii() and c.isalpha() and c not in "aeiouyjwh"]
+    return "".join(c for k, c in enumerate(consonants) if k == 0 or consonants[k - 1] != c)
+
+
+def _conflict(story: Story, what: str, values: Mapping[str, list[Citation]], topics) -> Discrepancy:
+    versions = tuple(
+        Version(v, tuple(dict.fromkeys(values[v])))
+        for v in sorted(values, key=lambda v: (-len(values[v]), v))
+    )
+    first = versions[0].citations[0]
+    did = "d-" + hashlib.sha1(f"{story.id}/{what}/{first.source}/{first.start}".encode()).hexdigest()[:8]
+    note = f"Tellings of this event give different {what.lower()}s: " + ", ".join(sorted(values)) + "."
+    return Discrepancy(did, f"{what}: {story.title[:120]}", versions, note, topics, story.id)
+
+
+# ---------------------------------------------------------------- names research.yml does not list
+
+
+def _person_key(u) -> str:
+    """Return what identifies an unlisted name across scripts and inflection: a person by the
+    consonants of each of its words ("Данияр Сейткали", "Daniyar Seitkali"), others by their id."""
+    if u.type != "person":
+        return u.id
+    return "person:" + " ".join(_skeleton(w) for w in u.name.split())
+
+
+def unconfirmed_entities(
+    articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config | None = None
+) -> tuple[UnconfirmedEntity, ...]:
+    """Return the people and organisations articles name that research.yml does not list, with
+    the statements that name them (a name in page chrome, or an outlet's, is not taken)."""
+    by_id = {a.id: a for a in articles}
+    outlets = {x.casefold() for o in (config.outlets if config else ()) for x in (o.name, *o.aliases)}
+    outlets |= {a.outlet.casefold() for a in articles if a.outlet}
+    outlets |= {x.casefold() for e in (config.entities if config else ()) for x in e.all_aliases()}
+    found: dict[str, list] = defaultdict(list)
+    for art in articles:
+        ann = annotations.get(art.id)
+        if not ann:
+            continue
+        for u in ann.unlisted:
+            if u.name.casefold().rstrip(".") not in outlets and u.text.casefold().rstrip(".") not in outlets:
+                found[_person_key(u)].append((art.id, u))
+    out = []
+    for _key, seen in sorted(found.items()):
+        cites = []
+        for sid, u in seen:
+            s = next(
+                (
+                    s
+                    for s in annotations[sid].sentences
+                    if s.paragraph == u.paragraph and s.start <= u.start and u.end <= s.end
+                ),
+                None,
+            )
+            if s is not None and is_statement(s.text):
+                cites.append(_citation(by_id[sid], s))
+        if not cites:
+            continue
+        cited = {c.source for c in cites}
+        seen = [(sid, u) for sid, u in seen if sid in cited]
+        # named after its most frequent spelling, Latin first (the site's pages are in English)
+        spellings = Counter(u.name for _, u in seen)
+        first = next(
+            u
+            for name, _ in sorted(spellings.items(), key=lambda x: (not x[0].isascii(), -x[1], x[0]))
+            for _, u in seen
+            if u.name == name
+        )
+        out.append(
+            UnconfirmedEntity(
+                first.id,
+                first.name,
+                first.type,
+                tuple(sorted({u.text for _, u in seen})),
+                tuple(sorted({sid for sid, _ in seen})),
+                tuple(dict.fromkeys(cites)),
+            )
+        )
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the whole layer
 
 
 def link_corpus(
     articles: Sequence[Article], annotations: Mapping[str, Annotations], config: Config
 ) -> Linked:
-    """Link the kept articles: claims, stories, inferred dates, discrepancies and the timeline.
+    """Return the evidence layer of the kept (non-duplicate) articles, in corpus order.
 
-    A pure function of its input. An undated article whose date is inferred
-    from its story is annotated again on that date (its relative dates then
-    resolve), and the claims are built again where that changed an annotation.
+    Claims, then stories of them, then publication dates inferred from stories; undated
+    articles are re-dated on those, their claims stated again; then role and telling
+    discrepancies, the timeline and the names research.yml does not list.
     """
-    from builder.annotate import redate
-
     kept = tuple(articles)
-    by_id = {a.id: a for a in kept}
-    items: dict = {}  # the sentences claims are made of, per article: the second run reuses them
-    clusters = cluster_claims(kept, dict(annotations), config, items)
-    stories = build_stories(kept, clusters.sources(), config.language)
-    inferred = infer_dates(kept, stories)
-    dated = dict(annotations)
-    for sid, (day, precision, _) in sorted(inferred.items()):
-        art = by_id.get(sid)
-        if art is None or art.published or sid not in annotations:
-            continue
-        on_day = dataclasses.replace(art, published=day, published_precision=precision)
-        again = dataclasses.replace(redate(on_day, annotations[sid], config), source=sid)
-        if again != annotations[sid]:
-            dated[sid] = again
-    changed = any(dated[sid] is not annotations[sid] for sid in dated)
-    claims = build_claims(kept, dated, config, items) if changed else clusters.claims()
+    annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
+    told = tellings(kept, annotations)
+    claims = state_claims(kept, annotations, config, told)
+    stories = tell_stories(kept, annotations, claims, config, told)
+    inferred = infer_published(kept, stories)
+    dated = _redated(kept, annotations, inferred, config) if inferred else annotations
+    if dated != annotations:
+        told = tellings(kept, dated)
+        claims = state_claims(kept, dated, config, told)
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
-    story_of = {sid: st.id for st in stories for sid in st.sources}
     discrepancies = build_discrepancies(kept, dated, stories, config, published)
-    discrepancies += claim_conflicts(claims, dated, story_of)
-    events = build_timeline(kept, dated, claims, stories, published)
-    return Linked(claims, stories, inferred, dated, discrepancies, events)
+    discrepancies += telling_conflicts(kept, dated, stories, config, told)
+    events = chart_events(kept, dated, claims, stories, published, told)
+    return Linked(
+        claims=claims,
+        stories=stories,
+        inferred=inferred,
+        annotations=dated,
+        discrepancies=discrepancies,
+        events=events,
+        unconfirmed=unconfirmed_entities(kept, dated, config),
+    )

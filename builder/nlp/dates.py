@@ -79,6 +79,9 @@ class _Tables:
     since_before: re.Pattern
     month_word: re.Pattern  # any month word (see NEED_MONTH), only tried where its first letter is
     one_word_months: bool  # no month word holds a space or a sign: its matches never overlap
+    point_year_words: frozenset[str]  # year words that place an event in the year
+    year_prep_before: re.Pattern  # a year preposition right before a year
+    anniversary: re.Pattern  # words that make a sentence's dates an anniversary or a duration
 
 
 def _norm(s: str) -> str:
@@ -122,7 +125,7 @@ def _tables() -> _Tables:
         ("kk_ym", rf"{Y}\s+(?:жылдың|жылғы|жылы)\s+{M}"),
         ("my", rf"{M}\.?,?\s+{Y}{YW}?"),
         ("dm", rf"{D}{ordsuf}(?:\s+of)?\s+{M}"),
-        ("md", rf"{M}\s+{D}(?:st|nd|rd|th)?"),
+        ("md", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?(?![\d.,]\d)"),
         ("m", rf"(?<!\w)(?P<prep>{mprep})\s+{M2}{mya}(?!\s*\d)"),
         ("since", rf"(?<!\w)(?P<prep>{since})\s+{Y}{YW}?"),
         ("since_kk", rf"{Y}\s+(?:жылдан|жылдардан)\s+(?:{since_post})(?!\w)"),
@@ -138,7 +141,7 @@ def _tables() -> _Tables:
     for lang, t in rel.items():
         compiled = []
         values: dict[str, int] = {}
-        for unit in ("years", "months", "days"):
+        for unit in ("years", "months", "days", "days_after_date"):
             phrases = [p for ps in (t.get(unit) or {}).values() for p in ps]
             for k, ps in (t.get(unit) or {}).items():
                 for p in ps:
@@ -157,6 +160,8 @@ def _tables() -> _Tables:
                         ),
                     )
                 )
+            if t.get("weekday_bare"):  # "a rencontré jeudi à Lyon": a weekday alone names a day
+                compiled.append(("weekday", re.compile(rf"(?<!\w)(?P<wd>{days})(?!\w)", re.IGNORECASE)))
             if t.get("weekday_after"):
                 compiled.append(
                     (
@@ -197,7 +202,15 @@ def _tables() -> _Tables:
         since_before=re.compile(rf"(?<!\w)(?:{since})\s+$", re.IGNORECASE),
         month_word=re.compile(rf"(?=[{first_letters}]){M}", re.IGNORECASE),
         one_word_months=not any(re.search(r"\W", w) for w in [*month_of, *(s for s, _ in stems)]),
+        point_year_words=frozenset(_norm(w) for w in raw.get("year_words_point") or ()),
+        year_prep_before=re.compile(rf"(?<!\w)(?:{yprep})\s+$", re.IGNORECASE),
+        anniversary=re.compile(rf"(?<!\w)(?:{_alt(raw.get('anniversary') or ['(?!)'])})", re.IGNORECASE),
     )
+
+
+def is_anniversary(text: str) -> bool:
+    """Return True when a sentence's dates mark an anniversary or a duration, not an event."""
+    return bool(text) and _tables().anniversary.search(text) is not None
 
 
 def month_number(word: str) -> int | None:
@@ -275,10 +288,25 @@ def _shift_month(d: dt.date, n: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
-def find_dates(text: str, language: str, anchor: str | None = None, paragraph: str = "") -> list[DateMention]:
-    """Return every date in the text, in order, with spans, ISO values and precision."""
+def find_dates(
+    text: str,
+    language: str,
+    anchor: str | None = None,
+    paragraph: str = "",
+    years: bool = True,
+    before: str | None = None,
+) -> list[DateMention]:
+    """Return every date in the text, in order, with spans, ISO values and precision.
+
+    anchor: the publication date relative dates count from. years: whether a day and month
+    without a year ("on 22 January") take the anchor's year; only when the anchor is the
+    article's own stated date, never one inferred for it. before: the last day the text named
+    before this one (in an earlier paragraph), which "a day earlier" counts from when this text
+    names none before it.
+    """
     try:
-        return _find(text or "", (language or "").lower()[:2], _anchor(anchor), paragraph)
+        language = (language or "").lower()[:2]
+        return _find(text or "", language, _anchor(anchor), paragraph, years, _anchor(before))
     except Exception:  # noqa: BLE001 - an extractor must never stop the build
         return []
 
@@ -297,7 +325,10 @@ def may_name_day(text: str, language: str) -> bool:
     work = _mask(text, t)
     langs = [language] if language in t.relative else sorted(t.relative)
     return any(pat.search(work) for name, pat in t.patterns if name in ("dm", "md")) or any(
-        pat.search(work) for lang in langs for unit, pat in t.relative[lang] if unit in ("days", "weekday")
+        pat.search(work)
+        for lang in langs
+        for unit, pat in t.relative[lang]
+        if unit in ("days", "weekday", "days_after_date")
     )
 
 
@@ -316,7 +347,14 @@ def _from(pat: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
                 end = m.end()
 
 
-def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> list[DateMention]:
+def _find(
+    text: str,
+    language: str,
+    anchor: dt.date | None,
+    paragraph: str,
+    years: bool = True,
+    before: dt.date | None = None,
+) -> list[DateMention]:
     t = _tables()
     if not text or not any(c.isdigit() or c.isalpha() for c in text):
         return []
@@ -327,9 +365,17 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
     def free(a: int, b: int) -> bool:
         return not any(taken[a:b])
 
-    def add(a: int, b: int, value: str, precision: str, relative: bool = False, kind: str = "point") -> None:
+    def add(
+        a: int,
+        b: int,
+        value: str,
+        precision: str,
+        relative: bool = False,
+        kind: str = "point",
+        wd: bool = False,
+    ) -> None:
         taken[a:b] = b"\x01" * (b - a)
-        out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind))
+        out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind, wd))
 
     digits = [m.start() for m in _DIGITS.finditer(work)]  # where runs of digits start
     months = None  # where month words start: searched for only when a pattern needs one
@@ -380,6 +426,8 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
             kind = "point"
             if name in ("since", "since_kk"):
                 kind = "since"
+            elif name == "the_y" or (name == "yw" and not _places_year(work, m, a, t)):
+                kind = "mention"
             elif year is not None and name != "m":
                 before = work[max(0, a - 12) : a]
                 sm = t.since_before.search(before)
@@ -389,7 +437,7 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
                     if not free(a, b):
                         continue
             if name in ("dm", "md"):
-                if anchor is None or month is None or day is None:
+                if anchor is None or not years or month is None or day is None:
                     continue
                 year = _year_for(month, day, anchor)
                 if not _valid(year, month, day):
@@ -403,6 +451,8 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
                 if yrel:
                     off = next((d[_norm(yrel)] for d in t.month_year_after.values() if _norm(yrel) in d), 0)
                     year = anchor.year + off
+                elif not years:
+                    continue
                 else:
                     year = _year_for(month, None, anchor)
                 prep = gd["prep"].lower()
@@ -420,34 +470,77 @@ def _find(text: str, language: str, anchor: dt.date | None, paragraph: str) -> l
             else:
                 add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", False, kind)
 
-    if anchor is not None:
-        langs = [language] if language in t.relative else sorted(t.relative)
-        for lang in langs:
-            values = t.rel_values[lang]
-            for unit, pat in t.relative[lang]:
-                for m in pat.finditer(work):
-                    a, b = m.span()
-                    if not free(a, b):
+    langs = [language] if language in t.relative else sorted(t.relative)
+    for lang in langs:
+        values = t.rel_values[lang]
+        for unit, pat in t.relative[lang]:
+            if anchor is None and unit != "days_after_date":
+                continue
+            for m in pat.finditer(work):
+                a, b = m.span()
+                if not free(a, b):
+                    continue
+                if unit == "weekday":
+                    wd = t.weekday_of[lang].get(_norm(m.group("wd")))
+                    if wd is None:
                         continue
-                    if unit == "weekday":
-                        wd = t.weekday_of[lang].get(_norm(m.group("wd")))
-                        if wd is None:
-                            continue
-                        d = anchor - dt.timedelta(days=(anchor.weekday() - wd) % 7)
-                        add(a, b, d.isoformat(), "day", True)
-                        continue
-                    off = values.get(unit + ":" + _norm(m.group(0)))
-                    if off is None:
-                        continue
-                    if unit == "years":
-                        y = anchor.year + off
-                        if YEAR_MIN <= y <= YEAR_MAX:
-                            add(a, b, f"{y:04d}", "year", True)
-                    elif unit == "months":
-                        y, mo = _shift_month(anchor, off)
-                        add(a, b, f"{y:04d}-{mo:02d}", "month", True)
-                    else:
-                        add(a, b, (anchor + dt.timedelta(days=off)).isoformat(), "day", True)
+                    d = anchor - dt.timedelta(days=(anchor.weekday() - wd) % 7)
+                    add(a, b, d.isoformat(), "day", True, wd=True)
+                    continue
+                off = values.get(unit + ":" + _norm(m.group(0)))
+                if off is None:
+                    continue
+                if unit == "years":
+                    y = anchor.year + off
+                    if YEAR_MIN <= y <= YEAR_MAX:
+                        add(a, b, f"{y:04d}", "year", True)
+                elif unit == "months":
+                    y, mo = _shift_month(anchor, off)
+                    add(a, b, f"{y:04d}-{mo:02d}", "month", True)
+                elif unit == "days_after_date":
+                    # "накануне", "a day earlier": from the last day the text named before it
+                    base = _day_before(out, a) or before or anchor
+                    if base is not None:
+                        add(a, b, (base + dt.timedelta(days=off)).isoformat(), "day", True)
+                else:
+                    add(a, b, (anchor + dt.timedelta(days=off)).isoformat(), "day", True)
 
     out.sort(key=lambda d: (d.start, d.end))
-    return out
+    return [_dateline(d, text) for d in out]
+
+
+_DATELINE_BEFORE = re.compile(
+    r"^\W*(?:[^\W\d_][\w.'’-]*\s*){1,3}(?:,\s*(?:[^\W\d_][\w.'’-]*\s*){1,3})?[,.]\s*$"
+)
+_DATELINE_AFTER = re.compile(r"^\s*(?:\d{1,2}:\d\d\s*)?(?:[.—–/|]|-\s)")
+
+
+def _dateline(d: DateMention, text: str) -> DateMention:
+    """Return the mention as a dateline ("ASTANA, Kazakhstan, April 19. ...", "Астана. 18 апреля.
+    КазТАГ –"): where the news was filed, and when; the report's date, never its event's."""
+    if d.kind != "point" or d.start > 60:
+        return d
+    before, after = text[: d.start], text[d.end : d.end + 12]
+    if _DATELINE_BEFORE.match(before) and before.strip()[:1].isupper() and _DATELINE_AFTER.match(after):
+        return DateMention(
+            d.paragraph, d.start, d.end, d.text, d.value, d.precision, d.relative, "dateline", d.weekday
+        )
+    return d
+
+
+def _day_before(found: list[DateMention], at: int) -> dt.date | None:
+    """Return the last day (not a "since" date) named before the offset at, or None."""
+    days = [d for d in found if d.end <= at and d.precision == "day" and d.kind == "point"]
+    if not days:
+        return None
+    try:
+        return dt.date.fromisoformat(max(days, key=lambda d: d.start).value)
+    except ValueError:
+        return None
+
+
+def _places_year(work: str, m: re.Match, a: int, t: _Tables) -> bool:
+    """Return whether a year with a year word places an event in it ("в 2025 году", "2025 жылы"),
+    rather than naming it as an attribute ("бюджет 2025 года", "2024 жылғы келісім")."""
+    word = _norm(work[m.end("year") : m.end()])
+    return word in t.point_year_words or t.year_prep_before.search(work[max(0, a - 12) : a]) is not None

@@ -105,6 +105,20 @@ def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
         for e in config.entities
         if mentions.get(e.id)
     ]
+    # names research.yml does not list (link.unconfirmed_entities): shown as unconfirmed, with mentions
+    entities += [
+        {
+            "id": u.id,
+            "name": u.name,
+            "type": u.type,
+            "role": None,
+            "aliases": list(u.aliases),
+            "sources": list(u.sources),
+            "confirmed": False,
+            "mentions": [_cite(x) for x in u.mentions],
+        }
+        for u in getattr(corpus, "unconfirmed", ())
+    ]
     return {
         "data/timeline.json": dump(
             [

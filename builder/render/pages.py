@@ -491,7 +491,24 @@ def render_entities(site: Site) -> dict[str, str]:
     for e in site.config.entities:
         if site.mentions_by_entity.get(e.id):
             pages[f"entities/{e.id}.md"] = render_entity(site, e)
+    for e, mentions in _unconfirmed(site):
+        pages[f"entities/{e.id}.md"] = render_entity(site, e, mentions)
     return pages
+
+
+UNCONFIRMED = "unconfirmed: named in the sources, not listed in research.yml"
+
+
+def _unconfirmed(site: Site) -> list[tuple[Entity, list[tuple[str, str, str]]]]:
+    """Return the names research.yml does not list (link.unconfirmed_entities) as entities, with
+    their mentions (source, paragraph, sentence)."""
+    return [
+        (
+            Entity(u.id, u.name, u.type, {"as found": u.aliases}, UNCONFIRMED),
+            [(c.source, c.paragraph, c.quote) for c in u.mentions],
+        )
+        for u in getattr(site.corpus, "unconfirmed", ())
+    ]
 
 
 def render_index(site: Site) -> str:
@@ -559,8 +576,8 @@ def render_discrepancies(site: Site) -> str:
 MAX_MENTIONS = 200
 
 
-def render_entity(site: Site, e: Entity) -> str:
-    mentions = site.mentions_by_entity.get(e.id, [])
+def render_entity(site: Site, e: Entity, mentions: list | None = None) -> str:
+    mentions = site.mentions_by_entity.get(e.id, []) if mentions is None else mentions
     rows = [
         {"title": site.articles[s].title, "source": s, "paragraph": p, "n": p.lstrip("p"), "text": text}
         for s, p, text in mentions[:MAX_MENTIONS]
@@ -585,6 +602,7 @@ def render_entities_index(site: Site) -> str:
         srcs = {s for s, _, _ in site.mentions_by_entity.get(e.id, [])}
         if srcs:
             rows.append((e, len(srcs)))
+    rows += [(e, len({s for s, _, _ in mentions})) for e, mentions in _unconfirmed(site)]
     rows.sort(key=lambda r: (-r[1], r[0].name))
     return site.env.get_template("entities_index.md.j2").render(rows=rows)
 
