@@ -1,8 +1,6 @@
 """Quality on the gold corpus (tests/gold/): floors per layer, and the yardstick's own scoring rules.
 
-The floors are the targets of issue 27. A floor the builder does not reach yet is marked
-xfail(strict=True) with the value last measured, so the suite stays green and a layer that
-starts passing turns the marker into a failure: remove the marker then.
+The floors are the targets of issue 27; the builder meets every one of them.
 """
 
 from __future__ import annotations
@@ -37,25 +35,10 @@ def result() -> dict:
 
 # ---------------------------------------------------------------- floors on the gold corpus
 
-# Values measured on the builder as it stands when a marker is set; see the module docstring.
-BELOW = {
-    ("inferred_dates", "right_rate"): "0.20: 1 right, 4 wrong",
-    ("events", "precision"): "0.67: durations and background years on the timeline",
-    ("claims", "junk_rate"): "0.27: headlines and fragments quoted as claims",
-    ("claims", "coherence"): "0.61",
-    ("discrepancies", "found_rate"): "0.00: neither the date nor the co-chair discrepancy is found",
-    ("topics", "traps_on_topic"): "4: Uzbek, Kyrgyz and Tajik articles get topics",
-}
 
-
-def _floor(layer: str, metric: str, op: str, bound: float):
-    marks = ()
-    if (layer, metric) in BELOW:
-        marks = pytest.mark.xfail(strict=True, reason=f"measured {BELOW[(layer, metric)]}")
-    return pytest.param(layer, metric, op, bound, marks=marks, id=f"{layer}.{metric}")
-
-
-@pytest.mark.parametrize(("layer", "metric", "op", "bound"), [_floor(*t) for t in TARGETS])
+@pytest.mark.parametrize(
+    ("layer", "metric", "op", "bound"), [pytest.param(*t, id=f"{t[0]}.{t[1]}") for t in TARGETS]
+)
 def test_floor(result: dict, layer: str, metric: str, op: str, bound: float) -> None:
     value = result[layer][metric]
     assert meets(value, op, bound), f"{layer}.{metric} = {value}, target {op} {bound}\n{format_table(result)}"
