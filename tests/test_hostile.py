@@ -249,7 +249,6 @@ VISIBLE = [
     ("sources/homoglyph/index.html", "\u0415ur\u043ep\u043el and Kazakhstan"),
     ("topics/europol/index.html", "signed a readmission agreement <script>alert(1)</script> in The Hague"),
     ("topics/interpol/index.html", "Interpol visa talks <img src=x onerror=alert(1)> continued"),
-    ("topics/visas/index.html", '<a href="javascript:alert(2)">visa link</a>'),
     ("entities/europol/index.html", "signed a readmission agreement <script>alert(1)</script>"),
     ("entities/lyon/index.html", "<img src=x onerror=alert(1)>"),
     ("entities/andrei-linta/index.html", SEED_INJECT.strip()),

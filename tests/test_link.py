@@ -880,3 +880,44 @@ def test_the_date_a_sentence_gives_its_event(language, published, text, expected
     (s,) = annotate(art, config).sentences
     found = _event_date(s, published)
     assert (found.value if found else None) == expected, s.dates
+
+
+def test_a_lead_recalling_an_older_event_does_not_join_its_story():
+    """A telling published long after the day its lead recalls is about something else (the recall is background)."""
+    from builder.annotate import annotate
+    from builder.config import load_config
+    from builder.link import link_corpus
+    from builder.records import Article, Paragraph
+
+    config = load_config(Path(__file__).resolve().parent.parent / "research.yml")
+
+    def art(sid, lang, published, *paras):
+        ps = tuple(Paragraph(f"p{n}", t) for n, t in enumerate(paras, 1))
+        return Article(
+            sid, f"{sid}.txt", sid, paras[0][:60], lang, ps, published=published, published_precision="day"
+        )
+
+    arts = [
+        art(
+            "a",
+            "en",
+            "2024-10-24",
+            "Kazakhstan and France signed a readmission agreement in Paris on 24 October 2024.",
+        ),
+        art(
+            "b",
+            "ru",
+            "2024-10-25",
+            "Казахстан и Франция подписали соглашение о реадмиссии в Париже 24 октября 2024 года.",
+        ),
+        art(
+            "c",
+            "en",
+            "2026-01-22",
+            "On 24 October 2024 Kazakhstan and France signed a readmission agreement in Paris.",
+            "On 22 January 2026 the Senate of Kazakhstan ratified the readmission agreement with France.",
+        ),
+    ]
+    linked = link_corpus(arts, {a.id: annotate(a, config) for a in arts}, config)
+    story_of = {sid: st.id for st in linked.stories for sid in st.sources}
+    assert story_of.get("c") is None or story_of["c"] != story_of.get("a"), linked.stories

@@ -1155,6 +1155,7 @@ def _person_for_role(ann: Annotations, s: Sentence, role_id: str, persons: set[s
 
 STATEMENTS = Path(__file__).resolve().parent.parent / "tables" / "statements.yml"
 LEAD_SENTENCES = 3  # the sentences of an article that state its event
+NEWS_LAG_DAYS = 31  # a lead's date further before the publication recalls an older event
 STORY_CLOSE_DAYS = 2  # tellings whose event dates lie this close join on one shared statement
 STORY_FAR_DAYS = 7  # further apart (up to this) they need STORY_MIN_SHARED shared statements
 STORY_SAME_ACTORS = 3  # or one shared statement and this many actors named in both leads
@@ -1416,9 +1417,13 @@ def tellings(articles: Sequence[Article], annotations: Mapping[str, Annotations]
             if not s.concepts and _reports(s.text):  # "Об этом 18 апреля сообщили": when it was reported
                 continue
             d = _event_date(s, art.published, past=True)
-            if d is not None and d.precision == "day":
-                day, stated = _day(d.value), s
-                break
+            if d is None or d.precision != "day":
+                continue
+            when, published = _day(d.value), _day(art.published)
+            if published is not None and when is not None and (published - when).days > NEWS_LAG_DAYS:
+                continue  # the lead recalls an older event ("on 24 October 2024 ... signed"): not its own
+            day, stated = when, s
+            break
         if day is None:
             day = _day(art.published)
         actors = frozenset(e for s in lead for e in s.entities)
