@@ -479,6 +479,7 @@ def cluster_claims(
     if not items:
         return Clusters(articles, config, [], {}, {}, [])
     weights = _weights(it.sig for it in items)
+    when = [_when(it, context) for it in items] if context is not None else [None] * len(items)
 
     # Nodes: sentences with one signature and topic set, at most one per source.
     # Copies of a sentence across sources are one node, never compared pairwise.
@@ -487,7 +488,7 @@ def cluster_claims(
     by_key: dict[tuple, list[int]] = defaultdict(list)
     lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES, never compared
     for i, it in enumerate(items):
-        key = (it.sig, it.topics) if context is None else (it.sig, it.topics, _when(it, context))
+        key = (it.sig, it.topics) if context is None else (it.sig, it.topics, when[i])
         for n in by_key[key]:
             if it.source not in node_sources[n]:
                 nodes[n].append(i)
@@ -549,20 +550,23 @@ def cluster_claims(
     # what each cluster's statements state (the distinct non-empty sets of each kind, _facts),
     # and the days they are about (_when): a merge must keep every pair of statements compatible
     facts: dict[int, tuple[set[frozenset[str]], ...]] = {}
-    days: dict[int, set[date]] = {}
+    days: dict[int, tuple[date, date] | None] = {}  # the first and last day a cluster is about
     if given is not None:
         for n in range(len(nodes)):
             facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
-            days[n] = {d for i in nodes[n] if (d := _when(items[i], context or {})) is not None}
+            known = [d for i in nodes[n] if (d := when[i]) is not None]
+            days[n] = (min(known), max(known)) if known else None
     for _, x, y in pairs:
         a, b = cluster[x], cluster[y]
-        if a == b or sources[a] & sources[b]:
+        if a == b or not sources[a].isdisjoint(sources[b]):
             continue
         if given is not None:
-            if not all(p & q for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb):
+            if not all(
+                not p.isdisjoint(q) for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb
+            ):
                 continue
-            both = days[a] | days[b]
-            if context is not None and both and (max(both) - min(both)).days > BACKGROUND_SPAN_DAYS:
+            both = _span(days[a], days[b])
+            if context is not None and both and (both[1] - both[0]).days > BACKGROUND_SPAN_DAYS:
                 continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
@@ -570,7 +574,7 @@ def cluster_claims(
         if given is not None:
             for fa, fb in zip(facts[a], facts[b], strict=True):
                 fa |= fb
-            days[a] |= days.pop(b)
+            days[a] = _span(days[a], days.pop(b))
             facts.pop(b)
         if len(members[a]) < len(members[b]):
             a, b = b, a
@@ -603,7 +607,7 @@ def cluster_claims(
                 c == k
                 or len(groups[c]) < 2
                 or (given is not None and not compatible(sig[n], sig[r]))
-                or (context is not None and not _same_time([k], members[c], nodes, items, context))
+                or (context is not None and not _same_time([k], members[c], nodes, when))
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -1287,6 +1291,7 @@ def _weekdays(s: Sentence) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def _facts(sig: frozenset[str]) -> tuple[frozenset[str], ...]:
     """Return what a signature states: days, numbers, concepts (actions), entities and unlisted
     people (actors)."""
@@ -1342,11 +1347,19 @@ def _when(it: _Item, context: Mapping[str, date | None]) -> date | None:
     return context.get(it.source)
 
 
-def _same_time(a: list[int], b: list[int], nodes, items, context) -> bool:
-    """Return whether two clusters' statements can be about one moment (see state_claims)."""
-    days_a = {d for n in a for i in nodes[n] if (d := _when(items[i], context)) is not None}
-    days_b = {d for n in b for i in nodes[n] if (d := _when(items[i], context)) is not None}
+def _same_time(a: list[int], b: list[int], nodes, when: list[date | None]) -> bool:
+    """Return whether two clusters' statements can be about one moment (see state_claims);
+    when: the day each statement is about (_when)."""
+    days_a = {d for n in a for i in nodes[n] if (d := when[i]) is not None}
+    days_b = {d for n in b for i in nodes[n] if (d := when[i]) is not None}
     return all(abs((x - y).days) <= BACKGROUND_SPAN_DAYS for x in days_a for y in days_b)
+
+
+def _span(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
+    """Return the first and last of two (first, last) day spans, either of which may be None."""
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 # ---------------------------------------------------------------- stories, keyed on the event
