@@ -151,26 +151,6 @@ def test_link_corpus_is_a_function_of_its_input_alone(weekday_corpus, config):
     assert [getattr(again, f) for f in fields] == [getattr(corpus, f) for f in fields]
 
 
-def test_inferred_dates_from_the_memo_equal_a_fresh_scan(weekday_corpus, config, monkeypatch):
-    # A rebuild reuses the weekdays found in unchanged undated articles (keyed by their text,
-    # language and the story's days) instead of scanning their paragraphs again.
-    from builder import link
-
-    corpus = _analysed(weekday_corpus, config)
-    memo: dict = {}
-    fresh = link.infer_dates(corpus.articles, corpus.stories, memo)
-    assert fresh == link.infer_dates(corpus.articles, corpus.stories)
-    assert fresh["h_en_undated_tuesday"][:2] == ("2026-03-03", "day")
-    assert any(reason for reason in memo.values()), "its Tuesday was found"
-    monkeypatch.setattr(link, "_weekday_reason", lambda *a: pytest.fail("scanned again"))
-    assert link.infer_dates(corpus.articles, corpus.stories, memo) == fresh
-    # entries for other days (another build's stories) are not taken, and are dropped
-    stale = {(k[0], k[1], ("1999-01-01",)): None for k in memo}
-    monkeypatch.undo()
-    assert link.infer_dates(corpus.articles, corpus.stories, stale) == fresh
-    assert set(stale) == set(memo), "refilled with this call's entries only"
-
-
 # (date, precision, a phrase one citation quotes)
 SEED_EVENTS = [
     ("2024", "year", "подписанного в прошлом году"),  # the readmission agreement, told in April 2025
@@ -515,97 +495,6 @@ def test_citation_pickles_as_its_values(cite):
     assert dataclasses.astuple(after) == cite
     with pytest.raises(dataclasses.FrozenInstanceError):
         after.quote = "changed"
-
-
-# ------------------------------------------------------------------ stories from shared claims
-
-
-def _dated(aid: str, published: str | None, text: str = "Стороны обсудили сотрудничество.", lang: str = "ru"):
-    from builder.records import Article, Paragraph
-
-    return Article(aid, f"{aid}.txt", aid, aid, lang, (Paragraph("p1", text),), published=published)
-
-
-def _chain(n: int, step: int) -> tuple[list, list]:
-    """n dated articles step days apart, each sharing one claim with the next."""
-    from datetime import date, timedelta
-
-    arts = [_dated(f"c{k:02d}", (date(2024, 1, 1) + timedelta(days=k * step)).isoformat()) for k in range(n)]
-    return arts, [{f"c{k:02d}", f"c{k + 1:02d}"} for k in range(n - 1)]
-
-
-_SPRING = [_dated("s1", "2025-04-18"), _dated("s2", "2025-04-19")]  # a Friday and a Saturday
-_WINTER = [_dated("w1", "2026-03-03"), _dated("w2", "2026-03-04")]  # a Tuesday and a Wednesday
-_BOTH = [{"s1", "s2"}, {"w1", "w2"}]  # each pair tells its own story
-
-
-# (articles, the sources of each claim, the stories expected: sets of two or more ids)
-STORIES = [
-    pytest.param(*_chain(2, 7), [{"c00", "c01"}], id="one claim, a week apart"),
-    pytest.param(*_chain(2, 8), [], id="one claim, over a week apart"),
-    pytest.param(
-        [_dated("a", "2024-01-01"), _dated("b", "2024-01-20")],
-        [{"a", "b"}] * 5,
-        [],
-        id="many claims, weeks apart",
-    ),
-    # single links chain: a story stops where its tellings would span over a month
-    pytest.param(*_chain(6, 6), [{"c00", "c01", "c02", "c03", "c04", "c05"}], id="a chain within a month"),
-    pytest.param(
-        *_chain(12, 6),
-        [{"c00", "c01", "c02", "c03", "c04", "c05"}, {"c06", "c07", "c08", "c09", "c10", "c11"}],
-        id="a chain over two months",
-    ),
-    pytest.param(
-        [*_SPRING, _dated("u", None)],
-        [{"s1", "s2", "u"}, {"s1", "u"}],
-        [{"s1", "s2", "u"}],
-        id="undated, two claims",
-    ),
-    pytest.param([*_SPRING, _dated("u", None)], [{"s1", "s2", "u"}], [{"s1", "s2"}], id="undated, one claim"),
-    # background claims shared across a year: an undated telling bridges nothing
-    pytest.param(
-        [*_SPRING, *_WINTER, _dated("u", None)],
-        [*_BOTH, {"s1", "w1", "u"}, {"s2", "w2", "u"}],
-        [{"s1", "s2"}, {"w1", "w2"}],
-        id="undated, as close to two stories",
-    ),
-    pytest.param(
-        [*_SPRING, *_WINTER, _dated("u", None)],
-        [*_BOTH, {"s1", "w1", "u"}, {"s2", "w2", "u"}, {"w1", "u"}],
-        [{"s1", "s2"}, {"w1", "w2", "u"}],
-        id="undated, closer to one story",
-    ),
-    pytest.param(
-        [*_SPRING, *_WINTER, _dated("u", None, "Соглашение подписали во вторник.")],
-        [*_BOTH, {"s1", "w1", "u"}, {"s2", "w2", "u"}],
-        [{"s1", "s2"}, {"w1", "w2", "u"}],
-        id="undated, names the weekday of one story",
-    ),
-    pytest.param(
-        [*_SPRING, *_WINTER, _dated("u", None), _dated("v", None)],
-        [*_BOTH, {"s1", "w1", "u", "v"}, {"s2", "w2", "u", "v"}],
-        [{"s1", "s2"}, {"w1", "w2"}, {"u", "v"}],
-        id="two undated, as close to two stories",
-    ),
-    pytest.param(
-        [_dated("s1", "2025-04-18"), _dated("m", "2025-04")],
-        [{"s1", "m"}] * 2,
-        [{"s1", "m"}],
-        id="dated to the month only, as undated",
-    ),
-]
-
-
-@pytest.mark.parametrize("articles, claim_sources, expected", STORIES)
-def test_stories_from_shared_claims(articles, claim_sources, expected):
-    from builder.link import build_stories
-
-    for order in (articles, articles[::-1]):
-        stories = build_stories(tuple(order), claim_sources)
-        found = [set(s.sources) for s in stories if len(s.sources) > 1]
-        assert sorted(found, key=sorted) == sorted(expected, key=sorted)
-        assert sorted(a for s in stories for a in s.sources) == sorted(a.id for a in articles)
 
 
 # ------------------------------------------------------------------ precision first (link_corpus)

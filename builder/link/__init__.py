@@ -705,9 +705,8 @@ class Clusters:
 
 # ---------------------------------------------------------------- stories
 
-STORY_WINDOW_DAYS = 7  # days between two dated tellings that share a claim
 STORY_MIN_SHARED = 2  # claims an undated telling shares with its story
-STORY_SPAN_DAYS = 31  # the dated tellings of one story lie within this many days of each other
+STORY_SPAN_DAYS = 31  # the publication dates of one story's tellings lie within this many days (bound)
 
 
 def _day(value: str | None) -> date | None:
@@ -719,166 +718,7 @@ def _day(value: str | None) -> date | None:
         return None
 
 
-def sources_of(claims: Iterable[Claim]) -> list[set[str]]:
-    """Return the sources each claim cites."""
-    return [{x.source for x in c.citations} for c in claims]
-
-
-def build_stories(
-    articles: tuple[Article, ...], claim_sources: Iterable[Iterable[str]], language: str = "en"
-) -> tuple[Story, ...]:
-    """Group articles that share claims and were published close together.
-
-    - Dated articles (to the day) that share a claim and were published within
-      STORY_WINDOW_DAYS are linked, the closest first, as long as the story's
-      tellings stay within STORY_SPAN_DAYS of each other: single links chain.
-    - An undated article joins the dated story it shares the most claims with
-      (STORY_MIN_SHARED at least), when no other story shares as many, or when
-      of those that do, it names the weekday of one's date only: a background
-      claim ("the agreement was signed in 2009") is shared across years, and
-      the story an undated article joins gives it its date.
-    - Undated articles left over that share STORY_MIN_SHARED claims are a story.
-
-    A claim cited by over 50 sources is boilerplate-like and links nothing.
-    claim_sources: the sources of each claim (Clusters.sources, or sources_of(claims)).
-    A story is named after a headline in the site's language where one of
-    its tellings has a real headline (not a first sentence standing in).
-    """
-    ids = [a.id for a in articles]
-    by_id = {a.id: a for a in articles}
-    day = {a.id: _day(a.published) for a in articles}
-    claims = [srcs for srcs in map(sorted, claim_sources) if len(srcs) <= 50]
-    shared: Counter[tuple[str, str]] = Counter()
-    for srcs in claims:
-        shared.update(combinations(srcs, 2))
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    span = {i: (day[i], day[i]) for i in ids if day[i] is not None}  # a dated group's first and last day
-    close = []
-    for (a, b), n in shared.items():
-        if day[a] is not None and day[b] is not None and abs((day[a] - day[b]).days) <= STORY_WINDOW_DAYS:
-            close.append((abs((day[a] - day[b]).days), -n, a, b))
-    for _, _, a, b in sorted(close):
-        ra, rb = find(a), find(b)
-        first, last = min(span[ra][0], span[rb][0]), max(span[ra][1], span[rb][1])
-        if ra != rb and (last - first).days <= STORY_SPAN_DAYS:
-            parent[rb] = ra
-            span[ra] = (first, last)
-    story_of = {i: find(i) for i in ids if day[i] is not None}
-    dates_of: dict[str, set[str]] = defaultdict(set)  # a dated story's publication dates
-    for i, root in story_of.items():
-        dates_of[root].add(by_id[i].published)
-    # an undated article: the claims it shares with each dated story
-    with_story: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for k, srcs in enumerate(claims):
-        loose = [s for s in srcs if s not in story_of]
-        if loose:
-            for root in {story_of[s] for s in srcs if s in story_of}:
-                for s in loose:
-                    with_story[s][root].add(k)
-    left = []
-    for u in ids:
-        if day[u] is not None:
-            continue
-        most = max((len(ks) for ks in with_story[u].values()), default=0)
-        if most < STORY_MIN_SHARED:
-            left.append(u)
-            continue
-        best = sorted(root for root, ks in with_story[u].items() if len(ks) == most)
-        if len(best) > 1:  # as many claims with each: the one whose date the article names as a weekday
-            from builder.nlp.dates import find_dates
-
-            named = {
-                d
-                for d, _ in _weekdays_named(
-                    by_id[u], sorted(set().union(*map(dates_of.get, best))), find_dates
-                )
-            }
-            best = [r for r in best if named & dates_of[r]]
-        if len(best) == 1:
-            parent[u] = best[0]
-        else:
-            left.append(u)
-    undated = set(left)
-    for (a, b), n in shared.items():  # no span to keep: any order joins the same groups
-        if n >= STORY_MIN_SHARED and a in undated and b in undated:
-            parent[find(b)] = find(a)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        groups[find(i)].append(i)
-    stories = []
-    for members in groups.values():
-        arts = [by_id[m] for m in members]
-        dated = sorted(a.published for a in arts if a.published)
-        titled = sorted(
-            arts, key=lambda a: (a.language != language, len(a.title) > 120, a.published or "9999", a.id)
-        )
-        story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
-        stories.append(Story(story_id, titled[0].title, tuple(members), dated[0] if dated else None))
-    stories.sort(key=lambda s: (s.date or "9999", s.id))
-    return tuple(stories)
-
-
 # ---------------------------------------------------------------- inferred dates
-
-
-def infer_dates(
-    articles: tuple[Article, ...], stories: tuple[Story, ...], memo: dict | None = None
-) -> dict[str, tuple[str, str, str]]:
-    """Return {source id: (date, precision, reason)} for undated tellings of dated stories.
-
-    A weekday the article names ("в пятницу", "on Friday") that falls on a
-    sibling's publication date pins that day; otherwise the story's dates
-    give the month. memo: {(text digest, language, days): weekday found}
-    of an earlier call, reused; it is refilled with this call's.
-    """
-    from builder.nlp import dates as dates_mod
-
-    by_id = {a.id: a for a in articles}
-    out: dict[str, tuple[str, str, str]] = {}
-    used: dict = {}
-    for story in stories:
-        dated = sorted({by_id[s].published for s in story.sources if by_id[s].published})
-        days = [d for d in dated if _day(d)]
-        for sid in story.sources:
-            art = by_id[sid]
-            if art.published or not dated:
-                continue
-            key = (art.sha256, art.language, tuple(days))
-            if memo is not None and key in memo:
-                reason = used[key] = memo[key]
-            else:
-                reason = used[key] = _weekday_reason(art, days, dates_mod.find_dates)
-            if reason:
-                out[sid] = (reason[0], "day", reason[1])
-                continue
-            months = sorted({d[:7] for d in dated})
-            if len(months) == 1:
-                out[sid] = (
-                    months[0],
-                    "month",
-                    f"no date in the article; the other tellings of its story are dated {', '.join(dated)}",
-                )
-    if memo is not None:
-        memo.clear()
-        memo.update(used)
-    return out
-
-
-def _weekday_reason(art: Article, days: list[str], find_dates) -> tuple[str, str] | None:
-    """Return (day, reason) for the first of the days a relative day in the article falls on."""
-    for day, m in _weekdays_named(art, days, find_dates):
-        return day, (
-            f"'{m.text}' in {m.paragraph} names the weekday of {day}, the publication "
-            f"date of another telling of the same story"
-        )
-    return None
 
 
 def _weekdays_named(art: Article, days: list[str], find_dates) -> Iterator[tuple[str, DateMention]]:
@@ -932,76 +772,6 @@ class _SentenceIndex:
 
 def _contains(outer: str, inner: str) -> bool:
     return inner.startswith(outer) or outer.startswith(inner)
-
-
-def build_timeline(
-    articles: tuple[Article, ...],
-    annotations: dict[str, Annotations],
-    claims: tuple[Claim, ...],
-    stories: tuple[Story, ...],
-    published: dict[str, str | None] | None = None,
-) -> tuple[Event, ...]:
-    """Return dated events: the dates that claims state, and each dated story.
-
-    The same claim dated by several sources at different precisions ("last
-    year", "5 November 2024") becomes one event at the finest precision. A
-    relative date that only restates the publication day ("on Friday") is
-    the reporting date, not an event.
-    """
-    by_id = {a.id: a for a in articles}
-    published = published or {a.id: a.published for a in articles}
-    sentence_at = _SentenceIndex(annotations)
-    events: list[Event] = []
-    rank = {"day": 0, "month": 1, "year": 2}
-    for claim in claims:
-        found: list[tuple[DateMention, Citation]] = []
-        for cite in claim.citations:
-            s = sentence_at.get((cite.source, cite.paragraph, cite.start))
-            if s is None or is_reporting(s, published.get(cite.source)):
-                continue
-            for d in s.dates:
-                if d.relative and d.value == published.get(cite.source):
-                    continue
-                found.append((d, cite))
-        groups: list[list[tuple[DateMention, Citation]]] = []
-        last: tuple[str, list] | None = None  # the value just placed and its group: copies follow it
-        for d, cite in sorted(found, key=lambda x: (rank[x[0].precision], x[0].value)):
-            if last is not None and last[0] == d.value:
-                last[1].append((d, cite))
-                continue
-            for g in groups:
-                if _contains(g[0][0].value, d.value):
-                    g.append((d, cite))
-                    break
-            else:
-                groups.append(g := [(d, cite)])
-            last = d.value, g
-        for g in groups:
-            best = g[0][0]
-            cites = tuple(dict.fromkeys(c for _, c in g))
-            kind = "since" if any(d.kind == "since" for d, _ in g) else best.kind
-            events.append(Event(best.value, best.precision, claim.text, claim.topics, cites, kind))
-    dated_sources = {(e.date, c.source) for e in events for c in e.citations}
-    for story in stories:
-        if (
-            len(story.sources) < 2
-            or not story.date
-            or all((story.date, s) in dated_sources for s in story.sources)
-        ):
-            continue
-        cites = []
-        topics: set[str] = set()
-        for sid in story.sources:
-            ann = annotations.get(sid)
-            if ann and ann.sentences:
-                cites.append(_citation(by_id[sid], ann.sentences[0]))
-                topics.update(t for sent in ann.sentences for t in sent.topics)
-        if cites:
-            events.append(
-                Event(story.date, "day", story.title, tuple(sorted(topics)), tuple(cites), "report")
-            )
-    events.sort(key=lambda e: (e.date, rank.get(e.precision, 3), e.text))
-    return tuple(events)
 
 
 # ---------------------------------------------------------------- discrepancies
@@ -1079,46 +849,6 @@ def build_discrepancies(
             )
             out.append(Discrepancy(did, role.title, values, " ".join(notes), tuple(topics), story.id))
     out.sort(key=lambda d: (d.subject, d.id))
-    return tuple(out)
-
-
-def claim_conflicts(
-    claims: tuple[Claim, ...], annotations: dict[str, Annotations], story_of: dict[str, str]
-) -> tuple[Discrepancy, ...]:
-    """Find claims whose sources give different exact dates or different numbers."""
-    sentence_at = _SentenceIndex(annotations)
-    out = []
-    for claim in claims:
-        if len(claim.citations) < 2 or claim.corroboration < 2:
-            continue
-        # what each citation says, where its sentence gives exactly one value of the kind
-        said: tuple[dict[str, list[Citation]], ...] = ({}, {})  # dates, numbers
-        for cite in claim.citations:
-            s = sentence_at.get((cite.source, cite.paragraph, cite.start))
-            if s is None:
-                continue
-            if s.dates:
-                days = {d.value for d in s.dates if d.precision == "day" and not d.relative}
-                if len(days) == 1:
-                    said[0].setdefault(days.pop(), []).append(cite)
-            if s.numbers:
-                numbers = set(s.numbers)
-                if len(numbers) == 1:
-                    said[1].setdefault(numbers.pop(), []).append(cite)
-        for what, by_value in zip(("Date", "Number"), said, strict=True):
-            if len(by_value) < 2:
-                continue
-            values = tuple(
-                Version(v, tuple(by_value[v])) for v in sorted(by_value, key=lambda v: (-len(by_value[v]), v))
-            )
-            did = "d-" + hashlib.sha1(f"{claim.id}/{what}".encode()).hexdigest()[:8]
-            note = (
-                f"Sources reporting the same statement give different {what.lower()}s: "
-                + ", ".join(sorted(by_value))
-                + "."
-            )
-            story = story_of.get(claim.citations[0].source)
-            out.append(Discrepancy(did, f"{what}: {claim.text[:120]}", values, note, claim.topics, story))
     return tuple(out)
 
 
