@@ -100,6 +100,7 @@ class Config:
     # who acts in the research: {"home": countries, "partners": countries or bodies, "others": ...}
     actors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pagefind_threshold: int = 1000
+    russian_names: str = "patterns"  # or "natasha": how unlisted names are found in Russian text
     digest: str = ""  # hash of the config text, part of every cache key
 
     def topic(self, slug: str) -> Topic | None:
@@ -430,6 +431,7 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         limits=limits,
         actors={str(k): tuple(str(x) for x in v or ()) for k, v in sorted((raw.get("actors") or {}).items())},
         pagefind_threshold=int((raw.get("search") or {}).get("pagefind_threshold", 1000)),
+        russian_names=str((raw.get("names") or {}).get("russian", "patterns")),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
     )
 

@@ -167,7 +167,7 @@ def annotate(article: Article, config: Config) -> Annotations:
         sentences=tuple(sentences),
         mentions=tuple(mentions),
         warnings=tuple(warnings),
-        unlisted=tuple(_unlisted(article, mentions, warnings)),
+        unlisted=tuple(_unlisted(article, mentions, warnings, config.russian_names == "natasha")),
         on_topic=on_topic,
     )
 
@@ -234,14 +234,14 @@ def with_actors(
     return out, mentions, on_topic
 
 
-def _unlisted(article: Article, mentions: list[Mention], warnings: list[str]) -> list:
+def _unlisted(article: Article, mentions: list[Mention], warnings: list[str], ner: bool = False) -> list:
     """Return the names the article gives that research.yml does not list (builder/nlp/names.py)."""
     try:
         from builder.nlp.names import find_names
     except Exception:  # noqa: BLE001 - names are optional evidence
         return []
     try:
-        return find_names(article, mentions)
+        return find_names(article, mentions, ner)
     except Exception as exc:  # noqa: BLE001 - a name finder must not lose the article's annotations
         warnings.append(f"names not read: {exc}")
         return []

@@ -137,13 +137,19 @@ def _capital(word: str) -> bool:
     return re.fullmatch(WORD, word) is not None
 
 
-def find_names(article: Article, listed: list[Mention]) -> list[Unlisted]:
-    """Return the names of people and organisations in the article that no listed mention covers."""
+def find_names(article: Article, listed: list[Mention], ner: bool = True) -> list[Unlisted]:
+    """Return the names of people and organisations in the article that no listed mention covers.
+
+    ner: Russian text through natasha's NER (research.yml `names: russian: natasha`); else
+    through the cued patterns every language has.
+    """
     language = (article.language or "").lower()[:2]
     covered = {(m.paragraph, k) for m in listed for k in range(m.start, m.end)}
     out = []
     for p in article.paragraphs:
-        if language == "ru":  # the tagger only where a name can be: two capitalised words, or an acronym
+        if (
+            language == "ru" and ner
+        ):  # the tagger only where a name can be: two capitalised words, or an acronym
             found = _russian(p.text) if _MAY_NAME.search(p.text) else []
         else:
             found = _patterns(p.text, language)
