@@ -380,6 +380,45 @@ def _candidate_pairs(
     return out
 
 
+def _statement_pairs(
+    keys: list[tuple[frozenset[str], tuple[str, ...]]],
+    day_of: list[date | None],
+    weights: dict[str, int],
+) -> list[tuple[int, int, int]]:
+    """Return _candidate_pairs of statements (keys: signature and topics; day_of: the day each is about).
+
+    Copies of one signature about days further apart than BACKGROUND_SPAN_DAYS can never be one
+    claim (a claim's days stay within it), and a template sentence repeated across a corpus
+    made them the bulk of all pairs: copies are paired here only with copies about days close
+    to theirs, or with none; every other pair comes from the screen.
+    """
+    group: dict[tuple, int] = {}
+    owner = [group.setdefault(k, len(group)) for k in keys]
+    out = list(_candidate_pairs([k[0] for k in keys], weights, owner))
+    members: dict[int, list[int]] = defaultdict(list)
+    for x, g in enumerate(owner):
+        members[g].append(x)
+    for xs in members.values():
+        sig = keys[xs[0]][0]
+        if len(xs) < 2 or sum(weights[f] for f in sig if f[:2] != "t:") < round(
+            MIN_SHARED_WEIGHT * WEIGHT_SCALE
+        ):
+            continue
+        whole = sum(weights[f] for f in sig)
+        undated = [x for x in xs if day_of[x] is None]
+        dated = sorted((x for x in xs if day_of[x] is not None), key=lambda x: (day_of[x], x))
+        for i, x in enumerate(dated):
+            for y in dated[i + 1 :]:
+                if (day_of[y] - day_of[x]).days > BACKGROUND_SPAN_DAYS:
+                    break
+                out.append((min(x, y), max(x, y), whole))
+        for u in undated:
+            out.extend(
+                (min(u, y), max(u, y), whole) for y in xs if y != u and (day_of[y] is not None or y > u)
+            )
+    return out
+
+
 def _citation(art: Article, s: Sentence, texts: dict[str, str] | None = None) -> Citation:
     """Cite a sentence; texts, where given, shares one string per distinct quote."""
     quote = s.text if texts is None else texts.setdefault(s.text, s.text)
@@ -528,19 +567,28 @@ def cluster_claims(
         shared = sum(map(weight_of, common))
         return shared / ((total[a] + total[b] - shared) or 1)
 
-    # a node of one source is owned by it; the others by their signature (its nodes share a source)
-    source_no = {s: k for k, s in enumerate(sorted({it.source for it in items}))}
-    key_no = {n: k for k, ns in enumerate(by_key.values()) for n in ns}
-    owners = [
-        source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - key_no[n]
-        for n in paired
-    ]
+    if context is None:
+        # a node of one source is owned by it; the others by their signature (its nodes share a source)
+        source_no = {s: k for k, s in enumerate(sorted({it.source for it in items}))}
+        key_no = {n: k for k, ns in enumerate(by_key.values()) for n in ns}
+        owners = [
+            source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - key_no[n]
+            for n in paired
+        ]
+        candidates = _candidate_pairs([sig[n] for n in paired], fixed, owners)
+    else:
+        day_of = [when[nodes[n][0]] for n in paired]  # a node's copies are about one day (its key)
+        candidates = _statement_pairs([(sig[n], items[nodes[n][0]].topics) for n in paired], day_of, fixed)
+    node_day = [when[ns[0]] for ns in nodes] if context is not None else [None] * len(nodes)
+
+    def far(a: int, b: int) -> bool:  # about days too far apart to be one claim's (its days stay close)
+        x, y = node_day[a], node_day[b]
+        return x is not None and y is not None and abs((x - y).days) > BACKGROUND_SPAN_DAYS
+
     pairs = [
         (shared / (total[a] + total[b] - shared), a, b)
-        for a, b, shared in (
-            (paired[x], paired[y], w) for x, y, w in _candidate_pairs([sig[n] for n in paired], fixed, owners)
-        )
-        if not apart(a, b) and node_sources[a].isdisjoint(node_sources[b])
+        for a, b, shared in ((paired[x], paired[y], w) for x, y, w in candidates)
+        if not apart(a, b) and not far(a, b) and node_sources[a].isdisjoint(node_sources[b])
     ]
     pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
 
