@@ -292,12 +292,17 @@ PAIR_SLACK = 1e-3  # weight units: the float32 screen keeps every pair this clos
 
 
 def _candidate_pairs(
-    sigs: list[frozenset[str]], weights: dict[str, int], owners: list[int] | None = None
+    sigs: list[frozenset[str]],
+    weights: dict[str, int],
+    owners: list[int] | None = None,
+    days: list[date | None] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Return (a, b, shared weight) for the pairs a < b of signatures that reach SAME_THRESHOLD.
 
     owners: where given, two signatures with the same owner are never a pair (nodes that share a
     source: cluster_claims would drop the pair), so a source repeating itself costs no memory.
+    days: where given, two signatures about days more than BACKGROUND_SPAN_DAYS apart are never a
+    pair (they can never be one claim), screened out with the rest.
 
     A pair is kept when its weighted Jaccard similarity is at least
     SAME_THRESHOLD and its shared non-topic features weigh at least
@@ -344,6 +349,10 @@ def _candidate_pairs(
     ]
     least = np.float32(MIN_SHARED_WEIGHT - PAIR_SLACK)
     own = None if owners is None else np.asarray(owners, dtype=np.int64)[order]
+    undated = -(1 << 40)
+    day = (
+        None if days is None else np.asarray([d.toordinal() if d else undated for d in days], np.int64)[order]
+    )
 
     def block(start: int) -> tuple:
         stop = min(n, start + PAIR_BLOCK)
@@ -358,6 +367,9 @@ def _candidate_pairs(
         ok[:, :square] &= np.arange(square)[None, :] > np.arange(square)[:, None]
         if own is not None:
             ok &= own[start:stop, None] != own[None, start:]
+        if day is not None:
+            near = np.abs(day[start:stop, None] - day[None, start:]) <= BACKGROUND_SPAN_DAYS
+            ok &= near | (day[start:stop, None] == undated) | (day[None, start:] == undated)
         a, b = np.nonzero(ok)
         return a + start, b + start
 
@@ -394,7 +406,7 @@ def _statement_pairs(
     """
     group: dict[tuple, int] = {}
     owner = [group.setdefault(k, len(group)) for k in keys]
-    out = list(_candidate_pairs([k[0] for k in keys], weights, owner))
+    out = list(_candidate_pairs([k[0] for k in keys], weights, owner, day_of))
     members: dict[int, list[int]] = defaultdict(list)
     for x, g in enumerate(owner):
         members[g].append(x)
