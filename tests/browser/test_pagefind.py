@@ -155,13 +155,14 @@ def _search(page, query: str) -> list[str]:
         ("реадмиссиях", "topics/readmission/", 20),
         ("визасыз", "topics/visas/", 1),  # a Kazakh keyword of the topic
         ("Europol", "topics/europol/", 3),
-        ("readmission", "topics/readmission/", 3),
+        ("readmission", "topics/readmission/", 5),  # top 3 on 1,200 articles: test_pagefind_large.py
     ],
 )
 def test_query_finds_topic_page(page, query, topic, rank):
     urls = _search(page, query)
-    assert any(u.endswith(topic) for u in urls[:rank]), [u for u in urls if "topics" in u] + [
-        [i for i, u in enumerate(urls) if u.endswith(topic)]
+    assert any(u.endswith(topic) for u in urls[:rank]), [
+        urls[:8],
+        [i for i, u in enumerate(urls) if u.endswith(topic)],
     ]
 
 
