@@ -10,7 +10,7 @@ Cases (text in the builder's own words, written on one line unless said):
 - dots:       "." repeated (no word at all)
 
 Each measurement runs in a fresh process: the size check of builder.ingest.bounds (as the loader
-runs it, on the decoded text), then load, annotate and link.build_claims for an article within the
+runs it, on the decoded text), then load, annotate and link.state_claims for an article within the
 limit. It prints the seconds of each stage, the peak RSS of the process (getrusage) and the outcome.
 """
 
@@ -68,7 +68,7 @@ def measure(case: str, mb: float, max_tokens: int | None) -> dict:
         ann = annotate(article, config)
         t3 = time.perf_counter()
         out["annotate_s"] = round(t3 - t2, 3)
-        claims = link.build_claims((article,), {article.id: ann}, config)
+        claims = link.state_claims((article,), {article.id: ann}, config)
         t4 = time.perf_counter()
         out["claims_s"] = round(t4 - t3, 3)
         out.update(outcome="analysed", sentences=len(ann.sentences), claims=len(claims))

@@ -129,8 +129,8 @@ def test_claim_pairing_is_bounded_for_repeated_sentences(monkeypatch, case, sour
     seen = []
     real = link._candidate_pairs
 
-    def counted(sigs, weights, owners=None):
-        pairs = real(sigs, weights, owners)
+    def counted(sigs, weights, *rest):
+        pairs = real(sigs, weights, *rest)
         seen.append((len(sigs), len(pairs)))
         return pairs
 
@@ -139,7 +139,7 @@ def test_claim_pairing_is_bounded_for_repeated_sentences(monkeypatch, case, sour
     for copies in (100, 400):
         built = [_article(aid, n or copies, s) for aid, n, s in sources]
         seen.clear()
-        claims = link.build_claims(tuple(a for a, _ in built), {a.id: ann for a, ann in built}, CONFIG)
+        claims = link.state_claims(tuple(a for a, _ in built), {a.id: ann for a, ann in built}, CONFIG)
         cited = sorted((c.source, c.paragraph) for claim in claims for c in claim.citations)
         assert len(cited) == len(set(cited)) == sum(len(ann.sentences) for _, ann in built)  # each once
         runs.append(seen[0])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import ConfigError, ExecutionError
-from builder.execution import STAGE, make_executor, run_map
+from builder.execution import STAGE, make_executor
 from builder.execution.batch import Elsewhere, code_digest, describe, run_checked
 from builder.execution.files import has_protocol, read_bytes
 from builder.execution.local import PARALLEL_FROM, LocalExecutor
@@ -60,18 +60,6 @@ def test_an_exception_escaping_a_job_is_an_execution_error_naming_the_job(worker
 
 
 @pytest.mark.parametrize(
-    ("name", "scheduler", "jobs"),
-    [
-        ("local", None, TEXTS),
-        ("local", None, []),
-        ("dask", "tcp://127.0.0.1:1", []),  # nothing to map: nothing is started, nothing connects
-    ],
-)
-def test_run_map_makes_an_executor_only_for_jobs(name, scheduler, jobs):
-    assert run_map(_words, jobs, name, scheduler, workers=2) == [_words(t) for t in jobs]
-
-
-@pytest.mark.parametrize(
     ("name", "scheduler", "message"),
     [
         ("spark", None, "unknown executor 'spark'"),
@@ -81,8 +69,6 @@ def test_run_map_makes_an_executor_only_for_jobs(name, scheduler, jobs):
 def test_make_executor_refuses_a_wrong_choice(name, scheduler, message):
     with pytest.raises(ConfigError, match=message):
         make_executor(name, scheduler)
-    with pytest.raises(ConfigError, match=message):
-        run_map(_words, [], name, scheduler)  # even with nothing to map
 
 
 def test_the_dask_executor_without_dask_installed_is_a_config_error(monkeypatch):

@@ -338,36 +338,6 @@ def test_candidate_pairs_at_the_thresholds(a, b, weights, kept):
         assert pairs == ([(x, y, shared)] if kept else [])
 
 
-def test_second_claims_run_reuses_items_and_equals_a_fresh_run():
-    # link_corpus() runs build_claims again after inferred dates change some annotations,
-    # reusing the items of the others (link._items memo): it must be the same as from scratch.
-    import dataclasses
-
-    from builder.config import load_config
-    from builder.link import _items, build_claims
-    from tests.conftest import ROOT
-
-    config = load_config(ROOT / "research.yml")
-    corpus = _analysed(LINK, config)
-    memo: dict = {}
-    first = build_claims(corpus.articles, corpus.annotations, config, memo)
-    assert first == build_claims(corpus.articles, corpus.annotations, config)
-    assert set(memo) == set(corpus.annotations)
-    # One cited article's annotations change (its sentences lose their entities): only it is
-    # recomputed, and the claims change.
-    cited = next(c.citations[0].source for c in first if c.corroboration >= 2)
-    changed = next(a for a in corpus.articles if a.id == cited)
-    ann = corpus.annotations[changed.id]
-    sentences = tuple(dataclasses.replace(s, entities=()) for s in ann.sentences)
-    annotations = {**corpus.annotations, changed.id: dataclasses.replace(ann, sentences=sentences)}
-    kept = {k: v[2] for k, v in memo.items() if k != changed.id}
-    again = build_claims(corpus.articles, annotations, config, memo)
-    assert again == build_claims(corpus.articles, annotations, config)
-    assert again != first
-    assert all(memo[k][2] is v for k, v in kept.items())
-    assert memo[changed.id][2] == _items((changed,), {changed.id: annotations[changed.id]})
-
-
 # ------------------------------------------------------------------ duplicates
 
 _BODY_RU = (

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.ingest.load import load_bytes, load_file
+from builder.ingest import read_path
+from builder.ingest.load import load_bytes
 from builder.records import Article, Rejected
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,7 @@ T2 = (
 
 
 def _load(folder: Path, name: str, config) -> Article:
-    art = load_file(folder / name, name, config)
+    art = read_path(folder / name, name, config)
     assert isinstance(art, Article), art
     return art
 
@@ -272,7 +273,7 @@ def test_encodings(config, data, encoding):
 def test_cp1251_file_on_disk(config, tmp_path):
     path = tmp_path / "legacy.txt"
     path.write_bytes(RU.encode("cp1251"))
-    art = load_file(path, "legacy.txt", config)
+    art = read_path(path, "legacy.txt", config)
     assert isinstance(art, Article) and art.encoding == "cp1251" and art.language == "ru"
 
 
@@ -315,14 +316,14 @@ def test_too_large(config, tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(RU.encode())
     size = len(RU.encode())
-    assert load_file(path, "big.txt", small) == Rejected(
+    assert read_path(path, "big.txt", small) == Rejected(
         "big.txt", f"file is {size} bytes, over the limit of 10"
     )
     assert load_bytes(RU.encode(), "big.txt", small).reason.startswith(f"file is {size} bytes")
 
 
 def test_unreadable(config, tmp_path):
-    got = load_file(tmp_path / "missing.txt", "missing.txt", config)
+    got = read_path(tmp_path / "missing.txt", "missing.txt", config)
     assert isinstance(got, Rejected) and got.reason.startswith("cannot read file")
 
 

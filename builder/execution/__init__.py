@@ -8,10 +8,8 @@ Dask is imported only when the "dask" executor is asked for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from builder.errors import ConfigError, ExecutionError
-from builder.execution.base import EXECUTORS, STAGE, Executor, J, Progress, R
+from builder.execution.base import EXECUTORS, STAGE, Executor, Progress
 
 __all__ = [
     "EXECUTORS",
@@ -21,7 +19,6 @@ __all__ = [
     "Progress",
     "check_choice",
     "make_executor",
-    "run_map",
 ]
 
 
@@ -49,27 +46,3 @@ def check_choice(name: str, scheduler: str | None = None) -> None:
         raise ConfigError(f"unknown executor {name!r}: choose one of {', '.join(EXECUTORS)}")
     if name == "local" and scheduler:
         raise ConfigError(f"--scheduler {scheduler} needs --executor dask")
-
-
-def run_map(
-    fn: Callable[[J], R],
-    jobs: Sequence[J],
-    name: str = "local",
-    scheduler: str | None = None,
-    workers: int | None = None,
-    progress: Progress | None = None,
-) -> list[R]:
-    """Return [fn(job) for job in jobs] on an executor made for them and closed after; none for no jobs.
-
-    Closed before the caller goes on, so that no cluster client (threads, sockets) is alive
-    when the build forks its children; and a build with nothing to read starts nothing
-    (and so does not notice an unreachable scheduler).
-    """
-    check_choice(name, scheduler)
-    if not jobs:
-        return []
-    executor = make_executor(name, scheduler, workers)
-    try:
-        return executor.map(fn, jobs, progress)
-    finally:
-        executor.close()

@@ -41,38 +41,34 @@ def _signal(s: Sentence) -> bool:
     return any(getattr(s, f.name) for f in dataclasses.fields(s) if f.name not in _PLACE)
 
 
-def link_view(art: Article, ann: Annotations, items_digest: str) -> tuple:
+def link_view(art: Article, ann: Annotations) -> tuple:
     """Return all that the corpus-level stages and pages read of an article.
 
     That is every field but its paragraphs and file digest; the annotations of
     its lead sentences (they state its event) and of every sentence with
-    an entity, topic, concept, date or number, at their places; its mentions;
-    and the digest of what build_claims reads. New fields of the records are
+    an entity, topic, concept, date or number, at their places (every statement
+    a claim can be made of is one); its mentions and unlisted names. New fields of the records are
     in the view unless listed in OWN or _PLACE. For an undated article, also
     the paragraphs that may name a weekday: its date is inferred from them.
     """
+    from builder.link import LEAD_SENTENCES
     from builder.nlp.dates import may_name_day
 
     fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
-    from builder.link import LEAD_SENTENCES
 
     sentences = tuple(s for n, s in enumerate(ann.sentences) if n < LEAD_SENTENCES or _signal(s))
     days = () if art.published else tuple(p for p in art.paragraphs if may_name_day(p.text, art.language))
-    return fields, dataclasses.replace(ann, sentences=sentences), items_digest, days
+    return fields, dataclasses.replace(ann, sentences=sentences), days
 
 
-def _as_linked(art: Article, ann: Annotations, published: tuple, config: Config) -> tuple[Annotations, str]:
-    """Return the annotations and claims digest the build links for an article: for an undated
-    one with an inferred date (published), those of its text on that date (link.link_corpus)."""
-    from builder import link
-    from builder.annotate import redate
+def _as_linked(art: Article, ann: Annotations, published: tuple, config: Config) -> Annotations:
+    """Return the annotations the build links for an article: for an undated one with an inferred
+    date (published: date, precision, reason), those on that date (link.on_inferred_date)."""
+    from builder.link import on_inferred_date
 
-    day, precision, _ = published
-    if art.published or not day:
-        return ann, link.items_digest(art, ann)
-    dated = dataclasses.replace(art, published=day, published_precision=precision)
-    ann = dataclasses.replace(redate(dated, ann, config), source=art.id)
-    return ann, link.items_digest(dated, ann)
+    if art.published or not published[0]:
+        return ann
+    return on_inferred_date(art, ann, published, config)
 
 
 @dataclass(frozen=True)
@@ -228,7 +224,7 @@ def _reanalysed(inp, old: Analysed, context: SourcePage, config: Config) -> Anal
     _need(isinstance(now.item, Article) and now.annotations is not None)
     was = _as_linked(old.item, old.annotations, context.published, config)
     linked = _as_linked(now.item, now.annotations, context.published, config)
-    _need(link_view(now.item, *linked) == link_view(old.item, *was))
+    _need(link_view(now.item, linked) == link_view(old.item, was))
     return now
 
 

@@ -820,19 +820,6 @@ def _title_from(line: str) -> str:
 # ---------------------------------------------------------------- entry points
 
 
-def load_file(path: Path, file: str, config: Config) -> Article | Rejected:
-    """Read one seed file and return its Article, or Rejected with the reason."""
-    try:
-        size = path.stat().st_size
-        limit = config.limits.max_file_bytes
-        if size > limit:
-            return Rejected(file, f"file is {size} bytes, over the limit of {limit}")
-        data = path.read_bytes()
-    except OSError as exc:
-        return Rejected(file, f"cannot read file: {exc.strerror or exc}")
-    return load_bytes(data, file, config)
-
-
 def load_bytes(data: bytes, file: str, config: Config) -> Article | Rejected:
     """Return the Article in the bytes of a text or Markdown file, or Rejected with the reason; never raise."""
     try:

@@ -216,13 +216,6 @@ def _fixed(weights: dict[str, float]) -> dict[str, int]:
     return {f: round(w * WEIGHT_SCALE) for f, w in weights.items()}
 
 
-def effective_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...]:
-    """Return a sentence's topics; in a one-topic article every sentence inherits it."""
-    if s.topics:
-        return s.topics
-    return art_topics if len(art_topics) == 1 else ()
-
-
 def is_reporting(s: Sentence, published: str | None) -> bool:
     """Return True for a line that only says when the news was reported."""
     return bool(published) and not s.topics and not s.concepts and all(d.value == published for d in s.dates)
@@ -449,72 +442,11 @@ class _Item:
     topics: tuple[str, ...]
 
 
-def _items(
-    articles: tuple[Article, ...], annotations: dict[str, Annotations], memo: dict | None = None
-) -> list[_Item]:
-    """Return the sentences that can make claims: on a topic, or dated.
-
-    memo: {article id: (article, annotations, its items)} from an earlier call, reused
-    while both are the same objects (the second build_claims of a build).
-    """
-    out = []
-    for art in articles:
-        ann = annotations.get(art.id)
-        if not ann:
-            continue
-        hit = memo.get(art.id) if memo is not None else None
-        if hit is not None and hit[0] is art and hit[1] is ann:
-            out.extend(hit[2])
-            continue
-        own = []
-        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
-        for s in ann.sentences if art_topics else ():
-            topics = effective_topics(art_topics, s)
-            dated = s.dates and not is_reporting(s, art.published)
-            if topics or dated:
-                own.append(_Item(art.id, s, features(s, topics), topics))
-        if memo is not None:
-            memo[art.id] = (art, ann, own)
-        out.extend(own)
-    return out
-
-
-def items_digest(art: Article, ann: Annotations) -> str:
-    """Return a digest of what build_claims reads from one article, apart from its id and language.
-
-    build_claims is a pure function of the articles' ids, languages and order,
-    of the sentences _items takes from each (with their signatures and
-    topics) and of the research definition: a build whose articles all give
-    the same digests gets the same claims (builder/build.py keeps the last ones).
-    """
-    import io
-    import pickle
-
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=5)
-    pickler.fast = True  # no memo: equal values pickle the same whichever objects they share
-    for it in _items((art,), {art.id: ann}):
-        pickler.dump((it.sentence, sorted(it.sig), it.topics))
-    return hashlib.sha256(out.getvalue()).hexdigest()
-
-
-def build_claims(
-    articles: tuple[Article, ...],
-    annotations: dict[str, Annotations],
-    config: Config,
-    memo: dict | None = None,
-) -> tuple[Claim, ...]:
-    """Group sentences from different sources that state the same thing (see cluster_claims)."""
-    return cluster_claims(articles, annotations, config, memo).claims()
-
-
 def cluster_claims(
     articles: tuple[Article, ...],
-    annotations: dict[str, Annotations],
     config: Config,
-    memo: dict | None = None,
-    given: list[_Item] | None = None,
-    context: Mapping[str, date | None] | None = None,
+    items: list[_Item],
+    context: Mapping[str, date | None],
 ) -> Clusters:
     """Group sentences from different sources that state the same thing.
 
@@ -522,15 +454,15 @@ def cluster_claims(
     Jaccard similarity of their signatures and merged greedily, best first,
     at most one sentence per source per claim. A compound sentence that
     reports two things ("met X in Lyon and Y in The Hague") then joins every
-    claim whose signature it covers, so both claims cite it. memo: see _items.
-    given: the sentences to group (statement_items), in place of _items' (then two clusters
-    join only when every pair of their representatives is compatible: the same fact).
+    claim whose signature it covers, so both claims cite it. Two clusters join only when
+    every pair of their statements is compatible (the same fact) and about days close together.
+    items: the statements to group (statement_items); context: each article's event day, the
+    day of its statements that name none.
     """
-    items = _items(articles, annotations, memo) if given is None else given
     if not items:
         return Clusters(articles, config, [], {}, {}, [])
     weights = _weights(it.sig for it in items)
-    when = [_when(it, context) for it in items] if context is not None else [None] * len(items)
+    when = [_when(it, context) for it in items]
 
     # Nodes: sentences with one signature and topic set, at most one per source.
     # Copies of a sentence across sources are one node, never compared pairwise.
@@ -539,7 +471,7 @@ def cluster_claims(
     by_key: dict[tuple, list[int]] = defaultdict(list)
     lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES, never compared
     for i, it in enumerate(items):
-        key = (it.sig, it.topics) if context is None else (it.sig, it.topics, when[i])
+        key = (it.sig, it.topics, when[i])
         for n in by_key[key]:
             if it.source not in node_sources[n]:
                 nodes[n].append(i)
@@ -579,19 +511,10 @@ def cluster_claims(
         shared = sum(map(weight_of, common))
         return shared / ((total[a] + total[b] - shared) or 1)
 
-    if context is None:
-        # a node of one source is owned by it; the others by their signature (its nodes share a source)
-        source_no = {s: k for k, s in enumerate(sorted({it.source for it in items}))}
-        key_no = {n: k for k, ns in enumerate(by_key.values()) for n in ns}
-        owners = [
-            source_no[next(iter(node_sources[n]))] if len(node_sources[n]) == 1 else -1 - key_no[n]
-            for n in paired
-        ]
-        candidates = _candidate_pairs([sig[n] for n in paired], fixed, owners)
-    else:
-        day_of = [when[nodes[n][0]] for n in paired]  # a node's copies are about one day (its key)
-        candidates = _statement_pairs([(sig[n], items[nodes[n][0]].topics) for n in paired], day_of, fixed)
-    node_day = [when[ns[0]] for ns in nodes] if context is not None else [None] * len(nodes)
+    node_day = [when[ns[0]] for ns in nodes]  # a node's copies are about one day (its key)
+    candidates = _statement_pairs(
+        [(sig[n], items[nodes[n][0]].topics) for n in paired], [node_day[n] for n in paired], fixed
+    )
 
     def far(a: int, b: int) -> bool:  # about days too far apart to be one claim's (its days stay close)
         x, y = node_day[a], node_day[b]
@@ -611,35 +534,30 @@ def cluster_claims(
     # and the days they are about (_when): a merge must keep every pair of statements compatible
     facts: dict[int, tuple[set[frozenset[str]], ...]] = {}
     days: dict[int, tuple[date, date] | None] = {}  # the first and last day a cluster is about
-    if given is not None:
-        for n in range(len(nodes)):
-            facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
-            known = [d for i in nodes[n] if (d := when[i]) is not None]
-            days[n] = (min(known), max(known)) if known else None
+    for n in range(len(nodes)):
+        facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
+        days[n] = (node_day[n], node_day[n]) if node_day[n] is not None else None
     for _, x, y in pairs:
         a, b = cluster[x], cluster[y]
         if a == b or not sources[a].isdisjoint(sources[b]):
             continue
-        if given is not None:
-            if not all(
-                not p.isdisjoint(q) for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb
-            ):
-                continue
-            both = _span(days[a], days[b])
-            if context is not None and both and (both[1] - both[0]).days > BACKGROUND_SPAN_DAYS:
-                continue
+        if not all(
+            not p.isdisjoint(q) for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb
+        ):
+            continue
+        both = _span(days[a], days[b])
+        if both and (both[1] - both[0]).days > BACKGROUND_SPAN_DAYS:
+            continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
-        if given is not None:
-            for fa, fb in zip(facts[a], facts[b], strict=True):
-                fa |= fb
-            days[a] = _span(days[a], days.pop(b))
-            facts.pop(b)
+        for fa, fb in zip(facts[a], facts[b], strict=True):
+            fa |= fb
+        days[a] = _span(days[a], days.pop(b))
+        facts.pop(b)
         if len(members[a]) < len(members[b]):
             a, b = b, a
-            if given is not None:
-                facts[a], days[a] = facts.pop(b), days.pop(b)
+            facts[a], days[a] = facts.pop(b), days.pop(b)
         for m in members[b]:
             cluster[m] = a
         members[a].extend(members.pop(b))
@@ -666,8 +584,8 @@ def cluster_claims(
             if (
                 c == k
                 or len(groups[c]) < 2
-                or (given is not None and not compatible(sig[n], sig[r]))
-                or (context is not None and not _same_time([k], members[c], nodes, when))
+                or not compatible(sig[n], sig[r])
+                or not _same_time([k], members[c], nodes, when)
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -1121,7 +1039,7 @@ def state_claims(
     items = statement_items(articles, annotations)
     told = told if told is not None else tellings(articles, annotations)
     days = {k: t.day for k, t in told.items()}
-    clusters = cluster_claims(tuple(articles), dict(annotations), config, given=items, context=days)
+    clusters = cluster_claims(tuple(articles), config, items, days)
     return clusters.claims()
 
 
@@ -1463,26 +1381,27 @@ def infer_published(articles: Sequence[Article], stories: Sequence[Story]) -> di
     return out
 
 
+def on_inferred_date(art: Article, ann: Annotations, inferred: tuple, config: Config) -> Annotations:
+    """Return an undated article's annotations with its relative dates resolved on the date
+    inferred for it, (date, precision, reason); a year-less date takes no year from it."""
+    from builder.annotate import redate
+
+    day, precision, _ = inferred
+    on = dataclasses.replace(art, published=day, published_precision=precision)
+    return dataclasses.replace(redate(on, ann, config, own_date=False), source=art.id)
+
+
 def _redated(
     articles: Sequence[Article],
     annotations: Mapping[str, Annotations],
     inferred: Mapping[str, tuple],
     config: Config,
 ) -> dict[str, Annotations]:
-    """Return the annotations with each undated article's relative dates resolved on its inferred
-    date (a year-less date takes no year from it)."""
-
-    from builder.annotate import redate
-
+    """Return the annotations with each undated article re-annotated on its inferred date."""
     out = dict(annotations)
     for art in articles:
-        if art.published or art.id not in inferred or art.id not in annotations:
-            continue
-        day, precision, _ = inferred[art.id]
-        on = dataclasses.replace(art, published=day, published_precision=precision)
-        out[art.id] = dataclasses.replace(
-            redate(on, annotations[art.id], config, own_date=False), source=art.id
-        )
+        if not art.published and art.id in inferred and art.id in annotations:
+            out[art.id] = on_inferred_date(art, annotations[art.id], inferred[art.id], config)
     return out
 
 
