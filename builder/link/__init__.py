@@ -223,7 +223,8 @@ def is_reporting(s: Sentence, published: str | None) -> bool:
 
 # ---------------------------------------------------------------- claims
 
-PAIR_BLOCK = 256  # signatures scored against all others at once (dense rows: memory)
+PAIR_BLOCK = 64  # signatures scored against all others at once (dense rows: 256 took 4-10x the memory
+# and more time at 10,000 benchmark articles, the rows no longer fitting the processor caches)
 PAIR_THREADS = 2  # blocks scored at once
 # Nodes of one signature: a source's copies past this many are claims of their own, never compared
 # (an article repeating one sentence 100,000 times made 5 * 10**9 pairs of itself).
@@ -584,8 +585,8 @@ def cluster_claims(
             if (
                 c == k
                 or len(groups[c]) < 2
+                or not _close(days[k], days[c])
                 or not compatible(sig[n], sig[r])
-                or not _same_time([k], members[c], nodes, when)
                 or not (
                     len(informative[n] & informative[r]) >= COVER_INFORMATIVE
                     and topics_of[n] & topics_of[r]
@@ -947,29 +948,32 @@ def statement_topics(art_topics: tuple[str, ...], s: Sentence) -> tuple[str, ...
 
 def statement_items(articles: Sequence[Article], annotations: Mapping[str, Annotations]) -> list[_Item]:
     """Return the sentences that can make claims: statements with topic content."""
+    return [it for art in articles for it in _statements(art, annotations.get(art.id))]
+
+
+def _statements(art: Article, ann: Annotations | None) -> list[_Item]:
+    """Return one article's statement_items."""
+    if not ann or not ann.on_topic:
+        return []
+    art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
+    if not art_topics:
+        return []
+    people: dict[tuple[str, int], set[str]] = defaultdict(set)  # unlisted people, by sentence
+    for u in ann.unlisted:
+        if u.type == "person":
+            people[u.paragraph, u.start].add(f"p:{_skeleton(u.name)}")
+    starts = sorted(people)
     out = []
-    for art in articles:
-        ann = annotations.get(art.id)
-        if not ann or not ann.on_topic:
-            continue
-        art_topics = tuple(sorted({t for s in ann.sentences for t in s.topics}))
-        if not art_topics:
-            continue
-        people: dict[tuple[str, int], set[str]] = defaultdict(set)  # unlisted people, by sentence
-        for u in ann.unlisted:
-            if u.type == "person":
-                people[u.paragraph, u.start].add(f"p:{_skeleton(u.name)}")
-        starts = sorted(people)
-        for s in ann.sentences:
-            topics = statement_topics(art_topics, s)
-            if topics and is_statement(s.text) and not is_reporting(s, art.published):
-                sig = features(s, topics) | _ordinals(s.text) | _weekdays(s)
-                for key in starts:
-                    if key[0] == s.paragraph and s.start <= key[1] < s.end:
-                        sig |= people[key]
-                if not art.published:
-                    sig |= _month_days(s.text, art.language)
-                out.append(_Item(art.id, s, sig, topics))
+    for s in ann.sentences:
+        topics = statement_topics(art_topics, s)
+        if topics and is_statement(s.text) and not is_reporting(s, art.published):
+            sig = features(s, topics) | _ordinals(s.text) | _weekdays(s)
+            for key in starts:
+                if key[0] == s.paragraph and s.start <= key[1] < s.end:
+                    sig |= people[key]
+            if not art.published:
+                sig |= _month_days(s.text, art.language)
+            out.append(_Item(art.id, s, sig, topics))
     return out
 
 
@@ -1028,6 +1032,7 @@ def state_claims(
     annotations: Mapping[str, Annotations],
     config: Config,
     told: Mapping[str, Telling] | None = None,
+    items: list[_Item] | None = None,
 ) -> tuple[Claim, ...]:
     """Return the claims: statements grouped with those of other sources that state the same fact.
 
@@ -1036,7 +1041,7 @@ def state_claims(
     October and "the round was held" in February are two facts); one that names a year or a
     "since" date is background and joins across events.
     """
-    items = statement_items(articles, annotations)
+    items = items if items is not None else statement_items(articles, annotations)
     told = told if told is not None else tellings(articles, annotations)
     days = {k: t.day for k, t in told.items()}
     clusters = cluster_claims(tuple(articles), config, items, days)
@@ -1055,12 +1060,10 @@ def _when(it: _Item, context: Mapping[str, date | None]) -> date | None:
     return context.get(it.source)
 
 
-def _same_time(a: list[int], b: list[int], nodes, when: list[date | None]) -> bool:
-    """Return whether two clusters' statements can be about one moment (see state_claims);
-    when: the day each statement is about (_when)."""
-    days_a = {d for n in a for i in nodes[n] if (d := when[i]) is not None}
-    days_b = {d for n in b for i in nodes[n] if (d := when[i]) is not None}
-    return all(abs((x - y).days) <= BACKGROUND_SPAN_DAYS for x in days_a for y in days_b)
+def _close(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    """Return whether every day of one (first, last) span lies within BACKGROUND_SPAN_DAYS of every
+    day of the other: two clusters' statements can be about one moment (see state_claims)."""
+    return a is None or b is None or max((b[1] - a[0]).days, (a[1] - b[0]).days) <= BACKGROUND_SPAN_DAYS
 
 
 def _span(a: tuple[date, date] | None, b: tuple[date, date] | None) -> tuple[date, date] | None:
@@ -1655,13 +1658,16 @@ def link_corpus(
     kept = tuple(articles)
     annotations = {a.id: annotations[a.id] for a in kept if a.id in annotations}
     told = tellings(kept, annotations)
-    claims = state_claims(kept, annotations, config, told)
+    statements = {a.id: _statements(a, annotations.get(a.id)) for a in kept}
+    claims = state_claims(kept, annotations, config, told, [it for a in kept for it in statements[a.id]])
     stories = tell_stories(kept, annotations, claims, config, told)
     inferred = infer_published(kept, stories)
     dated = _redated(kept, annotations, inferred, config) if inferred else annotations
-    if dated != annotations:
-        told = tellings(kept, dated)
-        claims = state_claims(kept, dated, config, told)
+    if dated != annotations:  # the articles re-dated are told and state again; the others as they were
+        again = [a for a in kept if dated.get(a.id) is not annotations.get(a.id)]
+        told = {**told, **tellings(again, dated)}
+        statements.update((a.id, _statements(a, dated.get(a.id))) for a in again)
+        claims = state_claims(kept, dated, config, told, [it for a in kept for it in statements[a.id]])
     published = {a.id: a.published or inferred.get(a.id, (None,))[0] for a in kept}
     discrepancies = build_discrepancies(kept, dated, stories, config, published)
     discrepancies += telling_conflicts(kept, dated, stories, config, told)
