@@ -255,6 +255,33 @@ def _mkdocs_config(work: Path, docs: Path, hook: bool) -> Path:
     return path
 
 
+def builder_cmd(seeds: Path, out: Path, cache: Path) -> list[str]:
+    """Return the command of a builder step: `python -m builder build` from seeds into out with cache."""
+    return [
+        sys.executable,
+        "-m",
+        "builder",
+        "build",
+        "--seeds",
+        str(seeds),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+    ]
+
+
+def warm_cmd(seeds: Path, out: Path, cache: Path) -> list[str]:
+    """Drop the last result from cache and return the builder's command: the warm step.
+
+    Warm: per-article caches filled; the whole-result and claims memos are dropped so link
+    and render run.
+    """
+    for memo in ("result.pickle", "claims.pickle"):
+        (cache / memo).unlink(missing_ok=True)
+    return builder_cmd(seeds, out, cache)
+
+
 def bench(n: int, seed: int, work: Path, steps: set[str], pairs: int = 0) -> list[dict]:
     py = sys.executable
     seeds = work / "seeds"
@@ -269,25 +296,10 @@ def bench(n: int, seed: int, work: Path, steps: set[str], pairs: int = 0) -> lis
         return line
 
     def builder(out: Path) -> list[str]:
-        return [
-            py,
-            "-m",
-            "builder",
-            "build",
-            "--seeds",
-            str(seeds),
-            "--out",
-            str(out),
-            "--cache",
-            str(cache),
-        ]
+        return builder_cmd(seeds, out, cache)
 
     def warm(out: Path) -> list[str]:
-        # Warm: per-article caches filled; the whole-result and claims memos are dropped so
-        # link and render run.
-        for memo in ("result.pickle", "claims.pickle"):
-            (cache / memo).unlink(missing_ok=True)
-        return builder(out)
+        return warm_cmd(seeds, out, cache)
 
     out1, out2 = work / "out-cold", work / "out-warm"
     res = {}

@@ -35,6 +35,13 @@ def _parser() -> argparse.ArgumentParser:
         help="where the per-article work runs (default: local processes)",
     )
     b.add_argument("--scheduler", default=None, help="with --executor dask: the scheduler's address")
+    b.add_argument(
+        "--seeds-url",
+        default=None,
+        metavar="URL",
+        help="with --executor dask: where the workers read the seeds folder (file:///shared/seeds, "
+        "s3://bucket/seeds, or an absolute path there); the --seeds folder is still listed here",
+    )
     b.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     e = sub.add_parser("evaluate", help="score a build of a gold corpus, layer by layer")
     e.add_argument("--gold", type=Path, required=True, help="gold annotations (e.g. tests/gold/gold.yml)")
@@ -134,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         config = _config(args.config)
         cache = None if args.no_cache else (args.cache or args.config.resolve().parent / ".cache")
-        executor = make_executor(args.executor, args.scheduler, args.jobs)
+        executor = make_executor(args.executor, args.scheduler, args.jobs, args.seeds_url)
         try:
             result = build(args.seeds, config, cache, executor, _progress(args.quiet), args.out)
         finally:

@@ -458,3 +458,47 @@ def test_runner_prints_a_json_line_for_every_step_and_a_summary(tmp_path):
     assert len(summary["ratio_builder_warm_mkdocs_pairs"]) == 2
     assert summary["site_mb"] > 0 and summary["search_payload_kb"] > 0, summary
     assert (tmp_path / "80" / "site" / "index.html").is_file()
+
+
+def _corpus_stages(work: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.corpus_stages", "--n", "24", "--work", str(work)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (line,) = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
+    return line
+
+
+def test_corpus_stages_prints_the_warm_build_with_its_stages_and_reuses_its_corpus(tmp_path):
+    """benchmarks/corpus_stages.py: the warm step of benchmarks/run.py (link and render run), each
+    stage the engine calls timed; a second run on the same --work reuses the corpus and cache."""
+    from benchmarks.corpus_stages import STAGES
+
+    first = _corpus_stages(tmp_path)
+    assert (first["bench"], first["n"], first["step"], first["rc"]) == (
+        "corpus_stages",
+        24,
+        "builder_warm",
+        0,
+    )
+    assert (first["how"], first["fill_how"], first["corpus_reused"]) == (
+        "built in full",
+        "built in full",
+        False,
+    )
+    assert first["stages_missing"] == [], first  # every stage function found under its name
+    assert list(first["stages_s"]) == [stage for _, _, stage in STAGES], first
+    assert first["stages_s"]["link"] > 0 and first["stages_s"]["render"] > 0, first
+    assert sum(first["stages_s"].values()) <= first["seconds"], first
+    assert first["peak_rss_mb"] > 0 and first["startup_s"] > 0, first
+    assert (tmp_path / "24" / "out-warm" / "index.md").is_file()
+    again = _corpus_stages(tmp_path)
+    assert (again["corpus_reused"], again["fill_how"], again["how"]) == (
+        True,
+        "nothing changed",
+        "built in full",
+    )

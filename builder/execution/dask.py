@@ -1,7 +1,9 @@
 """The executor on a Dask cluster: batches of jobs as tasks, for corpora past one machine.
 
 DaskExecutor() starts a LocalCluster of worker processes on this machine;
-DaskExecutor("tcp://HOST:8786") joins a running scheduler (see docs/dev/DASK.md). Each
+DaskExecutor("tcp://HOST:8786") joins a running scheduler (see docs/dev/DASK.md). With
+seeds_url, every input a job holds is read by the worker from that folder (a URL through
+fsspec, or a path there) rather than from the driver's path (builder.execution.files.relocated). Each
 task maps fn over a batch of jobs (builder.execution.batch.run_batch); a batch whose
 worker dies is run again on another one, so no job is lost or counted twice. Workers
 import the builder themselves: it must be installed where they run, at the same commit
@@ -27,6 +29,7 @@ from distributed.comm.registry import backends
 from builder.errors import ConfigError, ExecutionError
 from builder.execution.base import STAGE, Progress
 from builder.execution.batch import Elsewhere, check, code_digest, run_checked
+from builder.execution.files import check_seeds_url, relocated
 
 log = logging.getLogger(__name__)  # builder.execution.dask: its records reach the "builder" logger's handlers
 
@@ -89,7 +92,11 @@ class DaskExecutor:
         workers: int = 2,
         batch_size: int | None = None,
         connect_timeout: float = 10,
+        seeds_url: str | None = None,
     ) -> None:
+        if seeds_url:
+            check_seeds_url(seeds_url)
+        self.seeds_url = seeds_url or None
         self.batch_size = batch_size
         self.digest = code_digest()  # what the workers' builder must equal
         self.cluster: LocalCluster | None = None
@@ -143,6 +150,8 @@ class DaskExecutor:
         jobs = list(jobs)
         if not jobs:
             return []
+        if self.seeds_url:  # the workers read each article there, checked against the file here
+            jobs = [relocated(j, self.seeds_url) for j in jobs]
         threads = self.threads()
         if not threads:
             log.info("the Dask scheduler at %s has no workers yet: the build waits for one", self.address)

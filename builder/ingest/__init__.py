@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import os
 from pathlib import Path
 
 from builder.config import Config
+from builder.execution.files import read_under
 from builder.ingest.discover import Input
 from builder.ingest.load import load_bytes
 from builder.ingest.readers import reader_for
 from builder.records import Article, Rejected
+
+AT_URL = "--seeds-url, RESEARCH_SEEDS_URL"  # where the workers read the seeds folder
 
 
 def read_bytes(inp: Input, limit: int) -> bytes | str:
     """Return the bytes of a listed file, or the reason it cannot be read.
 
     The file must still be the one listed: a file swapped for a symbolic link or
-    another file meanwhile is refused, never read.
+    another file meanwhile is refused, never read. An input with a url (--seeds-url)
+    is read there instead (_read_at).
     """
+    if inp.url:
+        return _read_at(inp, limit)
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0)
     if not inp.link:
         flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -46,6 +53,31 @@ def read_bytes(inp: Input, limit: int) -> bytes | str:
         data = fh.read(limit + 1)
     if len(data) > limit:
         return f"file is over the limit of {limit} bytes"
+    return data
+
+
+def _read_at(inp: Input, limit: int) -> bytes | str:
+    """Return the bytes of a listed file read from the seeds folder at inp.url, or why not.
+
+    What is read there must be the file listed here: its size, and its SHA-256 when the
+    driver could read it; another file is refused, never read.
+    """
+    if inp.size > limit:
+        return f"file is {inp.size} bytes, over the limit of {limit}"
+    try:
+        data = read_under(inp.url, inp.rel, limit + 1)
+    except FileNotFoundError:
+        return f"cannot read it at the seeds URL: not found there ({AT_URL})"
+    except Exception as exc:  # noqa: BLE001 - any failure of a file system's package is this file's
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}"
+        return f"cannot read it at the seeds URL: {why} ({AT_URL})"
+    if len(data) != inp.size:
+        return (
+            f"differs at the seeds URL from the file here: {len(data)} bytes there, {inp.size} here; "
+            f"not read ({AT_URL})"
+        )
+    if inp.sha256 and hashlib.sha256(data).hexdigest() != inp.sha256:
+        return f"differs at the seeds URL from the file here: same size, other bytes; not read ({AT_URL})"
     return data
 
 

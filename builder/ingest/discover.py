@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import stat
 from dataclasses import dataclass
@@ -30,10 +32,23 @@ class Input:
     device: int = 0
     inode: int = 0
     link: bool = False  # a symbolic link to a file inside the seeds folder (its target is read)
+    url: str = ""  # where a Dask worker reads the seeds folder (--seeds-url), when not at path
+    sha256: str = ""  # with url: this file's SHA-256 here, which what the worker reads must have
 
     @property
     def stat_key(self) -> tuple[int, int]:
         return self.size, self.mtime_ns
+
+    def at(self, url: str) -> Input:
+        """Return this input to be read from the seeds folder at url (builder.ingest.read_bytes),
+        carrying the SHA-256 of the file here ("" when it cannot be read here: then only its size
+        is checked)."""
+        try:
+            with open(self.path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:
+            digest = ""
+        return dataclasses.replace(self, url=url, sha256=digest)
 
 
 @dataclass(frozen=True)

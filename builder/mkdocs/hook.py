@@ -33,6 +33,7 @@ from builder.execution import make_executor
 from builder.incremental.engine import build_apart
 from builder.messages import CleanFilter, clean, problem_lines
 from builder.mkdocs import passthrough, search
+from builder.mkdocs.paths import research_executor
 from builder.mkdocs.paths import research_paths as _paths
 
 log = logging.getLogger("mkdocs.hooks.research")
@@ -55,9 +56,7 @@ def on_files(files: Files, config) -> Files:
     seeds, cfg, cache = _paths(config)
     docs = cache / SERVE_DOCS if _dirty_serve(config) else None
     try:
-        executor = make_executor(
-            os.environ.get("RESEARCH_EXECUTOR") or "local", os.environ.get("RESEARCH_SCHEDULER")
-        )
+        executor = make_executor(**research_executor(config))
         try:
             result = build_apart(seeds, load_config(cfg), cache, out=docs, executor=executor)
         finally:

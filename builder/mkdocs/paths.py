@@ -1,4 +1,5 @@
-"""Where the MkDocs side finds the research inputs: mkdocs.yml's `extra.research`, or the environment."""
+"""Where the MkDocs side finds the research inputs and runs the map: mkdocs.yml's `extra.research`,
+or the environment."""
 
 from __future__ import annotations
 
@@ -18,3 +19,21 @@ def research_paths(config) -> tuple[Path, Path, Path]:
     cfg = Path(os.environ.get("RESEARCH_CONFIG") or root / extra.get("config", "research.yml"))
     cache = Path(os.environ.get("RESEARCH_CACHE") or root / extra.get("cache", ".cache"))
     return seeds, cfg, cache
+
+
+def research_executor(config) -> dict[str, str | None]:
+    """Return where the hook runs the per-article map: make_executor's name, scheduler and seeds_url.
+
+    `extra.research` gives them as `executor`, `scheduler` and `seeds_url`; RESEARCH_EXECUTOR,
+    RESEARCH_SCHEDULER and RESEARCH_SEEDS_URL override them. The default: the local executor.
+    """
+    extra = (config.extra or {}).get("research", {}) or {}
+    got = {
+        key: os.environ.get(f"RESEARCH_{key.upper()}") or extra.get(key) or None
+        for key in ("executor", "scheduler", "seeds_url")
+    }
+    return {
+        "name": str(got["executor"] or "local"),
+        "scheduler": None if got["scheduler"] is None else str(got["scheduler"]),
+        "seeds_url": None if got["seeds_url"] is None else str(got["seeds_url"]),
+    }
