@@ -61,6 +61,7 @@ class Rejected:
 
     file: str
     reason: str
+    unread: bool = False  # the bytes could not be read (this time): never kept in the per-file memo
 
 
 # ---------------------------------------------------------------- annotate

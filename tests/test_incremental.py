@@ -507,3 +507,44 @@ def test_a_warm_build_after_any_edit_equals_a_build_without_cache(weekday_corpus
     assert dict(warm.files) == dict(build(weekday_corpus, config, None).files)
     (cache / results.RESULT).unlink()  # and the memos it left serve a full build as well
     assert dict(build(weekday_corpus, config, cache).files) == dict(warm.files)
+
+
+def test_a_file_that_could_not_be_read_is_read_again_by_the_next_build(corpus, config, tmp_path, monkeypatch):
+    """A read that fails (a network store, a file being written) is not remembered: the next build,
+    with nothing changed here, neither serves the last result nor patches it, and reads the file."""
+    import builder.ingest as ingest
+
+    cache = tmp_path / "cache"
+    victim = sorted(p.name for p in corpus.iterdir() if p.suffix in (".txt", ".md"))[0]
+    real = ingest.read_bytes
+    monkeypatch.setattr(
+        ingest,
+        "read_bytes",
+        lambda inp, limit: "cannot read file: timed out" if inp.rel == victim else real(inp, limit),
+    )
+    first = build(corpus, config, cache)
+    assert [(r.status, r.reason) for r in first.report if r.file == victim] == [
+        ("rejected", "cannot read file: timed out")
+    ]
+    monkeypatch.setattr(ingest, "read_bytes", real)
+    again = build(corpus, config, cache)
+    assert again.how == "built in full"
+    assert [r.status for r in again.report if r.file == victim] == ["rendered"]
+    assert build(corpus, config, cache).how == "nothing changed"
+
+
+def test_a_file_over_the_size_limit_is_remembered_like_any_rejection(corpus, config, tmp_path, monkeypatch):
+    import dataclasses
+
+    import builder.ingest as ingest
+
+    big = corpus / "zz-big.txt"
+    big.write_text("Kazakhstan visa. " * 200, encoding="utf-8")
+    small = dataclasses.replace(config, limits=dataclasses.replace(config.limits, max_file_bytes=2000))
+    cache = tmp_path / "cache"
+    first = build(corpus, small, cache)
+    assert [r.reason for r in first.report if r.file == big.name] == [
+        "file is 3400 bytes, over the limit of 2000"
+    ]
+    monkeypatch.setattr(ingest, "read_bytes", lambda inp, limit: pytest.fail(f"{inp.rel} read again"))
+    assert build(corpus, small, cache).how == "nothing changed"

@@ -33,7 +33,7 @@ from builder.incremental.keys import LOADED, PAGES, code_key, file_sha256, resul
 from builder.ingest.discover import Found, Input, discover
 from builder.output.write import digest, write_tree
 from builder.pipeline import Analysed, BuildResult, Stages
-from builder.records import Article
+from builder.records import Article, Rejected
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,13 @@ def _build(
     digests = {name: digest(text.encode("utf-8")) for name, text in result.files.items()}
     result = dataclasses.replace(result, digests=digests)
     pages.save()
-    delta.save_state(store, analysis)
-    results.save(store, key, result, result.files)
+    if any(isinstance(it, Rejected) and it.unread for it in analysis.items):
+        # a file that could not be read is read again: the next build is neither served nor patched from this one
+        for name in (results.RESULT, delta.DELTA):
+            store.path(name).unlink(missing_ok=True)
+    else:
+        delta.save_state(store, analysis)
+        results.save(store, key, result, result.files)
     return _written(result, out)
 
 
@@ -180,7 +185,12 @@ def analyse_files(
         out[n] = a
     gone = set(known) - {f.rel for f in files}
     dirty = {shard_of(files[n].rel) for n in todo + touched} | {shard_of(r) for r in gone}
-    entries = {f.rel: (*f.stat_key, a) for f, a in zip(files, out, strict=True)}
+    # a file that could not be read is read again next time (a network store, a file being written)
+    entries = {
+        f.rel: (*f.stat_key, a)
+        for f, a in zip(files, out, strict=True)
+        if not (isinstance(a.item, Rejected) and a.item.unread)
+    }
     store.write_shards(LOADED, entries, dirty)
     return out  # type: ignore[return-value]
 

@@ -98,8 +98,16 @@ def read_path(path: Path, file: str, config: Config) -> Article | Rejected:
 
 
 def read_file(inp: Input, config: Config) -> Article | Rejected:
-    """Read one listed file with the reader of its type."""
-    data = read_bytes(inp, config.limits.max_file_bytes)
+    """Read one listed file with the reader of its type.
+
+    A file over the size limit is rejected for what it is; one that cannot be read now (gone,
+    not permitted, swapped, changed, not at the seeds URL) is rejected as unread, and read
+    again by the next build.
+    """
+    limit = config.limits.max_file_bytes
+    if inp.size > limit:
+        return Rejected(inp.rel, f"file is {inp.size} bytes, over the limit of {limit}")
+    data = read_bytes(inp, limit)
     if isinstance(data, str):
-        return Rejected(inp.rel, data)
+        return Rejected(inp.rel, data, unread=True)
     return read_data(data, inp.rel, config)
