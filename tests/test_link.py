@@ -300,6 +300,91 @@ def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
     assert expected and _candidate_pairs(sigs, fixed) == expected
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_candidate_pairs_with_days_and_owners_are_exactly_the_pairs_a_direct_computation_keeps(seed):
+    # With days, a block of rows is compared only with columns about close days and the undated
+    # ones: no pair a direct computation keeps may be missed, however the days fall on blocks.
+    import random
+    from datetime import date, timedelta
+    from fractions import Fraction
+
+    from builder.link import (
+        BACKGROUND_SPAN_DAYS,
+        MIN_SHARED_WEIGHT,
+        PAIR_BLOCK,
+        SAME_THRESHOLD,
+        WEIGHT_SCALE,
+        _candidate_pairs,
+        _fixed,
+        _weights,
+    )
+
+    rnd = random.Random(seed)
+    pool = [f"t:{t}" for t in "abc"] + [f"e:{k}" for k in range(8)] + [f"c:{k}" for k in range(4)]
+    n = 3 * PAIR_BLOCK + 17
+    sigs = [frozenset(rnd.sample(pool, rnd.randint(2, 6))) for _ in range(n)]
+    start = date(2024, 1, 1)
+    # days bunched so that blocks straddle windows; about one in six about no day
+    days = [None if rnd.random() < 0.17 else start + timedelta(days=rnd.randint(0, 60)) for _ in range(n)]
+    owners = [rnd.randrange(n // 3) for _ in range(n)]
+    fixed = _fixed(_weights(sigs))
+    expected = []
+    for a in range(n):
+        for b in range(a + 1, n):
+            if owners[a] == owners[b]:
+                continue
+            if days[a] and days[b] and abs((days[a] - days[b]).days) > BACKGROUND_SPAN_DAYS:
+                continue
+            common = sigs[a] & sigs[b]
+            shared = sum(fixed[f] for f in common)
+            union = sum(fixed[f] for f in sigs[a] | sigs[b])
+            specific = sum(fixed[f] for f in common if not f.startswith("t:"))
+            if Fraction(shared, union) >= Fraction(repr(SAME_THRESHOLD)) and specific >= round(
+                MIN_SHARED_WEIGHT * WEIGHT_SCALE
+            ):
+                expected.append((a, b, shared))
+    assert len(expected) > 100
+    assert _candidate_pairs(sigs, fixed, owners, days) == expected
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_cover_candidates_by_days_are_those_without_days_whose_days_are_close(seed):
+    # The compound-sentence screen compares a single only with the claims about close days (and
+    # the undated): exactly the pairs of the screen without days that link._close keeps.
+    import random
+    from datetime import date, timedelta
+
+    from builder.link import PAIR_BLOCK, _close, _cover_candidates, _weights
+
+    rnd = random.Random(seed)
+    pool = [f"e:{k}" for k in range(6)] + [f"c:{k}" for k in range(4)]
+    n = 3 * PAIR_BLOCK + 11
+    sigs = [frozenset(rnd.sample(pool, rnd.randint(2, 5))) for _ in range(n)]
+    weights = _weights(sigs)
+    informative = [frozenset(x) for x in sigs]
+    topics_of = [{rnd.choice("ab")} for _ in range(n)]
+    start = date(2024, 3, 1)
+
+    def day():
+        return None if rnd.random() < 0.2 else start + timedelta(days=rnd.randint(0, 40))
+
+    singles, reps = list(range(0, n, 2)), list(range(1, n, 2))
+    single_days = [day() for _ in singles]
+    spans = []
+    for _ in reps:
+        a, b = day(), day()
+        spans.append(None if a is None or b is None else (min(a, b), max(a, b)))
+    every = _cover_candidates(singles, reps, sigs, weights, informative, topics_of)
+    close = {
+        a: kept
+        for a, bs in every.items()
+        if (kept := [b for b in bs if _close((single_days[a],) * 2 if single_days[a] else None, spans[b])])
+    }
+    assert sum(map(len, close.values())) > 50
+    by_days = _cover_candidates(singles, reps, sigs, weights, informative, topics_of, (single_days, spans))
+    assert by_days == close
+
+
 U = 1 << 32  # one weight unit (link.WEIGHT_SCALE)
 
 

@@ -238,17 +238,30 @@ def _cover_candidates(
     weights: dict[str, float],
     informative: list[frozenset[str]],
     topics_of: list[set[str]],
+    days: tuple[list[date | None], list[tuple[date, date] | None]] | None = None,
 ) -> dict[int, list[int]]:
-    """Return {index in singles: [indexes in reps]} where a single may cover a rep.
+    """Return {index in singles: [indexes in reps, ascending]} where a single may cover a rep.
 
-    Bounds from sparse products (weighted share of the rep it covers, shared
-    informative features, a shared topic); the caller checks each exactly.
+    Bounds from sparse products (weighted share of the rep it covers, shared informative
+    features, a shared topic); the caller checks each exactly. days, where given: each single's
+    day and each rep's claim's first and last day (None: about no day); a single is then
+    compared only with the reps whose days are all within BACKGROUND_SPAN_DAYS of its own (_close),
+    taken in the order of their first days, and with those about no day.
     """
     import numpy as np
     from scipy import sparse
 
     if not singles or not reps:
         return {}
+    none = -(1 << 40)
+    day = np.array([d.toordinal() if d else none for d in (days[0] if days else [None] * len(singles))])
+    spans = days[1] if days else [None] * len(reps)
+    first = np.array([s[0].toordinal() if s else none for s in spans])
+    last = np.array([s[1].toordinal() if s else none for s in spans])
+    s_order, r_order = np.lexsort((np.arange(len(singles)), day)), np.lexsort((np.arange(len(reps)), first))
+    day, first, last = day[s_order], first[r_order], last[r_order]
+    singles, reps = [singles[i] for i in s_order.tolist()], [reps[i] for i in r_order.tolist()]
+    undated_reps = int(np.searchsorted(first, none, side="right"))
     names = sorted(weights)
     col = {f: k for k, f in enumerate(names)}
     w = np.array([weights[f] for f in names])
@@ -258,8 +271,8 @@ def _cover_candidates(
         cols = [col[f] for n in nodes for f in feats(n)]
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), len(names)))
 
-    s_all, r_all = matrix(singles, lambda n: sigs[n]), matrix(reps, lambda n: sigs[n])
-    s_inf, r_inf = matrix(singles, lambda n: informative[n]), matrix(reps, lambda n: informative[n])
+    s_all, r_all = matrix(singles, lambda n: sigs[n]), matrix(reps, lambda n: sigs[n]).T.tocsc()
+    s_inf, r_inf = matrix(singles, lambda n: informative[n]), matrix(reps, lambda n: informative[n]).T.tocsc()
     topics = sorted({t for n in singles + reps for t in topics_of[n]})
     tcol = {t: k for k, t in enumerate(topics)}
 
@@ -268,18 +281,34 @@ def _cover_candidates(
         cols = [tcol[t] for n in nodes for t in topics_of[n]]
         return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(nodes), max(1, len(topics))))
 
-    s_top, r_top = tmatrix(singles), tmatrix(reps)
+    s_top, r_top = tmatrix(singles), tmatrix(reps).T.tocsc()
     weighted = s_all.multiply(w).tocsr()
-    rep_total = np.asarray(r_all.multiply(w).sum(axis=1)).ravel()
+    rep_total = np.asarray(r_all.T.multiply(w).sum(axis=1)).ravel()
     out: dict[int, list[int]] = {}
+
+    def screen(start: int, stop: int, lo: int, hi: int) -> None:
+        if lo >= hi:
+            return
+        cover = (weighted[start:stop] @ r_all[:, lo:hi]).toarray() >= (COVER_THRESHOLD - 1e-6) * rep_total[
+            lo:hi
+        ]
+        cover &= (s_inf[start:stop] @ r_inf[:, lo:hi]).toarray() >= COVER_INFORMATIVE
+        cover &= (s_top[start:stop] @ r_top[:, lo:hi]).toarray() > 0
+        d, f, z = day[start:stop, None], first[None, lo:hi], last[None, lo:hi]
+        cover &= (d == none) | (f == none) | (np.maximum(z - d, d - f) <= BACKGROUND_SPAN_DAYS)
+        for a, b in zip(*np.nonzero(cover), strict=True):
+            out.setdefault(int(s_order[start + a]), []).append(int(r_order[lo + b]))
+
     for start in range(0, len(singles), PAIR_BLOCK):
         stop = min(len(singles), start + PAIR_BLOCK)
-        cover = (weighted[start:stop] @ r_all.T).toarray() >= (COVER_THRESHOLD - 1e-6) * rep_total[None, :]
-        cover &= (s_inf[start:stop] @ r_inf.T).toarray() >= COVER_INFORMATIVE
-        cover &= (s_top[start:stop] @ r_top.T).toarray() > 0
-        for a, b in zip(*np.nonzero(cover), strict=True):
-            out.setdefault(start + int(a), []).append(int(b))
-    return out
+        if day[start] == none:  # singles about no day: every rep
+            screen(start, stop, 0, len(reps))
+            continue
+        screen(start, stop, 0, undated_reps)
+        lo = int(np.searchsorted(first, day[start] - BACKGROUND_SPAN_DAYS, side="left"))
+        hi = int(np.searchsorted(first, day[stop - 1] + BACKGROUND_SPAN_DAYS, side="right"))
+        screen(start, stop, max(lo, undated_reps), hi)
+    return {a: sorted(bs) for a, bs in out.items()}
 
 
 PAIR_SLACK = 1e-3  # weight units: the float32 screen keeps every pair this close to a threshold
@@ -296,18 +325,18 @@ def _candidate_pairs(
     owners: where given, two signatures with the same owner are never a pair (nodes that share a
     source: cluster_claims would drop the pair), so a source repeating itself costs no memory.
     days: where given, two signatures about days more than BACKGROUND_SPAN_DAYS apart are never a
-    pair (they can never be one claim), screened out with the rest.
+    pair (they can never be one claim).
 
-    A pair is kept when its weighted Jaccard similarity is at least
-    SAME_THRESHOLD and its shared non-topic features weigh at least
-    MIN_SHARED_WEIGHT, in integers (exact). All pairs are screened first, in
-    float32, from one sparse matrix product per block of rows over the non-topic
-    features (numpy/scipy: no pair is scored in Python): what two signatures
-    share through topic features depends only on their topic sets, a few at
-    most, so the signatures are ordered by topic set and each set's columns
-    compared with one threshold per row. The screen keeps every pair within
-    PAIR_SLACK of both thresholds (float32 sums of a few dozen weights err by
-    less than 1e-4), and those few are then checked exactly.
+    A pair is kept when its weighted Jaccard similarity is at least SAME_THRESHOLD and its shared
+    non-topic features weigh at least MIN_SHARED_WEIGHT, in integers (exact). The pairs are
+    screened first, in float32, by sparse matrix products (numpy/scipy: no pair is scored in
+    Python) of blocks of PAIR_BLOCK rows over the non-topic features; what two signatures share
+    through topic features depends only on their topic sets, a few at most, and is added from a
+    table of them. With days, the signatures are taken in the order of their days, and a block
+    of rows is compared only with the columns about days close to its own (a slice of that
+    order) and with the undated ones, which are compared with all. The screen keeps every pair
+    within PAIR_SLACK of both thresholds (float32 sums of a few dozen weights err by less than
+    1e-4), and those few are then checked exactly.
     """
     import numpy as np
     from scipy import sparse
@@ -315,14 +344,13 @@ def _candidate_pairs(
     n = len(sigs)
     if n < 2:
         return []
+    undated = -(1 << 40)  # the day of a signature about no day: compared with every other
+    day = np.asarray([d.toordinal() if d else undated for d in (days or [None] * n)], dtype=np.int64)
+    order = np.lexsort((np.arange(n), day))  # the undated first, then by day
+    day = day[order]
+    first_dated = int(np.searchsorted(day, undated, side="right"))
     names = sorted(f for f in weights if not f.startswith("t:"))
     col = {f: k for k, f in enumerate(names)}
-    topics = [frozenset(f for f in x if f.startswith("t:")) for x in sigs]
-    sets = sorted(set(topics), key=sorted)
-    number = {t: k for k, t in enumerate(sets)}
-    set_of = np.array([number[t] for t in topics], dtype=np.int64)
-    order = np.argsort(set_of, kind="stable")  # the screen's rows and columns: by topic set
-    bounds = np.searchsorted(set_of[order], np.arange(len(sets) + 1)).tolist()
     placed = [sigs[i] for i in order.tolist()]
     rows = np.array([i for i, x in enumerate(placed) for f in x if f in col], dtype=np.int64)
     cols = np.array([col[f] for x in placed for f in x if f in col], dtype=np.int64)
@@ -330,42 +358,41 @@ def _candidate_pairs(
     w = (np.array([weights[f] for f in names], dtype=np.float64) * unit).astype(np.float32)[cols]
     weighted = sparse.csr_matrix((w, (rows, cols)), shape=(n, len(names)), dtype=np.float32)
     onehot_t = sparse.csc_matrix((np.ones_like(w), (cols, rows)), shape=(len(names), n), dtype=np.float32)
-    totals = [sum(map(weights.__getitem__, x)) for x in sigs]
+    topics = [frozenset(f for f in x if f.startswith("t:")) for x in sigs]
+    sets = sorted(set(topics), key=sorted)
+    number = {t: k for k, t in enumerate(sets)}
+    set_list = [number[t] for t in topics]
+    set_of = np.array(set_list, dtype=np.int64)[order]
     by_sets = [[sum(weights[f] for f in a & b) for b in sets] for a in sets]
+    in_sets = (np.array(by_sets, dtype=np.float64).reshape(len(sets), len(sets)) * unit).astype(np.float32)
+    totals = [sum(map(weights.__getitem__, x)) for x in sigs]
     num, den = Fraction(repr(SAME_THRESHOLD)).as_integer_ratio()  # 0.5 -> 1, 2
-    # inter / (ta + tb - inter) >= num / den  <=>  shared >= r * ta + r * tb - topics_shared
+    # inter / (ta + tb - inter) >= num / den  <=>  shared + topics_shared >= r * ta + r * tb
     r = num / (den + num)
-    t_placed = np.array(totals, dtype=np.float64)[order] * unit
-    col_term = (r * t_placed).astype(np.float32)
-    in_sets = np.array(by_sets, dtype=np.float64).reshape(len(sets), len(sets)) * unit
-    row_term = [
-        (r * t_placed - in_sets[set_of[order], g] - PAIR_SLACK).astype(np.float32) for g in range(len(sets))
-    ]
+    half = (r * np.array(totals, dtype=np.float64)[order] * unit).astype(np.float32)
     least = np.float32(MIN_SHARED_WEIGHT - PAIR_SLACK)
     own = None if owners is None else np.asarray(owners, dtype=np.int64)[order]
-    undated = -(1 << 40)
-    day = (
-        None if days is None else np.asarray([d.toordinal() if d else undated for d in days], np.int64)[order]
-    )
+
+    def screen(start: int, stop: int, lo: int, hi: int) -> tuple:
+        """Return the pairs of rows start:stop and columns lo:hi past them that pass the screen."""
+        shared = (weighted[start:stop] @ onehot_t[:, lo:hi]).toarray()
+        ok = shared >= least
+        shared += in_sets[set_of[start:stop, None], set_of[None, lo:hi]]
+        ok &= shared >= half[start:stop, None] + half[None, lo:hi] - np.float32(PAIR_SLACK)
+        ok &= np.arange(lo, hi)[None, :] > np.arange(start, stop)[:, None]
+        if own is not None:
+            ok &= own[start:stop, None] != own[None, lo:hi]
+        near = np.abs(day[start:stop, None] - day[None, lo:hi]) <= BACKGROUND_SPAN_DAYS
+        ok &= near | (day[start:stop, None] == undated) | (day[None, lo:hi] == undated)
+        a, b = np.nonzero(ok)
+        return a + start, b + lo
 
     def block(start: int) -> tuple:
         stop = min(n, start + PAIR_BLOCK)
-        shared = (weighted[start:stop] @ onehot_t[:, start:]).toarray()
-        ok = shared >= least
-        np.subtract(shared, col_term[None, start:], out=shared)
-        for g in range(len(sets)):
-            lo, hi = max(bounds[g], start) - start, bounds[g + 1] - start
-            if lo < hi:
-                ok[:, lo:hi] &= shared[:, lo:hi] >= row_term[g][start:stop, None]
-        square = stop - start
-        ok[:, :square] &= np.arange(square)[None, :] > np.arange(square)[:, None]
-        if own is not None:
-            ok &= own[start:stop, None] != own[None, start:]
-        if day is not None:
-            near = np.abs(day[start:stop, None] - day[None, start:]) <= BACKGROUND_SPAN_DAYS
-            ok &= near | (day[start:stop, None] == undated) | (day[None, start:] == undated)
-        a, b = np.nonzero(ok)
-        return a + start, b + start
+        if start < first_dated:  # undated rows: every column
+            return screen(start, stop, start, n)
+        last = int(np.searchsorted(day, day[stop - 1] + BACKGROUND_SPAN_DAYS, side="right"))
+        return screen(start, stop, start, last)
 
     # scipy's sparse products and numpy's comparisons release the GIL: blocks run on PAIR_THREADS threads
     with ThreadPoolExecutor(max_workers=PAIR_THREADS) as pool:
@@ -375,7 +402,7 @@ def _candidate_pairs(
     first, second = np.minimum(a, b), np.maximum(a, b)
     by_pair = np.lexsort((second, first))
     least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
-    weight_of, set_list = weights.__getitem__, set_of.tolist()
+    weight_of = weights.__getitem__
     out = []
     for x, y in zip(first[by_pair].tolist(), second[by_pair].tolist(), strict=True):
         inter = sum(map(weight_of, sigs[x] & sigs[y]))
@@ -576,6 +603,7 @@ def cluster_claims(
         weights,
         informative,
         topics_of,
+        ([node_day[members[k][0]] for k in singles], [days[c] for c in targets]),
     )
     for a, k in enumerate(singles):
         n = members[k][0]
