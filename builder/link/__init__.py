@@ -569,12 +569,12 @@ def cluster_claims(
         a, b = cluster[x], cluster[y]
         if a == b or not sources[a].isdisjoint(sources[b]):
             continue
+        both = _span(days[a], days[b])
+        if both and (both[1] - both[0]).days > BACKGROUND_SPAN_DAYS:
+            continue
         if not all(
             not p.isdisjoint(q) for fa, fb in zip(facts[a], facts[b], strict=True) for p in fa for q in fb
         ):
-            continue
-        both = _span(days[a], days[b])
-        if both and (both[1] - both[0]).days > BACKGROUND_SPAN_DAYS:
             continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
         if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
