@@ -489,15 +489,32 @@ def cluster_claims(
     """
     if not items:
         return Clusters(articles, config, [], {}, {}, [])
-    weights = _weights(it.sig for it in items)
     when = [_when(it, context) for it in items]
+    nodes, paired = _nodes(items, when)
+    g = _Nodes(items, nodes, when, _weights(it.sig for it in items))
+    candidates = _statement_pairs(
+        [(g.sig[n], items[nodes[n][0]].topics) for n in paired], [g.day[n] for n in paired], g.fixed
+    )
+    pairs = [
+        (shared / (g.total[a] + g.total[b] - shared), a, b)
+        for a, b, shared in ((paired[x], paired[y], w) for x, y, w in candidates)
+        if not g.apart(a, b) and not g.far(a, b) and g.sources[a].isdisjoint(g.sources[b])
+    ]
+    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    members, sources, days = _merge(g, pairs)
+    groups: dict[int, list[int]] = {c: [i for n in ns for i in nodes[n]] for c, ns in members.items()}
+    _place_compounds(g, members, sources, days, groups)
+    return Clusters(articles, config, items, groups, members, nodes)
 
-    # Nodes: sentences with one signature and topic set, at most one per source.
-    # Copies of a sentence across sources are one node, never compared pairwise.
+
+def _nodes(items: list[_Item], when: list[date | None]) -> tuple[list[list[int]], list[int]]:
+    """Return the nodes (sentences with one signature, topic set and day, at most one per source:
+    copies of a sentence across sources are one node, never compared pairwise) and the nodes to
+    pair; a source's copies past MAX_COPIES are nodes of their own, never compared."""
     nodes: list[list[int]] = []
     node_sources: list[set[str]] = []
     by_key: dict[tuple, list[int]] = defaultdict(list)
-    lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES, never compared
+    lone: dict[str, int] = defaultdict(int)  # source -> its copies past MAX_COPIES
     for i, it in enumerate(items):
         key = (it.sig, it.topics, when[i])
         for n in by_key[key]:
@@ -516,55 +533,70 @@ def cluster_claims(
         log.warning(
             "%s: %d sentences repeat one signature more than %d times: not compared", source, k, MAX_COPIES
         )
-    paired = [n for ns in by_key.values() for n in ns]
-    paired.sort()
-    sig = [items[ns[0]].sig for ns in nodes]
-    topics_of = [set(items[ns[0]].topics) for ns in nodes]
-    fixed = _fixed(weights)
-    weight_of = fixed.__getitem__
-    specific_of = {f: 0 if f[:2] == "t:" else w for f, w in fixed.items()}.__getitem__  # topics weigh 0
-    total = [sum(map(weight_of, x)) for x in sig]
-    informative = [frozenset(f for f in x if f[:2] != "t:" and weights[f] >= INFORMATIVE) for x in sig]
-    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
+    return nodes, sorted(n for ns in by_key.values() for n in ns)
 
-    def apart(a: int, b: int) -> bool:
-        return topics_of[a] != topics_of[b] and not (topics_of[a] & topics_of[b])
 
-    def sim(a: int, b: int) -> float:
-        if apart(a, b):
-            return 0.0
-        common = sig[a] & sig[b]
-        if sum(map(specific_of, common)) < least_shared:
-            return 0.0
-        shared = sum(map(weight_of, common))
-        return shared / ((total[a] + total[b] - shared) or 1)
+class _Nodes:
+    """What cluster_claims knows of each node: its signature, topics, sources, day and weight."""
 
-    node_day = [when[ns[0]] for ns in nodes]  # a node's copies are about one day (its key)
-    candidates = _statement_pairs(
-        [(sig[n], items[nodes[n][0]].topics) for n in paired], [node_day[n] for n in paired], fixed
-    )
+    def __init__(
+        self, items: list[_Item], nodes: list[list[int]], when: list[date | None], weights: dict[str, float]
+    ) -> None:
+        self.items, self.nodes, self.weights = items, nodes, weights
+        self.fixed = _fixed(weights)
+        self.sig = [items[ns[0]].sig for ns in nodes]
+        self.topics = [set(items[ns[0]].topics) for ns in nodes]
+        self.sources = [{items[i].source for i in ns} for ns in nodes]
+        self.day = [when[ns[0]] for ns in nodes]  # a node's copies are about one day (its key)
+        self.total = [sum(map(self.fixed.__getitem__, x)) for x in self.sig]
+        self.informative = [
+            frozenset(f for f in x if f[:2] != "t:" and weights[f] >= INFORMATIVE) for x in self.sig
+        ]
+        self._specific = {f: 0 if f[:2] == "t:" else w for f, w in self.fixed.items()}  # topics weigh 0
+        self._least = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
 
-    def far(a: int, b: int) -> bool:  # about days too far apart to be one claim's (its days stay close)
-        x, y = node_day[a], node_day[b]
+    def apart(self, a: int, b: int) -> bool:
+        """Tell whether two nodes share no topic."""
+        return self.topics[a] != self.topics[b] and not (self.topics[a] & self.topics[b])
+
+    def far(self, a: int, b: int) -> bool:
+        """Tell whether two nodes are about days too far apart to be one claim's."""
+        x, y = self.day[a], self.day[b]
         return x is not None and y is not None and abs((x - y).days) > BACKGROUND_SPAN_DAYS
 
-    pairs = [
-        (shared / (total[a] + total[b] - shared), a, b)
-        for a, b, shared in ((paired[x], paired[y], w) for x, y, w in candidates)
-        if not apart(a, b) and not far(a, b) and node_sources[a].isdisjoint(node_sources[b])
-    ]
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+    def sim(self, a: int, b: int) -> float:
+        """Return the weighted Jaccard similarity of two nodes (0 when they share too little)."""
+        if self.apart(a, b):
+            return 0.0
+        common = self.sig[a] & self.sig[b]
+        if sum(map(self._specific.__getitem__, common)) < self._least:
+            return 0.0
+        shared = sum(map(self.fixed.__getitem__, common))
+        return shared / ((self.total[a] + self.total[b] - shared) or 1)
 
-    cluster = list(range(len(nodes)))
-    members: dict[int, list[int]] = {n: [n] for n in range(len(nodes))}
-    sources: dict[int, set[str]] = {n: set(node_sources[n]) for n in range(len(nodes))}
-    # what each cluster's statements state (the distinct non-empty sets of each kind, _facts),
-    # and the days they are about (_when): a merge must keep every pair of statements compatible
+    def covers(self, n: int, r: int) -> bool:
+        """Tell whether node n states what node r states, and more (a compound sentence)."""
+        return (
+            len(self.informative[n] & self.informative[r]) >= COVER_INFORMATIVE
+            and bool(self.topics[n] & self.topics[r])
+            and sum(map(self.fixed.__getitem__, self.sig[n] & self.sig[r])) / (self.total[r] or 1)
+            >= COVER_THRESHOLD
+        )
+
+
+def _merge(g: _Nodes, pairs: list[tuple[float, int, int]]) -> tuple[dict, dict, dict]:
+    """Merge the nodes' clusters over the pairs, best first; return each cluster's nodes, sources
+    and (first, last) day. Two clusters merge only with no source in common, their days within
+    BACKGROUND_SPAN_DAYS, every pair of their statements' facts compatible (_facts: the distinct
+    non-empty sets of each kind) and their representatives alike (LINK_THRESHOLD)."""
+    cluster = list(range(len(g.nodes)))
+    members: dict[int, list[int]] = {n: [n] for n in range(len(g.nodes))}
+    sources: dict[int, set[str]] = {n: set(g.sources[n]) for n in range(len(g.nodes))}
     facts: dict[int, tuple[set[frozenset[str]], ...]] = {}
-    days: dict[int, tuple[date, date] | None] = {}  # the first and last day a cluster is about
-    for n in range(len(nodes)):
-        facts[n] = tuple({f} if f else set() for f in _facts(sig[n]))
-        days[n] = (node_day[n], node_day[n]) if node_day[n] is not None else None
+    days: dict[int, tuple[date, date] | None] = {}
+    for n in range(len(g.nodes)):
+        facts[n] = tuple({f} if f else set() for f in _facts(g.sig[n]))
+        days[n] = (g.day[n], g.day[n]) if g.day[n] is not None else None
     for _, x, y in pairs:
         a, b = cluster[x], cluster[y]
         if a == b or not sources[a].isdisjoint(sources[b]):
@@ -577,7 +609,7 @@ def cluster_claims(
         ):
             continue
         reps_a, reps_b = members[a][:REPRESENTATIVES], members[b][:REPRESENTATIVES]
-        if any(sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
+        if any(g.sim(m, n) < LINK_THRESHOLD for m in reps_a for n in reps_b):
             continue
         for fa, fb in zip(facts[a], facts[b], strict=True):
             fa |= fb
@@ -590,20 +622,24 @@ def cluster_claims(
             cluster[m] = a
         members[a].extend(members.pop(b))
         sources[a] |= sources.pop(b)
-    groups: dict[int, list[int]] = {c: [i for n in ns for i in nodes[n]] for c, ns in members.items()}
+    return members, sources, days
 
-    # Compound sentences: a claim of one signature that covers other claims'
-    # signatures joins them (each of its sources that they do not cite yet).
+
+def _place_compounds(
+    g: _Nodes, members: dict, sources: dict, days: dict, groups: dict[int, list[int]]
+) -> None:
+    """Let each claim of one node that covers other claims' signatures (a compound sentence)
+    join them, with each of its sources they do not cite yet; groups is changed in place."""
     targets = sorted(c for c in groups if len(groups[c]) >= 2)
     singles = sorted(k for k in members if len(members[k]) == 1)
     near = _cover_candidates(
         [members[k][0] for k in singles],
         [members[c][0] for c in targets],
-        sig,
-        weights,
-        informative,
-        topics_of,
-        ([node_day[members[k][0]] for k in singles], [days[c] for c in targets]),
+        g.sig,
+        g.weights,
+        g.informative,
+        g.topics,
+        ([g.day[members[k][0]] for k in singles], [days[c] for c in targets]),
     )
     for a, k in enumerate(singles):
         n = members[k][0]
@@ -614,23 +650,17 @@ def cluster_claims(
                 c == k
                 or len(groups[c]) < 2
                 or not _close(days[k], days[c])
-                or not compatible(sig[n], sig[r])
-                or not (
-                    len(informative[n] & informative[r]) >= COVER_INFORMATIVE
-                    and topics_of[n] & topics_of[r]
-                    and sum(map(weight_of, sig[n] & sig[r])) / (total[r] or 1) >= COVER_THRESHOLD
-                )
+                or not compatible(g.sig[n], g.sig[r])
+                or not g.covers(n, r)
             ):
                 continue
-            for i in nodes[n]:
-                if items[i].source not in sources[c]:
+            for i in g.nodes[n]:
+                if g.items[i].source not in sources[c]:
                     groups[c].append(i)
-                    sources[c].add(items[i].source)
+                    sources[c].add(g.items[i].source)
                     placed.add(i)
         if placed:
             groups[k] = [i for i in groups[k] if i not in placed]
-
-    return Clusters(articles, config, items, groups, members, nodes)
 
 
 @dataclass
