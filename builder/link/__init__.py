@@ -1324,18 +1324,26 @@ def tell_stories(
     at = _SentenceIndex(dict(annotations))
     eventful_cites = [claim.citations for claim in claims if not _background(claim, told, at)]
     eventful = [{c.source for c in cites if c.source in by_id} for cites in eventful_cites]
+    stories = _Stories(ids, told)
+    for _, _, a, b in sorted(_story_links(ids, told, eventful)):
+        stories.join(a, b)
+    for u in ids:
+        if told[u].day is None:
+            stories.place_undated(u, eventful, eventful_cites)
+    out = [_story(by_id, told, members, config.language) for members in stories.groups()]
+    out.sort(key=lambda s: (s.date or "9999", s.id))
+    return tuple(out)
+
+
+def _story_links(
+    ids: list[str], told: Mapping[str, Telling], eventful: list[set[str]]
+) -> list[tuple[int, int, str, str]]:
+    """Return the pairs of dated tellings that may be one story, as (days apart, -statements
+    shared, a, b): sharing statements on close days, stating one action in their leads
+    (_lead_pairs), or stating one day for their events in their leads with the same actors."""
     shared: Counter[tuple[str, str]] = Counter()
     for srcs in eventful:
         shared.update(combinations(sorted(srcs), 2))
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    span = {i: (told[i].day, told[i].day) for i in ids if told[i].day is not None}
     close = []
     for (a, b), n in shared.items():
         if told[a].day is None or told[b].day is None:
@@ -1359,58 +1367,81 @@ def tell_stories(
         for a, b in combinations(sorted(group), 2):
             if (a, b) not in shared and len(told[a].actors & told[b].actors) >= STORY_SAME_ACTORS - 1:
                 close.append((0, 0, a, b))
-    for _, _, a, b in sorted(close):
-        ra, rb = find(a), find(b)
+    return close
+
+
+class _Stories:
+    """The tellings' stories as a union-find, each root with its first and last day."""
+
+    def __init__(self, ids: list[str], told: Mapping[str, Telling]) -> None:
+        self.ids, self.told = ids, told
+        self.parent = {i: i for i in ids}
+        self.span = {i: (told[i].day, told[i].day) for i in ids if told[i].day is not None}
+        self.lead_of = {i: {(s.paragraph, s.start) for s in told[i].lead} for i in ids}
+
+    def find(self, x: str) -> str:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(self, a: str, b: str) -> None:
+        """Join two dated tellings' stories unless their days would then lie over STORY_FAR_DAYS apart."""
+        ra, rb = self.find(a), self.find(b)
         if ra == rb:
-            continue
-        first, last = min(span[ra][0], span[rb][0]), max(span[ra][1], span[rb][1])
+            return
+        first, last = min(self.span[ra][0], self.span[rb][0]), max(self.span[ra][1], self.span[rb][1])
         if (last - first).days <= STORY_FAR_DAYS:
-            parent[rb] = ra
-            span[ra] = (first, last)
-    lead_of = {i: {(s.paragraph, s.start) for s in told[i].lead} for i in ids}
-    for u in ids:
-        if told[u].day is not None:
-            continue
+            self.parent[rb] = ra
+            self.span[ra] = (first, last)
+
+    def place_undated(self, u: str, eventful: list[set[str]], eventful_cites: list) -> None:
+        """Put a telling with no day into the one story that states what its lead states (by how
+        many dated tellings; the sentence a telling gives its event in counts for two), else the
+        one story it shares at least STORY_MIN_SHARED statements with."""
+        told, lead_of = self.told, self.lead_of
         with_root: Counter[str] = Counter()  # the statements it shares with each story
-        # the stories whose tellings state, in their leads, what its lead states: by how many
-        # dated tellings (the sentence a telling gives its event in counts for two)
         by_lead: Counter[str] = Counter()
         for k, srcs in enumerate(eventful):
-            if u in srcs:
-                roots = {find(o) for o in srcs if o != u and told[o].day is not None}
-                with_root.update(roots)
-                cites = eventful_cites[k]
-                if any((c.paragraph, c.start) in lead_of[c.source] for c in cites if c.source == u):
-                    for c in cites:
-                        t = told[c.source]
-                        if (
-                            c.source != u
-                            and t.day is not None
-                            and (c.paragraph, c.start) in lead_of[c.source]
-                        ):
-                            by_lead[find(c.source)] += 2 if _tells(t, c) else 1
+            if u not in srcs:
+                continue
+            with_root.update({self.find(o) for o in srcs if o != u and told[o].day is not None})
+            cites = eventful_cites[k]
+            if any((c.paragraph, c.start) in lead_of[c.source] for c in cites if c.source == u):
+                for c in cites:
+                    t = told[c.source]
+                    if c.source != u and t.day is not None and (c.paragraph, c.start) in lead_of[c.source]:
+                        by_lead[self.find(c.source)] += 2 if _tells(t, c) else 1
         ranked = with_root.most_common()
         if len(by_lead) == 1 and max(by_lead.values()) >= STORY_MIN_SHARED:
-            parent[u] = next(iter(by_lead))
+            self.parent[u] = next(iter(by_lead))
         elif not by_lead and len(ranked) == 1 and ranked[0][1] >= STORY_MIN_SHARED:
-            parent[u] = ranked[0][0]  # it shares statements with one story only
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        groups[find(i)].append(i)
-    stories = []
-    for members in groups.values():
-        arts = [by_id[m] for m in members]
-        stated = Counter(told[m].day.isoformat() for m in members if told[m].stated and told[m].day)
-        if stated:
-            top = max(stated.values())
-            when = min(d for d, n in stated.items() if n == top)
-        else:
-            dated = sorted(a.published for a in arts if _day(a.published))
-            when = dated[0] if dated else None
-        story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
-        stories.append(Story(story_id, _best_title(arts, config.language), tuple(members), when))
-    stories.sort(key=lambda s: (s.date or "9999", s.id))
-    return tuple(stories)
+            self.parent[u] = ranked[0][0]  # it shares statements with one story only
+
+    def groups(self) -> list[list[str]]:
+        """Return each story's tellings, in corpus order."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for i in self.ids:
+            out[self.find(i)].append(i)
+        return list(out.values())
+
+
+def _story(
+    by_id: Mapping[str, Article], told: Mapping[str, Telling], members: list[str], language: str
+) -> Story:
+    """Return one story of its tellings: dated by the event day most of them state, else by the
+    first publication date."""
+    arts = [by_id[m] for m in members]
+    stated = Counter(told[m].day.isoformat() for m in members if told[m].stated and told[m].day)
+    if stated:
+        top = max(stated.values())
+        when = min(d for d, n in stated.items() if n == top)
+    else:
+        dated = sorted(a.published for a in arts if _day(a.published))
+        when = dated[0] if dated else None
+    story_id = "story-" + hashlib.sha1(" ".join(sorted(members)).encode()).hexdigest()[:8]
+    return Story(story_id, _best_title(arts, language), tuple(members), when)
 
 
 # ---------------------------------------------------------------- publication dates inferred
