@@ -311,9 +311,6 @@ def _cover_candidates(
     return {a: sorted(bs) for a, bs in out.items()}
 
 
-PAIR_SLACK = 1e-3  # weight units: the float32 screen keeps every pair this close to a threshold
-
-
 def _candidate_pairs(
     sigs: list[frozenset[str]],
     weights: dict[str, int],
@@ -328,15 +325,13 @@ def _candidate_pairs(
     pair (they can never be one claim).
 
     A pair is kept when its weighted Jaccard similarity is at least SAME_THRESHOLD and its shared
-    non-topic features weigh at least MIN_SHARED_WEIGHT, in integers (exact). The pairs are
-    screened first, in float32, by sparse matrix products (numpy/scipy: no pair is scored in
-    Python) of blocks of PAIR_BLOCK rows over the non-topic features; what two signatures share
-    through topic features depends only on their topic sets, a few at most, and is added from a
-    table of them. With days, the signatures are taken in the order of their days, and a block
-    of rows is compared only with the columns about days close to its own (a slice of that
-    order) and with the undated ones, which are compared with all. The screen keeps every pair
-    within PAIR_SLACK of both thresholds (float32 sums of a few dozen weights err by less than
-    1e-4), and those few are then checked exactly.
+    non-topic features weigh at least MIN_SHARED_WEIGHT. Both are decided in integers (the
+    weights of _fixed; exact, in any order of summing) by sparse matrix products (numpy/scipy: no
+    pair is scored in Python) of blocks of PAIR_BLOCK rows over the non-topic features; what two
+    signatures share through topic features depends only on their topic sets, a few at most, and
+    is added from a table of them. With days, the signatures are taken in the order of their
+    days, and a block of rows is compared only with the columns about days close to its own (a
+    slice of that order) and with the undated ones, which are compared with all.
     """
     import numpy as np
     from scipy import sparse
@@ -354,38 +349,33 @@ def _candidate_pairs(
     placed = [sigs[i] for i in order.tolist()]
     rows = np.array([i for i, x in enumerate(placed) for f in x if f in col], dtype=np.int64)
     cols = np.array([col[f] for x in placed for f in x if f in col], dtype=np.int64)
-    unit = 1.0 / WEIGHT_SCALE
-    w = (np.array([weights[f] for f in names], dtype=np.float64) * unit).astype(np.float32)[cols]
-    weighted = sparse.csr_matrix((w, (rows, cols)), shape=(n, len(names)), dtype=np.float32)
-    onehot_t = sparse.csc_matrix((np.ones_like(w), (cols, rows)), shape=(len(names), n), dtype=np.float32)
-    topics = [frozenset(f for f in x if f.startswith("t:")) for x in sigs]
+    w = np.array([weights[f] for f in names], dtype=np.int64)[cols]
+    weighted = sparse.csr_matrix((w, (rows, cols)), shape=(n, len(names)), dtype=np.int64)
+    onehot_t = sparse.csc_matrix((np.ones_like(w), (cols, rows)), shape=(len(names), n), dtype=np.int64)
+    topics = [frozenset(f for f in x if f.startswith("t:")) for x in placed]
     sets = sorted(set(topics), key=sorted)
     number = {t: k for k, t in enumerate(sets)}
-    set_list = [number[t] for t in topics]
-    set_of = np.array(set_list, dtype=np.int64)[order]
-    by_sets = [[sum(weights[f] for f in a & b) for b in sets] for a in sets]
-    in_sets = (np.array(by_sets, dtype=np.float64).reshape(len(sets), len(sets)) * unit).astype(np.float32)
-    totals = [sum(map(weights.__getitem__, x)) for x in sigs]
+    set_of = np.array([number[t] for t in topics], dtype=np.int64)
+    in_sets = np.array([[sum(weights[f] for f in a & b) for b in sets] for a in sets], dtype=np.int64)
+    totals = np.array([sum(map(weights.__getitem__, x)) for x in placed], dtype=np.int64)
     num, den = Fraction(repr(SAME_THRESHOLD)).as_integer_ratio()  # 0.5 -> 1, 2
-    # inter / (ta + tb - inter) >= num / den  <=>  shared + topics_shared >= r * ta + r * tb
-    r = num / (den + num)
-    half = (r * np.array(totals, dtype=np.float64)[order] * unit).astype(np.float32)
-    least = np.float32(MIN_SHARED_WEIGHT - PAIR_SLACK)
+    least = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
     own = None if owners is None else np.asarray(owners, dtype=np.int64)[order]
 
     def screen(start: int, stop: int, lo: int, hi: int) -> tuple:
-        """Return the pairs of rows start:stop and columns lo:hi past them that pass the screen."""
+        """Return the pairs of rows start:stop and columns lo:hi past them that reach both thresholds."""
         shared = (weighted[start:stop] @ onehot_t[:, lo:hi]).toarray()
         ok = shared >= least
         shared += in_sets[set_of[start:stop, None], set_of[None, lo:hi]]
-        ok &= shared >= half[start:stop, None] + half[None, lo:hi] - np.float32(PAIR_SLACK)
+        # inter / (ta + tb - inter) >= num / den  <=>  (den + num) * inter >= num * (ta + tb)
+        ok &= (den + num) * shared >= num * (totals[start:stop, None] + totals[None, lo:hi])
         ok &= np.arange(lo, hi)[None, :] > np.arange(start, stop)[:, None]
         if own is not None:
             ok &= own[start:stop, None] != own[None, lo:hi]
         near = np.abs(day[start:stop, None] - day[None, lo:hi]) <= BACKGROUND_SPAN_DAYS
         ok &= near | (day[start:stop, None] == undated) | (day[None, lo:hi] == undated)
         a, b = np.nonzero(ok)
-        return a + start, b + lo
+        return a + start, b + lo, shared[a, b]
 
     def block(start: int) -> tuple:
         stop = min(n, start + PAIR_BLOCK)
@@ -399,18 +389,10 @@ def _candidate_pairs(
         parts = list(pool.map(block, range(0, n, PAIR_BLOCK)))
     a = order[np.concatenate([p[0] for p in parts])]
     b = order[np.concatenate([p[1] for p in parts])]
+    inter = np.concatenate([p[2] for p in parts])
     first, second = np.minimum(a, b), np.maximum(a, b)
     by_pair = np.lexsort((second, first))
-    least_shared = round(MIN_SHARED_WEIGHT * WEIGHT_SCALE)
-    weight_of = weights.__getitem__
-    out = []
-    for x, y in zip(first[by_pair].tolist(), second[by_pair].tolist(), strict=True):
-        inter = sum(map(weight_of, sigs[x] & sigs[y]))
-        if inter - by_sets[set_list[x]][set_list[y]] >= least_shared and (den + num) * inter >= num * (
-            totals[x] + totals[y]
-        ):
-            out.append((x, y, inter))
-    return out
+    return list(zip(first[by_pair].tolist(), second[by_pair].tolist(), inter[by_pair].tolist(), strict=True))
 
 
 def _statement_pairs(
@@ -495,16 +477,41 @@ def cluster_claims(
     candidates = _statement_pairs(
         [(g.sig[n], items[nodes[n][0]].topics) for n in paired], [g.day[n] for n in paired], g.fixed
     )
-    pairs = [
-        (shared / (g.total[a] + g.total[b] - shared), a, b)
-        for a, b, shared in ((paired[x], paired[y], w) for x, y, w in candidates)
-        if not g.apart(a, b) and not g.far(a, b) and g.sources[a].isdisjoint(g.sources[b])
-    ]
-    pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
-    members, sources, days = _merge(g, pairs)
+    members, sources, days = _merge(g, _ranked(g, paired, candidates))
     groups: dict[int, list[int]] = {c: [i for n in ns for i in nodes[n]] for c, ns in members.items()}
     _place_compounds(g, members, sources, days, groups)
     return Clusters(articles, config, items, groups, members, nodes)
+
+
+def _ranked(g: _Nodes, paired: list[int], candidates: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """Return the candidate pairs (x, y, shared weight; x and y index paired) as pairs of nodes
+    that may merge, best first: by similarity, then by node. Nodes that share no topic, are about
+    days too far apart or share a source never merge."""
+    import numpy as np
+
+    if not candidates:
+        return []
+    x, y, shared = (np.array(c, dtype=np.int64) for c in zip(*candidates, strict=True))
+    ids = np.asarray(paired, dtype=np.int64)
+    a, b = ids[x], ids[y]
+    total = np.asarray(g.total, dtype=np.int64)
+    sim = shared / (total[a] + total[b] - shared)  # exact integers, one rounding: as in Python
+    kinds = {t: k for k, t in enumerate(sorted({frozenset(t) for t in g.topics}, key=sorted))}
+    kind = np.array([kinds[frozenset(t)] for t in g.topics], dtype=np.int64)
+    apart = np.array([[x != y and not (x & y) for y in kinds] for x in kinds], dtype=bool).reshape(
+        len(kinds), -1
+    )
+    none = -(1 << 40)
+    day = np.array([d.toordinal() if d else none for d in g.day], dtype=np.int64)
+    far = (day[a] != none) & (day[b] != none) & (np.abs(day[a] - day[b]) > BACKGROUND_SPAN_DAYS)
+    keep = np.flatnonzero(~apart[kind[a], kind[b]] & ~far)
+    keep = keep[np.lexsort((b[keep], a[keep], -sim[keep]))]
+    sources = g.sources
+    return [
+        (m, n)
+        for m, n in zip(a[keep].tolist(), b[keep].tolist(), strict=True)
+        if sources[m].isdisjoint(sources[n])
+    ]
 
 
 def _nodes(items: list[_Item], when: list[date | None]) -> tuple[list[list[int]], list[int]]:
@@ -559,11 +566,6 @@ class _Nodes:
         """Tell whether two nodes share no topic."""
         return self.topics[a] != self.topics[b] and not (self.topics[a] & self.topics[b])
 
-    def far(self, a: int, b: int) -> bool:
-        """Tell whether two nodes are about days too far apart to be one claim's."""
-        x, y = self.day[a], self.day[b]
-        return x is not None and y is not None and abs((x - y).days) > BACKGROUND_SPAN_DAYS
-
     def sim(self, a: int, b: int) -> float:
         """Return the weighted Jaccard similarity of two nodes (0 when they share too little)."""
         if self.apart(a, b):
@@ -584,7 +586,7 @@ class _Nodes:
         )
 
 
-def _merge(g: _Nodes, pairs: list[tuple[float, int, int]]) -> tuple[dict, dict, dict]:
+def _merge(g: _Nodes, pairs: list[tuple[int, int]]) -> tuple[dict, dict, dict]:
     """Merge the nodes' clusters over the pairs, best first; return each cluster's nodes, sources
     and (first, last) day. Two clusters merge only with no source in common, their days within
     BACKGROUND_SPAN_DAYS, every pair of their statements' facts compatible (_facts: the distinct
@@ -597,7 +599,7 @@ def _merge(g: _Nodes, pairs: list[tuple[float, int, int]]) -> tuple[dict, dict, 
     for n in range(len(g.nodes)):
         facts[n] = tuple({f} if f else set() for f in _facts(g.sig[n]))
         days[n] = (g.day[n], g.day[n]) if g.day[n] is not None else None
-    for _, x, y in pairs:
+    for x, y in pairs:
         a, b = cluster[x], cluster[y]
         if a == b or not sources[a].isdisjoint(sources[b]):
             continue
@@ -1327,9 +1329,13 @@ def tell_stories(
     stories = _Stories(ids, told)
     for _, _, a, b in sorted(_story_links(ids, told, eventful)):
         stories.join(a, b)
+    citing: dict[str, list[int]] = defaultdict(list)  # source -> the eventful statements it cites
+    for k, srcs in enumerate(eventful):
+        for src in srcs:
+            citing[src].append(k)
     for u in ids:
         if told[u].day is None:
-            stories.place_undated(u, eventful, eventful_cites)
+            stories.place_undated(u, [(eventful[k], eventful_cites[k]) for k in citing.get(u, ())])
     out = [_story(by_id, told, members, config.language) for members in stories.groups()]
     out.sort(key=lambda s: (s.date or "9999", s.id))
     return tuple(out)
@@ -1396,18 +1402,16 @@ class _Stories:
             self.parent[rb] = ra
             self.span[ra] = (first, last)
 
-    def place_undated(self, u: str, eventful: list[set[str]], eventful_cites: list) -> None:
+    def place_undated(self, u: str, cited: list[tuple[set[str], tuple[Citation, ...]]]) -> None:
         """Put a telling with no day into the one story that states what its lead states (by how
         many dated tellings; the sentence a telling gives its event in counts for two), else the
-        one story it shares at least STORY_MIN_SHARED statements with."""
+        one story it shares at least STORY_MIN_SHARED statements with. cited: the sources and
+        citations of each eventful statement it cites, in claim order."""
         told, lead_of = self.told, self.lead_of
         with_root: Counter[str] = Counter()  # the statements it shares with each story
         by_lead: Counter[str] = Counter()
-        for k, srcs in enumerate(eventful):
-            if u not in srcs:
-                continue
+        for srcs, cites in cited:
             with_root.update({self.find(o) for o in srcs if o != u and told[o].day is not None})
-            cites = eventful_cites[k]
             if any((c.paragraph, c.start) in lead_of[c.source] for c in cites if c.source == u):
                 for c in cites:
                     t = told[c.source]
