@@ -498,7 +498,7 @@ def _ranked(g: _Nodes, paired: list[int], candidates: list[tuple[int, int, int]]
     sim = shared / (total[a] + total[b] - shared)  # exact integers, one rounding: as in Python
     kinds = {t: k for k, t in enumerate(sorted({frozenset(t) for t in g.topics}, key=sorted))}
     kind = np.array([kinds[frozenset(t)] for t in g.topics], dtype=np.int64)
-    apart = np.array([[x != y and not (x & y) for y in kinds] for x in kinds], dtype=bool).reshape(
+    apart = np.array([[p != q and not (p & q) for q in kinds] for p in kinds], dtype=bool).reshape(
         len(kinds), -1
     )
     none = -(1 << 40)
