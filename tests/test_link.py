@@ -264,31 +264,19 @@ def test_feature_weights_sum_the_same_in_any_order():
     assert len({sum(map(fixed.__getitem__, order)) for order in itertools.permutations(weights)}) == 1
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
-    # The sparse products must keep every pair a direct computation keeps, and no other.
-    import random
+def _direct_pairs(sigs, fixed, owners=None, days=None):
+    """The pairs link._candidate_pairs must return, computed directly, pair by pair, in fractions."""
     from fractions import Fraction
 
-    from builder.link import (
-        MIN_SHARED_WEIGHT,
-        PAIR_BLOCK,
-        SAME_THRESHOLD,
-        WEIGHT_SCALE,
-        _candidate_pairs,
-        _fixed,
-        _weights,
-    )
+    from builder.link import BACKGROUND_SPAN_DAYS, MIN_SHARED_WEIGHT, SAME_THRESHOLD, WEIGHT_SCALE
 
-    rnd = random.Random(seed)
-    # topic features (shared through a table of topic sets) and others (through the sparse products)
-    pool = [f"t:{t}" for t in "abcd"] + [f"e:{k}" for k in range(12)] + [f"y:{2000 + k}" for k in range(5)]
-    sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 6))) for _ in range(PAIR_BLOCK + 40)]
-    sigs += sigs[:30]  # equal signatures: similarity 1
-    fixed = _fixed(_weights(sigs))
-    expected = []
+    out = []
     for a in range(len(sigs)):
         for b in range(a + 1, len(sigs)):
+            if owners and owners[a] == owners[b]:
+                continue
+            if days and days[a] and days[b] and abs((days[a] - days[b]).days) > BACKGROUND_SPAN_DAYS:
+                continue
             common = sigs[a] & sigs[b]
             shared = sum(fixed[f] for f in common)
             union = sum(fixed[f] for f in sigs[a] | sigs[b])
@@ -296,7 +284,24 @@ def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
             if Fraction(shared, union) >= Fraction(repr(SAME_THRESHOLD)) and specific >= round(
                 MIN_SHARED_WEIGHT * WEIGHT_SCALE
             ):
-                expected.append((a, b, shared))
+                out.append((a, b, shared))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
+    # The sparse products must keep every pair a direct computation keeps, and no other.
+    import random
+
+    from builder.link import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
+
+    rnd = random.Random(seed)
+    # topic features (shared through a table of topic sets) and others (through the sparse products)
+    pool = [f"t:{t}" for t in "abcd"] + [f"e:{k}" for k in range(12)] + [f"y:{2000 + k}" for k in range(5)]
+    sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 6))) for _ in range(PAIR_BLOCK + 40)]
+    sigs += sigs[:30]  # equal signatures: similarity 1
+    fixed = _fixed(_weights(sigs))
+    expected = _direct_pairs(sigs, fixed)
     assert expected and _candidate_pairs(sigs, fixed) == expected
 
 
@@ -306,18 +311,8 @@ def test_candidate_pairs_with_days_and_owners_are_exactly_the_pairs_a_direct_com
     # ones: no pair a direct computation keeps may be missed, however the days fall on blocks.
     import random
     from datetime import date, timedelta
-    from fractions import Fraction
 
-    from builder.link import (
-        BACKGROUND_SPAN_DAYS,
-        MIN_SHARED_WEIGHT,
-        PAIR_BLOCK,
-        SAME_THRESHOLD,
-        WEIGHT_SCALE,
-        _candidate_pairs,
-        _fixed,
-        _weights,
-    )
+    from builder.link import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
 
     rnd = random.Random(seed)
     pool = [f"t:{t}" for t in "abc"] + [f"e:{k}" for k in range(8)] + [f"c:{k}" for k in range(4)]
@@ -328,21 +323,7 @@ def test_candidate_pairs_with_days_and_owners_are_exactly_the_pairs_a_direct_com
     days = [None if rnd.random() < 0.17 else start + timedelta(days=rnd.randint(0, 60)) for _ in range(n)]
     owners = [rnd.randrange(n // 3) for _ in range(n)]
     fixed = _fixed(_weights(sigs))
-    expected = []
-    for a in range(n):
-        for b in range(a + 1, n):
-            if owners[a] == owners[b]:
-                continue
-            if days[a] and days[b] and abs((days[a] - days[b]).days) > BACKGROUND_SPAN_DAYS:
-                continue
-            common = sigs[a] & sigs[b]
-            shared = sum(fixed[f] for f in common)
-            union = sum(fixed[f] for f in sigs[a] | sigs[b])
-            specific = sum(fixed[f] for f in common if not f.startswith("t:"))
-            if Fraction(shared, union) >= Fraction(repr(SAME_THRESHOLD)) and specific >= round(
-                MIN_SHARED_WEIGHT * WEIGHT_SCALE
-            ):
-                expected.append((a, b, shared))
+    expected = _direct_pairs(sigs, fixed, owners, days)
     assert len(expected) > 100
     assert _candidate_pairs(sigs, fixed, owners, days) == expected
 
