@@ -274,11 +274,9 @@ def builder_cmd(seeds: Path, out: Path, cache: Path) -> list[str]:
 def warm_cmd(seeds: Path, out: Path, cache: Path) -> list[str]:
     """Drop the last result from cache and return the builder's command: the warm step.
 
-    Warm: per-article caches filled; the whole-result and claims memos are dropped so link
-    and render run.
+    Warm: per-article caches filled; the whole-result memo is dropped so link and render run.
     """
-    for memo in ("result.pickle", "claims.pickle"):
-        (cache / memo).unlink(missing_ok=True)
+    (cache / "result.pickle").unlink(missing_ok=True)
     return builder_cmd(seeds, out, cache)
 
 

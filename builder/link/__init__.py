@@ -231,6 +231,16 @@ PAIR_THREADS = 2  # blocks scored at once
 MAX_COPIES = 64
 
 
+NO_DAY = -(1 << 40)  # the day number of a statement about no day: before every real one
+
+
+def _day_numbers(days: Sequence[date | None]):
+    """Return the days as a numpy array of day numbers (date.toordinal), NO_DAY for None."""
+    import numpy as np
+
+    return np.array([d.toordinal() if d else NO_DAY for d in days], dtype=np.int64)
+
+
 def _cover_candidates(
     singles: list[int],
     reps: list[int],
@@ -253,15 +263,13 @@ def _cover_candidates(
 
     if not singles or not reps:
         return {}
-    none = -(1 << 40)
-    day = np.array([d.toordinal() if d else none for d in (days[0] if days else [None] * len(singles))])
+    day = _day_numbers(days[0] if days else [None] * len(singles))
     spans = days[1] if days else [None] * len(reps)
-    first = np.array([s[0].toordinal() if s else none for s in spans])
-    last = np.array([s[1].toordinal() if s else none for s in spans])
+    first, last = _day_numbers([s and s[0] for s in spans]), _day_numbers([s and s[1] for s in spans])
     s_order, r_order = np.lexsort((np.arange(len(singles)), day)), np.lexsort((np.arange(len(reps)), first))
     day, first, last = day[s_order], first[r_order], last[r_order]
     singles, reps = [singles[i] for i in s_order.tolist()], [reps[i] for i in r_order.tolist()]
-    undated_reps = int(np.searchsorted(first, none, side="right"))
+    undated_reps = int(np.searchsorted(first, NO_DAY, side="right"))
     names = sorted(weights)
     col = {f: k for k, f in enumerate(names)}
     w = np.array([weights[f] for f in names])
@@ -295,13 +303,13 @@ def _cover_candidates(
         cover &= (s_inf[start:stop] @ r_inf[:, lo:hi]).toarray() >= COVER_INFORMATIVE
         cover &= (s_top[start:stop] @ r_top[:, lo:hi]).toarray() > 0
         d, f, z = day[start:stop, None], first[None, lo:hi], last[None, lo:hi]
-        cover &= (d == none) | (f == none) | (np.maximum(z - d, d - f) <= BACKGROUND_SPAN_DAYS)
+        cover &= (d == NO_DAY) | (f == NO_DAY) | (np.maximum(z - d, d - f) <= BACKGROUND_SPAN_DAYS)
         for a, b in zip(*np.nonzero(cover), strict=True):
             out.setdefault(int(s_order[start + a]), []).append(int(r_order[lo + b]))
 
     for start in range(0, len(singles), PAIR_BLOCK):
         stop = min(len(singles), start + PAIR_BLOCK)
-        if day[start] == none:  # singles about no day: every rep
+        if day[start] == NO_DAY:  # singles about no day: every rep
             screen(start, stop, 0, len(reps))
             continue
         screen(start, stop, 0, undated_reps)
@@ -339,11 +347,10 @@ def _candidate_pairs(
     n = len(sigs)
     if n < 2:
         return []
-    undated = -(1 << 40)  # the day of a signature about no day: compared with every other
-    day = np.asarray([d.toordinal() if d else undated for d in (days or [None] * n)], dtype=np.int64)
+    day = _day_numbers(days or [None] * n)  # NO_DAY: about no day, compared with every other
     order = np.lexsort((np.arange(n), day))  # the undated first, then by day
     day = day[order]
-    first_dated = int(np.searchsorted(day, undated, side="right"))
+    first_dated = int(np.searchsorted(day, NO_DAY, side="right"))
     names = sorted(f for f in weights if not f.startswith("t:"))
     col = {f: k for k, f in enumerate(names)}
     placed = [sigs[i] for i in order.tolist()]
@@ -373,7 +380,7 @@ def _candidate_pairs(
         if own is not None:
             ok &= own[start:stop, None] != own[None, lo:hi]
         near = np.abs(day[start:stop, None] - day[None, lo:hi]) <= BACKGROUND_SPAN_DAYS
-        ok &= near | (day[start:stop, None] == undated) | (day[None, lo:hi] == undated)
+        ok &= near | (day[start:stop, None] == NO_DAY) | (day[None, lo:hi] == NO_DAY)
         a, b = np.nonzero(ok)
         return a + start, b + lo, shared[a, b]
 
@@ -485,8 +492,8 @@ def cluster_claims(
 
 def _ranked(g: _Nodes, paired: list[int], candidates: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """Return the candidate pairs (x, y, shared weight; x and y index paired) as pairs of nodes
-    that may merge, best first: by similarity, then by node. Nodes that share no topic, are about
-    days too far apart or share a source never merge."""
+    that may merge, best first: by similarity, then by node. Nodes that share no topic or share a
+    source never merge (_statement_pairs pairs no nodes about days too far apart)."""
     import numpy as np
 
     if not candidates:
@@ -501,10 +508,7 @@ def _ranked(g: _Nodes, paired: list[int], candidates: list[tuple[int, int, int]]
     apart = np.array([[p != q and not (p & q) for q in kinds] for p in kinds], dtype=bool).reshape(
         len(kinds), -1
     )
-    none = -(1 << 40)
-    day = np.array([d.toordinal() if d else none for d in g.day], dtype=np.int64)
-    far = (day[a] != none) & (day[b] != none) & (np.abs(day[a] - day[b]) > BACKGROUND_SPAN_DAYS)
-    keep = np.flatnonzero(~apart[kind[a], kind[b]] & ~far)
+    keep = np.flatnonzero(~apart[kind[a], kind[b]])
     keep = keep[np.lexsort((b[keep], a[keep], -sim[keep]))]
     sources = g.sources
     return [
