@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def per_article(job: tuple[str, str, object]):
     """Read, load, annotate and fingerprint one article: the builder's map, with no cache."""
-    from builder import link
     from builder.annotate import annotate
     from builder.execution.files import read_bytes
     from builder.ingest.load import load_bytes
+    from builder.link.duplicates import fingerprint
     from builder.records import Article
 
     location, file, config = job
@@ -46,7 +46,7 @@ def per_article(job: tuple[str, str, object]):
     item = load_bytes(data, file, config)
     if not isinstance(item, Article):
         return item, None, None
-    return item, annotate(item, config), link.fingerprint(item)
+    return item, annotate(item, config), fingerprint(item)
 
 
 def _timed(fn, *args) -> tuple[float, object]:

@@ -22,7 +22,8 @@ from builder.execution.local import LocalExecutor
 from builder.ingest import read_file
 from builder.ingest.discover import Found, Input, discover
 from builder.ingest.ids import assign_ids
-from builder.link import find_duplicates, fingerprint, link_corpus
+from builder.link import link_corpus
+from builder.link.duplicates import find_duplicates, fingerprint
 from builder.messages import problem_lines
 from builder.records import Annotations, Article, Corpus, Fingerprint, InputReport, Linked, Rejected
 from builder.render import render_site

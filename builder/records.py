@@ -245,7 +245,7 @@ class UnconfirmedEntity:
 
 @dataclass(frozen=True)
 class Linked:
-    """What link_corpus derives from the annotated corpus (builder/link.py)."""
+    """What link_corpus derives from the annotated corpus (builder/link/)."""
 
     claims: tuple[Claim, ...] = ()
     stories: tuple[Story, ...] = ()

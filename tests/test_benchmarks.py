@@ -35,7 +35,7 @@ from benchmarks.corpus import (
 from builder.config import load_config
 from builder.execution.local import LocalExecutor
 from builder.ingest.discover import discover
-from builder.link import STORY_SPAN_DAYS
+from builder.link.stories import STORY_SPAN_DAYS
 from builder.pipeline import analyse, plain_stages
 from tests.conftest import build_docs
 

@@ -21,6 +21,7 @@ from builder.annotate import annotate
 from builder.config import Limits, load_config
 from builder.ingest.bounds import count_tokens, too_large
 from builder.ingest.load import load_bytes
+from builder.link import claims as link_claims
 from builder.nlp import sentences
 from builder.records import Annotations, Article, Paragraph, Sentence
 
@@ -107,19 +108,19 @@ VISA_2 = dataclasses.replace(VISA, text="The EU and Kazakhstan signed on visas."
 
 # (case, [(source id, copies, sentence)], screened signatures at most, pairs at most) for 100 and 400 copies
 PAIRING = [
-    ("one-source-repeats", [("a", None, VISA)], link.MAX_COPIES, 0),
-    ("two-sources-repeat-one-sentence", [("a", None, VISA), ("b", None, VISA)], link.MAX_COPIES, 0),
+    ("one-source-repeats", [("a", None, VISA)], link_claims.MAX_COPIES, 0),
+    ("two-sources-repeat-one-sentence", [("a", None, VISA), ("b", None, VISA)], link_claims.MAX_COPIES, 0),
     (
         "two-sources-repeat-alike",
         [("a", None, VISA), ("b", None, VISA_2)],
-        2 * link.MAX_COPIES,
-        link.MAX_COPIES**2,
+        2 * link_claims.MAX_COPIES,
+        link_claims.MAX_COPIES**2,
     ),
     (
         "many-repeat-one-copy",
         [("a", None, VISA), ("b", 1, VISA_2), ("c", 1, VISA_2)],
-        2 * link.MAX_COPIES,
-        2 * link.MAX_COPIES,
+        2 * link_claims.MAX_COPIES,
+        2 * link_claims.MAX_COPIES,
     ),
 ]
 
@@ -127,14 +128,14 @@ PAIRING = [
 @pytest.mark.parametrize(("case", "sources", "most_sigs", "most_pairs"), PAIRING, ids=[p[0] for p in PAIRING])
 def test_claim_pairing_is_bounded_for_repeated_sentences(monkeypatch, case, sources, most_sigs, most_pairs):
     seen = []
-    real = link._candidate_pairs
+    real = link_claims._candidate_pairs
 
     def counted(sigs, weights, *rest):
         pairs = real(sigs, weights, *rest)
         seen.append((len(sigs), len(pairs)))
         return pairs
 
-    monkeypatch.setattr(link, "_candidate_pairs", counted)
+    monkeypatch.setattr(link_claims, "_candidate_pairs", counted)
     runs = []
     for copies in (100, 400):
         built = [_article(aid, n or copies, s) for aid, n, s in sources]
@@ -152,11 +153,11 @@ def test_claim_pairing_is_bounded_for_repeated_sentences(monkeypatch, case, sour
 def test_owners_only_drop_pairs_of_one_owner(seed):
     rnd = random.Random(seed)
     pool = ["t:a", "t:b", *(f"e:{k}" for k in range(8)), *(f"y:{2000 + k}" for k in range(4))]
-    sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 5))) for _ in range(link.PAIR_BLOCK + 60)]
+    sigs = [frozenset(rnd.sample(pool, rnd.randint(1, 5))) for _ in range(link_claims.PAIR_BLOCK + 60)]
     owners = [rnd.randrange(5) if rnd.random() < 0.8 else -1 - k for k in range(len(sigs))]
-    fixed = link._fixed(link._weights(sigs))
-    every = link._candidate_pairs(sigs, fixed)
-    assert every and link._candidate_pairs(sigs, fixed, owners) == [
+    fixed = link_claims._fixed(link_claims._weights(sigs))
+    every = link_claims._candidate_pairs(sigs, fixed)
+    assert every and link_claims._candidate_pairs(sigs, fixed, owners) == [
         (a, b, w) for a, b, w in every if owners[a] != owners[b]
     ]
 

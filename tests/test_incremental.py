@@ -330,16 +330,16 @@ def test_a_quote_that_is_not_verbatim_stops_the_build_before_anything_is_written
     weekday_corpus, config, tmp_path, monkeypatch
 ):
     # The check fails: the build leaves the folder and the cache's result alone.
-    from builder import link
     from builder.errors import CheckError
+    from builder.link import claims
     from builder.records import Citation
 
     out, cache = tmp_path / "docs", tmp_path / "cache"
     out.mkdir()
     (out / "methodology.md").write_text("# Method\n", "utf-8")
     monkeypatch.setattr(
-        link,
-        "_citation",
+        claims,
+        "citation_of",
         lambda art, s, texts=None: Citation(art.id, s.paragraph, s.start, s.end, s.text + "!", art.language),
     )
     with pytest.raises(CheckError, match="not verbatim"):

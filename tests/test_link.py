@@ -256,7 +256,7 @@ def test_feature_weights_sum_the_same_in_any_order():
     # near-tied claim pairs between two builds of a 10,000-article corpus.
     import itertools
 
-    from builder.link import _fixed
+    from builder.link.claims import _fixed
 
     weights = {"a": 0.1, "b": 0.2, "c": 0.3}
     assert {sum(weights[f] for f in order) for order in itertools.permutations(weights)} != {0.6}
@@ -268,7 +268,7 @@ def _direct_pairs(sigs, fixed, owners=None, days=None):
     """The pairs link._candidate_pairs must return, computed directly, pair by pair, in fractions."""
     from fractions import Fraction
 
-    from builder.link import BACKGROUND_SPAN_DAYS, MIN_SHARED_WEIGHT, SAME_THRESHOLD, WEIGHT_SCALE
+    from builder.link.claims import BACKGROUND_SPAN_DAYS, MIN_SHARED_WEIGHT, SAME_THRESHOLD, WEIGHT_SCALE
 
     out = []
     for a in range(len(sigs)):
@@ -293,7 +293,7 @@ def test_candidate_pairs_are_exactly_the_pairs_over_the_thresholds(seed):
     # The sparse products must keep every pair a direct computation keeps, and no other.
     import random
 
-    from builder.link import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
+    from builder.link.claims import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
 
     rnd = random.Random(seed)
     # topic features (shared through a table of topic sets) and others (through the sparse products)
@@ -312,7 +312,7 @@ def test_candidate_pairs_with_days_and_owners_are_exactly_the_pairs_a_direct_com
     import random
     from datetime import date, timedelta
 
-    from builder.link import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
+    from builder.link.claims import PAIR_BLOCK, _candidate_pairs, _fixed, _weights
 
     rnd = random.Random(seed)
     pool = [f"t:{t}" for t in "abc"] + [f"e:{k}" for k in range(8)] + [f"c:{k}" for k in range(4)]
@@ -335,7 +335,7 @@ def test_cover_candidates_by_days_are_those_without_days_whose_days_are_close(se
     import random
     from datetime import date, timedelta
 
-    from builder.link import PAIR_BLOCK, _close, _cover_candidates, _weights
+    from builder.link.claims import PAIR_BLOCK, _close, _cover_candidates, _weights
 
     rnd = random.Random(seed)
     pool = [f"e:{k}" for k in range(6)] + [f"c:{k}" for k in range(4)]
@@ -387,7 +387,7 @@ U = 1 << 32  # one weight unit (link.WEIGHT_SCALE)
 )
 def test_candidate_pairs_at_the_thresholds(a, b, weights, kept):
     # The float32 screen must keep every pair an exact computation keeps, however close.
-    from builder.link import PAIR_BLOCK, _candidate_pairs
+    from builder.link.claims import PAIR_BLOCK, _candidate_pairs
 
     def sig(letters):
         return frozenset(f"t:{c}" if c.isupper() else f"e:{c}" for c in letters)
@@ -448,7 +448,7 @@ DUPLICATES = [
 
 @pytest.mark.parametrize("arts, expected", DUPLICATES)
 def test_find_duplicates(arts, expected):
-    from builder.link import find_duplicates
+    from builder.link.duplicates import find_duplicates
 
     assert find_duplicates([_article(*a) for a in arts]) == expected
 
@@ -471,7 +471,7 @@ def test_minhash_is_datasketchs_bit_for_bit(shingles):
     # link.minhash is datasketch's MinHash (scheme affine32, seed 1) without its import of scipy.
     from datasketch import MinHash
 
-    from builder.link import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, minhash
+    from builder.link.duplicates import MINHASH_SCHEME, MINHASH_SEED, NUM_PERM, minhash
 
     ref = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
     ref.update_batch([s.encode("utf-8") for s in shingles])
@@ -480,7 +480,7 @@ def test_minhash_is_datasketchs_bit_for_bit(shingles):
 
 
 def test_minhash_of_nothing_is_empty():
-    from builder.link import minhash
+    from builder.link.duplicates import minhash
 
     assert minhash([]) == ()
 
@@ -492,7 +492,7 @@ def test_lsh_bands_and_candidates_are_datasketchs():
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
 
-    from builder.link import DUPLICATE_THRESHOLD, LSH_BANDS, MINHASH_SCHEME, NUM_PERM, band_keys
+    from builder.link.duplicates import DUPLICATE_THRESHOLD, LSH_BANDS, MINHASH_SCHEME, NUM_PERM, band_keys
 
     lsh = MinHashLSH(threshold=DUPLICATE_THRESHOLD, num_perm=NUM_PERM)
     assert (lsh.b, lsh.r) == LSH_BANDS
@@ -555,7 +555,7 @@ STATEMENTS = [
 
 @pytest.mark.parametrize(("text", "expected"), STATEMENTS)
 def test_is_statement(text, expected):
-    from builder.link import is_statement
+    from builder.link.statements import is_statement
 
     assert is_statement(text) is expected
 
@@ -573,7 +573,7 @@ COMPATIBLE = [
 
 @pytest.mark.parametrize(("a", "b", "expected"), COMPATIBLE)
 def test_compatible(a, b, expected):
-    from builder.link import compatible
+    from builder.link.statements import compatible
 
     assert compatible(frozenset(a), frozenset(b)) is expected
 
@@ -702,9 +702,9 @@ SKELETONS = [
 
 @pytest.mark.parametrize(("a", "b", "same"), SKELETONS)
 def test_one_person_across_scripts(a, b, same):
-    from builder.link import _skeleton
+    from builder.link.statements import skeleton
 
-    assert (_skeleton(a) == _skeleton(b)) is same, (_skeleton(a), _skeleton(b))
+    assert (skeleton(a) == skeleton(b)) is same, (skeleton(a), skeleton(b))
 
 
 ROUND = [
@@ -798,14 +798,14 @@ EVENT_DATES = [
 def test_the_date_a_sentence_gives_its_event(language, published, text, expected):
     from builder.annotate import annotate
     from builder.config import load_config
-    from builder.link import _event_date
+    from builder.link.stories import event_date
     from builder.records import Article, Paragraph
     from tests.conftest import ROOT
 
     config = load_config(ROOT / "research.yml")
     art = Article("x", "x.txt", "0", "t", language, (Paragraph("p1", text),), published=published)
     (s,) = annotate(art, config).sentences
-    found = _event_date(s, published)
+    found = event_date(s, published)
     assert (found.value if found else None) == expected, s.dates
 
 

@@ -164,16 +164,16 @@ def test_text_and_unknown_suffixes_are_read_as_text_and_saved_pages_as_html():
 
 def test_warm_claims_follow_a_new_field_that_claim_grouping_reads(tmp_path, monkeypatch):
     """Claim grouping that starts reading another field (a sentence's paragraph) is followed by a warm build."""
-    from builder import link
+    from builder.link import statements
 
     seeds = tmp_path / "seeds"
     shutil.copytree(ROOT / "seeds", seeds)
     cache = tmp_path / "cache"
     before = build(seeds, CONFIG, cache).files["data/claims.json"]  # the caches filled as it reads now
 
-    real = link.features
+    real = statements.features
     monkeypatch.setattr(
-        link, "features", lambda s, topics=None: real(s, topics) | {f"paragraph:{s.paragraph}"}
+        statements, "features", lambda s, topics=None: real(s, topics) | {f"paragraph:{s.paragraph}"}
     )
     (seeds / "extra.txt").write_text("A note on the weather in Almaty.\n\nIt rained all week.", "utf-8")
     warm = build(seeds, CONFIG, cache)

@@ -51,7 +51,7 @@ def link_view(art: Article, ann: Annotations) -> tuple:
     in the view unless listed in OWN or _PLACE. For an undated article, also
     the paragraphs that may name a weekday: its date is inferred from them.
     """
-    from builder.link import LEAD_SENTENCES
+    from builder.link.stories import LEAD_SENTENCES
     from builder.nlp.dates import may_name_day
 
     fields = tuple((f.name, getattr(art, f.name)) for f in dataclasses.fields(art) if f.name not in OWN)
@@ -63,8 +63,8 @@ def link_view(art: Article, ann: Annotations) -> tuple:
 
 def _as_linked(art: Article, ann: Annotations, published: tuple, config: Config) -> Annotations:
     """Return the annotations the build links for an article: for an undated one with an inferred
-    date (published: date, precision, reason), those on that date (link.on_inferred_date)."""
-    from builder.link import on_inferred_date
+    date (published: date, precision, reason), those on that date (link.dates.on_inferred_date)."""
+    from builder.link.dates import on_inferred_date
 
     if art.published or not published[0]:
         return ann
@@ -88,11 +88,11 @@ def save_state(store: Cache, analysis: Analysis) -> None:
     """Write the state a later patch starts from: the inputs of a full build and their fingerprints."""
     import numpy as np
 
-    from builder import link
+    from builder.link import duplicates
 
     items, dupes = analysis.items, analysis.duplicates
     file_of = {it.id: it.file for it in items if isinstance(it, Article)}
-    rows = np.zeros((len(items), link.NUM_PERM), dtype=np.uint64)
+    rows = np.zeros((len(items), duplicates.NUM_PERM), dtype=np.uint64)
     for n, a in enumerate(analysis.analysed):
         fp = a.fingerprint
         if fp is not None and fp.minhash:
@@ -104,7 +104,7 @@ def save_state(store: Cache, analysis: Analysis) -> None:
         ids={it.file: it.id for it in items if isinstance(it, Article) and it.id not in dupes},
         tied=frozenset(file_of[i] for pair in dupes.items() for i in pair),
         minhash=rows,
-        bands=link.LSH_BANDS,
+        bands=duplicates.LSH_BANDS,
     )
     store.write(DELTA, state)
 
