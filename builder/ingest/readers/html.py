@@ -133,7 +133,7 @@ def _clean_author(author: str | None, names: tuple[str, ...]) -> str | None:
 def _outlet(url: str | None, site: str | None, config: Config) -> tuple[str | None, str | None]:
     """Return (outlet, fallback): the known outlet of the URL's host, else the page's site name;
     the bare host as the fallback when the text names no publisher either."""
-    from builder.ingest.load import known_outlet, outlet_for_host
+    from builder.ingest.outlets import known_outlet, outlet_for_host
 
     outlets = tuple((o.name, tuple(o.aliases)) for o in config.outlets)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.") if url else ""
@@ -176,7 +176,7 @@ def _title_date(title: str) -> str | None:
 
 def _aliases(outlet: str | None, config: Config) -> tuple[str, ...]:
     """Return every name the builder knows for this outlet ("DW" for Deutsche Welle)."""
-    from builder.ingest.load import outlet_aliases
+    from builder.ingest.outlets import outlet_aliases
 
     return outlet_aliases(outlet, tuple((o.name, tuple(o.aliases)) for o in config.outlets))
 
