@@ -86,7 +86,7 @@ def _timed_build(split: Path, argv: list[str]) -> int:
         )
 
 
-def _corpus(n: int, seed: int, seeds: Path) -> bool:
+def ensure_corpus(n: int, seed: int, seeds: Path) -> bool:
     """Write the corpus of n articles into seeds unless one of n files is there; tell if reused."""
     if seeds.is_dir() and sum(1 for p in seeds.rglob("*") if p.is_file()) == n:
         return True
@@ -98,7 +98,7 @@ def _corpus(n: int, seed: int, seeds: Path) -> bool:
 def stages(n: int, seed: int, work: Path) -> dict:
     """Return the JSON line of one measurement in work (its corpus and cache kept there)."""
     seeds, cache = work / "seeds", work / "cache"
-    reused = _corpus(n, seed, seeds)
+    reused = ensure_corpus(n, seed, seeds)
     fill = measure(builder_cmd(seeds, work / "out-fill", cache))  # the per-article cache, filled
     if fill["rc"]:
         return {"bench": "corpus_stages", "n": n, "step": "fill", **fill}

@@ -502,3 +502,28 @@ def test_corpus_stages_prints_the_warm_build_with_its_stages_and_reuses_its_corp
         "nothing changed",
         "built in full",
     )
+
+
+def test_link_stages_splits_linking_by_stage_and_leaves_the_linker_as_it_was(tmp_path):
+    """benchmarks/link_stages.py: link_corpus of the cached corpus, each stage it calls timed, the
+    graph of claim candidates described; the stage functions are the linker's own again after."""
+    import importlib
+
+    from benchmarks.link_stages import LINK_STAGES, link_stages
+
+    before = {(m, n): getattr(importlib.import_module(m), n) for m, n, _ in LINK_STAGES}
+    line = link_stages(30, 1, tmp_path, runs=2)
+    assert {(m, n): getattr(importlib.import_module(m), n) for m, n, _ in LINK_STAGES} == before
+    assert (line["bench"], line["n"], line["runs"]) == ("link_stages", 30, 2)
+    assert 0 < line["articles_linked"] <= 30 and line["fill_s"] > 0, line
+    assert list(line["stages_s"]) == [stage for _, _, stage in LINK_STAGES], line
+    # every stage ran; the claims are grouped twice only when an undated article was re-dated
+    assert set(line["calls"]) == {stage for _, _, stage in LINK_STAGES}, line
+    assert line["calls"]["claim grouping"] in (1, 2), line
+    assert line["stages_s"]["claim grouping"] <= line["stages_s"]["claims (grouping and records)"], line
+    assert sum(line["stages_s"][s] for s in ("tellings", "stories", "timeline")) <= line["link_s"] * 1.5
+    graphs = line["candidate_graph"]
+    assert len(graphs) == line["calls"]["claim grouping"], line
+    for g in graphs:
+        assert g["largest_part_nodes"] <= g["nodes"] <= g["statements"], g
+        assert g["pairs"] >= g["parts_of_two_or_more"], g
