@@ -31,22 +31,11 @@ def build_discrepancies(
     """Find sources of one story that disagree on who holds a role, and tenure conflicts."""
     by_id = {a.id: a for a in articles}
     persons = {e.id for e in config.entities if e.type == "person"}
+    names = {e.id: e.name for e in config.entities}
     out: list[Discrepancy] = []
     for story in stories:
         for role in config.roles:
-            said: dict[str, list[Citation]] = defaultdict(list)
-            for sid in story.sources:
-                ann = annotations.get(sid)
-                if not ann:
-                    continue
-                for s in ann.sentences:
-                    if role.id not in s.entities:
-                        continue
-                    person = _person_for_role(ann, s, role.id, persons)
-                    if person:
-                        cite = citation_of(by_id[sid], s)
-                        if cite not in said[person]:
-                            said[person].append(cite)
+            said = _holders_said(story, role, annotations, by_id, persons)
             if not said:
                 continue
             day = story.date or next((published[s] for s in story.sources if published.get(s)), None)
@@ -54,39 +43,78 @@ def build_discrepancies(
             wrong = sorted(p for p in said if holder and p != holder and _knows_tenure(role, p))
             if len(said) < 2 and not wrong:
                 continue
-            names = {e.id: e.name for e in config.entities}
-            notes = []
-            if len(said) >= 2:
-                notes.append(
-                    f"Sources on this story name different people as {role.title}: "
-                    + ", ".join(names.get(p, p) for p in sorted(said))
-                    + "."
-                )
-            for p in wrong:
-                h = next(h for h in role.holders if h.entity == p)
-                span = f"{h.start or '…'} – {h.end or 'present'}"
-                notes.append(
-                    f"{names.get(p, p)} held the post {span}; on {day} it was held by "
-                    f"{names.get(holder, holder)} (research.yml)."
-                )
             values = tuple(
                 Version(names.get(p, p), tuple(said[p]))
                 for p in sorted(said, key=lambda p: (-len(said[p]), names.get(p, p)))
             )
             did = "d-" + hashlib.sha1(f"{story.id}/{role.id}".encode()).hexdigest()[:8]
-            topics = sorted(
-                {
-                    t
-                    for v in values
-                    for c in v.citations
-                    for s in annotations[c.source].sentences
-                    if s.paragraph == c.paragraph and s.start == c.start
-                    for t in s.topics
-                }
+            notes = _role_notes(role, said, wrong, day, holder, names)
+            out.append(
+                Discrepancy(did, role.title, values, notes, _cited_topics(values, annotations), story.id)
             )
-            out.append(Discrepancy(did, role.title, values, " ".join(notes), tuple(topics), story.id))
     out.sort(key=lambda d: (d.subject, d.id))
     return tuple(out)
+
+
+def _holders_said(
+    story: Story,
+    role: Role,
+    annotations: Mapping[str, Annotations],
+    by_id: dict[str, Article],
+    persons: set[str],
+) -> dict[str, list[Citation]]:
+    """Return {person: the sentences of the story's sources that name them in the role}."""
+    said: dict[str, list[Citation]] = defaultdict(list)
+    for sid in story.sources:
+        ann = annotations.get(sid)
+        if not ann:
+            continue
+        for s in ann.sentences:
+            if role.id not in s.entities:
+                continue
+            person = _person_for_role(ann, s, role.id, persons)
+            if person:
+                cite = citation_of(by_id[sid], s)
+                if cite not in said[person]:
+                    said[person].append(cite)
+    return said
+
+
+def _role_notes(
+    role: Role, said: dict[str, list[Citation]], wrong: list[str], day: str | None, holder, names: dict
+) -> str:
+    """Return what a role discrepancy says: the different people named, and tenures that do not fit."""
+    notes = []
+    if len(said) >= 2:
+        notes.append(
+            f"Sources on this story name different people as {role.title}: "
+            + ", ".join(names.get(p, p) for p in sorted(said))
+            + "."
+        )
+    for p in wrong:
+        h = next(h for h in role.holders if h.entity == p)
+        span = f"{h.start or '…'} – {h.end or 'present'}"
+        notes.append(
+            f"{names.get(p, p)} held the post {span}; on {day} it was held by "
+            f"{names.get(holder, holder)} (research.yml)."
+        )
+    return " ".join(notes)
+
+
+def _cited_topics(values: tuple[Version, ...], annotations: Mapping[str, Annotations]) -> tuple[str, ...]:
+    """Return the topics of the sentences the versions cite, sorted."""
+    return tuple(
+        sorted(
+            {
+                t
+                for v in values
+                for c in v.citations
+                for s in annotations[c.source].sentences
+                if s.paragraph == c.paragraph and s.start == c.start
+                for t in s.topics
+            }
+        )
+    )
 
 
 def _knows_tenure(role: Role, person: str) -> bool:
