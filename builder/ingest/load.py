@@ -143,14 +143,11 @@ def assemble(
 ) -> Article | Rejected:
     """Return the Article of this decoded body and its metadata (front matter or a page's own).
 
-    meta holds front-matter keys (title, date, outlet, author, language, url, id); what it
-    gives wins over what the text says. fallback_outlet is used only when neither meta, the
-    URL's host nor a signature in the text names the publisher.
-
-    The steps, in order: the body's lines lose their boilerplate (_text); a title is chosen
-    and its copy among the paragraphs dropped (_titled); the paragraphs are numbered under the
-    limit (_numbered); language, url, outlet, author, date and id are taken from meta or found
-    in the text, each warning about a meta value it cannot use (in this order).
+    What meta gives (title, date, outlet, author, language, url, id) wins over what the text
+    says; fallback_outlet counts only when neither meta, the URL's host nor a signature in the
+    text names the publisher. In order: boilerplate dropped (_text), the title (_titled), the
+    paragraphs numbered (_numbered), then language, url, outlet, author, date and id, each from
+    meta or the text (a meta value that cannot be used is warned about, in that order).
     """
     too_large = bounds.too_large(body, config.limits)
     if too_large:
