@@ -85,20 +85,20 @@ class _Cleaning:
     lines: list[str]
     alias_of: dict[str, str]
     found: Noticed
-    r: TableRules
+    rules: TableRules
     i: int = 0
     captions: list[str] = field(default_factory=list)
 
 
 def _shared_or_promo(s: str, at: _Cleaning) -> bool:
-    """A share bar, a promotion, an inline list of links: dropped."""
-    r = at.r
+    """A share bar, a call to subscribe or follow, an inline list ("Read also: ..."): dropped."""
+    r = at.rules
     return bool(_full(r.share, s) or _full(r.promo, s) or _full(r.list_inline, s))
 
 
 def _author_under_label(s: str, at: _Cleaning) -> bool:
     """ "Автор" alone, the name on the next non-empty line: the author; both lines dropped."""
-    if not _full(at.r.author_label, s):
+    if not _full(at.rules.author_label, s):
         return False
     nxt = next((j for j in range(at.i, len(at.lines)) if at.lines[j].strip()), None)
     if nxt is None or not PERSON.fullmatch(collapse(at.lines[nxt]).rstrip(".")):
@@ -148,7 +148,7 @@ def _by_agency(s: str, at: _Cleaning) -> bool:
 
 
 def _by_outlet(s: str, at: _Cleaning) -> bool:
-    """ "By Trend": a known outlet, if none yet."""
+    """ "By Trend", "От Kazinform": a known outlet, if none yet."""
     m = BY_OUTLET.fullmatch(s)
     if not (m and m.group("outlet").lower() in at.alias_of):
         return False
@@ -157,8 +157,8 @@ def _by_outlet(s: str, at: _Cleaning) -> bool:
 
 
 def _author_line(s: str, at: _Cleaning) -> bool:
-    """An author line (tables/bylines.yml): dropped; its name is the author, if none yet."""
-    m = _full(at.r.author_line, s)
+    """An author line ("Author: Jane Roe"): dropped; its name is the author, if none yet."""
+    m = _full(at.rules.author_line, s)
     if not m:
         return False
     name = collapse(m.group("name")).rstrip(".")
@@ -168,8 +168,8 @@ def _author_line(s: str, at: _Cleaning) -> bool:
 
 
 def _outlet_label(s: str, at: _Cleaning) -> bool:
-    """A labelled known outlet ("Source: Kazinform"): the outlet, if none yet."""
-    m = at.r.outlet_label.fullmatch(s)
+    """A known outlet after a news word ("Новости Zakon.kz"): the outlet, if none yet."""
+    m = at.rules.outlet_label.fullmatch(s)
     if not (m and m.group("name").lower() in at.alias_of):
         return False
     at.found.outlet = at.found.outlet or at.alias_of[m.group("name").lower()]
@@ -187,7 +187,7 @@ def _by_line(s: str, at: _Cleaning) -> bool:
 
 def _caption(s: str, at: _Cleaning) -> bool:
     """A photo caption: dropped, kept among the captions (a site credits its own photos)."""
-    if _full(at.r.caption, s) or (_full(at.r.caption_in, s) and s[-1] not in ".!?"):
+    if _full(at.rules.caption, s) or (_full(at.rules.caption_in, s) and s[-1] not in ".!?"):
         at.captions.append(s)
         return True
     return False
@@ -196,7 +196,7 @@ def _caption(s: str, at: _Cleaning) -> bool:
 def _published_label(s: str, at: _Cleaning) -> bool:
     """The first labelled date with nothing else on its line ("Published: 5 January 2026",
     "Published: 08:47, 15 May 2024 | GMT +6"): the publication date."""
-    label = at.r.published_label.match(s)
+    label = at.rules.published_label.match(s)
     if not (label and label.group(0).strip() and not at.found.label_date):
         return False
     rest = s[label.end() :]
@@ -213,7 +213,7 @@ def _published_label(s: str, at: _Cleaning) -> bool:
 
 def _list_header(s: str, at: _Cleaning) -> bool:
     """A "Latest news" header: dropped with the headline list after it, its timestamps and teasers."""
-    if not _full(at.r.list_header, s):
+    if not _full(at.rules.list_header, s):
         return False
     lines = at.lines
     while at.i < len(lines) and (
