@@ -5,12 +5,13 @@ line by line; what it notices on the way (author, outlet, dates) is kept for the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from builder.ingest import chrome as page_chrome
 from builder.ingest.decode import collapse
 from builder.ingest.outlets import DOMAIN
-from builder.ingest.tables import LOWER, UPPER, table_rules
+from builder.ingest.tables import LOWER, UPPER, TableRules, table_rules
 from builder.nlp.dates import find_dates, month_number
 
 NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:[-'’][{UPPER}]?[{LOWER}]+)?"
@@ -51,93 +52,193 @@ class Noticed:
 
 
 def clean_lines(lines: list[str], alias_of: dict[str, str], found: Noticed) -> list[str]:
-    """Drop boilerplate lines; return the remaining lines with bullets stripped, not yet collapsed."""
-    r = table_rules()
+    """Drop boilerplate lines; return the remaining lines with bullets stripped, not yet collapsed.
+
+    Readers' comments after the article go first, then page chrome (builder/ingest/chrome.py);
+    each line left is then tried against LINE_RULES in their order: the first that takes it
+    drops it (an earlier rule wins), a line no rule takes stays.
+    """
     tail = _tail_start(lines)
     if tail is not None:
         lines = lines[:tail]
     stripped = page_chrome.strip(lines, keep=lambda line: _metadata_line(line, alias_of), reserve=_labelled)
     found.stamp_date = found.stamp_date or stripped.timestamp
-    lines = list(stripped.lines)
+    at = _Cleaning(list(stripped.lines), alias_of, found, table_rules())
     out: list[str] = []
-    captions: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
+    while at.i < len(at.lines):
+        line = at.lines[at.i]
+        at.i += 1
         s = line.strip()
-        i += 1
         if not s:
             out.append("")
-            continue
-        if _full(r.share, s) or _full(r.promo, s) or _full(r.list_inline, s):
-            continue
-        if _full(r.author_label, s):  # "Автор" alone, the name on the next line
-            nxt = next((j for j in range(i, len(lines)) if lines[j].strip()), None)
-            if nxt is not None and PERSON.fullmatch(collapse(lines[nxt]).rstrip(".")):
-                found.author = found.author or collapse(lines[nxt]).rstrip(".")
-                lines[nxt] = ""
-                continue
-        if DOTTED_SIGNATURE.fullmatch(s) and found.outlet is None:
-            parts = [p.strip() for p in s.rstrip(".").split(".")]
-            names = [alias_of[p.lower()] for p in parts if p.lower() in alias_of]
-            dated = any(
-                re.search(r"\d", p) and any(month_number(w) for w in re.findall(r"[^\W\d_]+", p))
-                for p in parts
-            )
-            if names and dated:
-                found.outlet = names[0]
-                continue
-        if SPEAKER_LINE.fullmatch(s) and len(s.split()) <= 14:  # the quote that follows stays
-            continue
-        m = find_dateline(s + " ")
-        if m and m.end() >= len(s) and found.dateline is None:  # the dateline alone: metadata, not text
-            found.dateline = s
-            continue
-        m = BY_AGENCY.fullmatch(s)
-        if m and signature_name(m.group("outlet"), alias_of):
-            found.author = found.author or m.group("name")
-            found.outlet = found.outlet or signature_name(m.group("outlet"), alias_of)
-            continue
-        m = BY_OUTLET.fullmatch(s)
-        if m and m.group("outlet").lower() in alias_of:
-            found.outlet = found.outlet or alias_of[m.group("outlet").lower()]
-            continue
-        m = _full(r.author_line, s)
-        if m:
-            name = collapse(m.group("name")).rstrip(".")
-            if name and found.author is None:
-                found.author = name
-            continue
-        m = r.outlet_label.fullmatch(s)
-        if m and m.group("name").lower() in alias_of:
-            found.outlet = found.outlet or alias_of[m.group("name").lower()]
-            continue
-        m = BY_LINE.fullmatch(s)
-        if m:
-            found.author = found.author or m.group("name")
-            continue
-        if _full(r.caption, s) or (_full(r.caption_in, s) and s[-1] not in ".!?"):
-            captions.append(s)
-            continue
-        label = r.published_label.match(s)
-        if label and label.group(0).strip() and not found.label_date:
-            dates = [d for d in find_dates(s[label.end() :], "") if not d.relative]
-            rest = s[label.end() :]
-            if dates and not re.sub(r"[\s,.:\d]", "", rest.replace(dates[0].text, "", 1)):
-                found.label_date = (dates[0].value, dates[0].precision)
-                continue
-            stamp = page_chrome.timestamp(rest)  # "Published: 08:47, 15 May 2024 | GMT +6"
-            if isinstance(stamp, tuple):
-                found.label_date = stamp
-                continue
-        if _full(r.list_header, s):
-            # the header and the headline list after it, with its timestamps and teasers
-            while i < len(lines) and (not lines[i].strip() or _is_headline(lines[i]) or _is_teaser(lines[i])):
-                i += 1
-            continue
-        out.append(line)
-    found.captions = tuple(captions)
+        elif not any(rule(s, at) for rule in LINE_RULES):
+            out.append(line)
+    found.captions = tuple(at.captions)
     return out
+
+
+@dataclass
+class _Cleaning:
+    """The state of one pass of clean_lines: its lines (a rule may blank a later one), the index
+    of the next line (a rule may skip lines), what it noticed, and the captions seen."""
+
+    lines: list[str]
+    alias_of: dict[str, str]
+    found: Noticed
+    rules: TableRules
+    i: int = 0
+    captions: list[str] = field(default_factory=list)
+
+
+def _shared_or_promo(s: str, at: _Cleaning) -> bool:
+    """A share bar, a call to subscribe or follow, an inline list ("Read also: ..."): dropped."""
+    r = at.rules
+    return bool(_full(r.share, s) or _full(r.promo, s) or _full(r.list_inline, s))
+
+
+def _author_under_label(s: str, at: _Cleaning) -> bool:
+    """ "Автор" alone, the name on the next non-empty line: the author; both lines dropped."""
+    if not _full(at.rules.author_label, s):
+        return False
+    nxt = next((j for j in range(at.i, len(at.lines)) if at.lines[j].strip()), None)
+    if nxt is None or not PERSON.fullmatch(collapse(at.lines[nxt]).rstrip(".")):
+        return False
+    at.found.author = at.found.author or collapse(at.lines[nxt]).rstrip(".")
+    at.lines[nxt] = ""
+    return True
+
+
+def _dotted_signature(s: str, at: _Cleaning) -> bool:
+    """ "February 19. Interfax. Astana": a date and a known agency; the outlet, if none yet."""
+    if not (DOTTED_SIGNATURE.fullmatch(s) and at.found.outlet is None):
+        return False
+    parts = [p.strip() for p in s.rstrip(".").split(".")]
+    names = [at.alias_of[p.lower()] for p in parts if p.lower() in at.alias_of]
+    dated = any(
+        re.search(r"\d", p) and any(month_number(w) for w in re.findall(r"[^\W\d_]+", p)) for p in parts
+    )
+    if names and dated:
+        at.found.outlet = names[0]
+        return True
+    return False
+
+
+def _speaker(s: str, at: _Cleaning) -> bool:
+    """A speaker's name and post introducing a quote: dropped; the quote that follows stays."""
+    return bool(SPEAKER_LINE.fullmatch(s)) and len(s.split()) <= 14
+
+
+def _lone_dateline(s: str, at: _Cleaning) -> bool:
+    """The first dateline alone on its line: metadata, not text."""
+    m = find_dateline(s + " ")
+    if m and m.end() >= len(s) and at.found.dateline is None:
+        at.found.dateline = s
+        return True
+    return False
+
+
+def _by_agency(s: str, at: _Cleaning) -> bool:
+    """ "By Klavdiya Romakayeva - Trend:": the author and the agency, each if none yet."""
+    m = BY_AGENCY.fullmatch(s)
+    if not (m and signature_name(m.group("outlet"), at.alias_of)):
+        return False
+    at.found.author = at.found.author or m.group("name")
+    at.found.outlet = at.found.outlet or signature_name(m.group("outlet"), at.alias_of)
+    return True
+
+
+def _by_outlet(s: str, at: _Cleaning) -> bool:
+    """ "By Trend", "От Kazinform": a known outlet, if none yet."""
+    m = BY_OUTLET.fullmatch(s)
+    if not (m and m.group("outlet").lower() in at.alias_of):
+        return False
+    at.found.outlet = at.found.outlet or at.alias_of[m.group("outlet").lower()]
+    return True
+
+
+def _author_line(s: str, at: _Cleaning) -> bool:
+    """An author line ("Author: Jane Roe"): dropped; its name is the author, if none yet."""
+    m = _full(at.rules.author_line, s)
+    if not m:
+        return False
+    name = collapse(m.group("name")).rstrip(".")
+    if name and at.found.author is None:
+        at.found.author = name
+    return True
+
+
+def _outlet_label(s: str, at: _Cleaning) -> bool:
+    """A known outlet after a news word ("Новости Zakon.kz"): the outlet, if none yet."""
+    m = at.rules.outlet_label.fullmatch(s)
+    if not (m and m.group("name").lower() in at.alias_of):
+        return False
+    at.found.outlet = at.found.outlet or at.alias_of[m.group("name").lower()]
+    return True
+
+
+def _by_line(s: str, at: _Cleaning) -> bool:
+    """ "By Jane Roe": the author, if none yet."""
+    m = BY_LINE.fullmatch(s)
+    if not m:
+        return False
+    at.found.author = at.found.author or m.group("name")
+    return True
+
+
+def _caption(s: str, at: _Cleaning) -> bool:
+    """A photo caption: dropped, kept among the captions (a site credits its own photos)."""
+    if _full(at.rules.caption, s) or (_full(at.rules.caption_in, s) and s[-1] not in ".!?"):
+        at.captions.append(s)
+        return True
+    return False
+
+
+def _published_label(s: str, at: _Cleaning) -> bool:
+    """The first labelled date with nothing else on its line ("Published: 5 January 2026",
+    "Published: 08:47, 15 May 2024 | GMT +6"): the publication date."""
+    label = at.rules.published_label.match(s)
+    if not (label and label.group(0).strip() and not at.found.label_date):
+        return False
+    rest = s[label.end() :]
+    dates = [d for d in find_dates(rest, "") if not d.relative]
+    if dates and not re.sub(r"[\s,.:\d]", "", rest.replace(dates[0].text, "", 1)):
+        at.found.label_date = (dates[0].value, dates[0].precision)
+        return True
+    stamp = page_chrome.timestamp(rest)
+    if isinstance(stamp, tuple):
+        at.found.label_date = stamp
+        return True
+    return False
+
+
+def _list_header(s: str, at: _Cleaning) -> bool:
+    """A "Latest news" header: dropped with the headline list after it, its timestamps and teasers."""
+    if not _full(at.rules.list_header, s):
+        return False
+    lines = at.lines
+    while at.i < len(lines) and (
+        not lines[at.i].strip() or _is_headline(lines[at.i]) or _is_teaser(lines[at.i])
+    ):
+        at.i += 1
+    return True
+
+
+# The rules of clean_lines, in the order they are tried: the first that takes a line drops it.
+LINE_RULES: tuple[Callable[[str, _Cleaning], bool], ...] = (
+    _shared_or_promo,
+    _author_under_label,
+    _dotted_signature,
+    _speaker,
+    _lone_dateline,
+    _by_agency,
+    _by_outlet,
+    _author_line,
+    _outlet_label,
+    _by_line,
+    _caption,
+    _published_label,
+    _list_header,
+)
 
 
 def _metadata_line(line: str, alias_of: dict[str, str]) -> bool:

@@ -118,40 +118,103 @@ def timestamp(line: str) -> tuple[str, str] | None | bool:
 
 
 def kind(line: str) -> str | None:
-    """Return the kind of chrome this one line is ("language", "ticker", ...), or None."""
+    """Return the kind of chrome this one line is ("language", "ticker", ...), or None.
+
+    The shapes are tried in the order of LINE_KINDS: the first that fits names the kind.
+    """
     r = _rules()
     s = BULLET.sub("", line.strip())
     if not s:
         return None
-    if len(s) <= 60 and r.language_line.fullmatch(s):
-        return "language"
-    if timestamp(s):
-        return "timestamp"
-    if len(s) <= 120 and not LETTER.search(r.currency.sub(" ", s)):
-        return "ticker"
-    if len(s) <= 40 and TEMPERATURE.search(s) and len(s.split()) <= 4:
-        return "weather"
-    if len(s) <= 200 and r.menu_line.fullmatch(s.rstrip(".")):
-        return "menu"
-    if r.placeholder.fullmatch(s) or (HEX_TOKEN.search(s) and len(s.split()) <= 3):
-        return "placeholder"
-    if r.source_line.fullmatch(s) and len(s.split()) <= 6 and s[-1] not in ".!?":
-        return "source"
-    if r.counter.fullmatch(s) and any(c.isdigit() for c in s):
-        return "counter"
-    if s.startswith("©") and len(s.split()) <= 12:
-        return "credit"
-    if len(s.split()) <= 6 and r.credit.search(s) and s[-1] not in ".!?":
-        return "credit"
-    if s[-1] not in SENTENCE_END:
-        crumbs = BREADCRUMB.split(s)
-        arrows = len(ARROW_CRUMB.split(s))  # "Home › Politics": two crumbs suffice; "A / B" may be a title
-        if len(crumbs) >= 3 or (arrows == 2 and all(len(c.split()) <= 3 for c in crumbs)):
-            return "breadcrumb"
-        items = [x for x in PIPES.split(s) if x]
-        if len(items) >= 3 and all(len(x.split()) <= 3 for x in items):
-            return "menu"
+    for name, fits in LINE_KINDS:
+        if fits(s, r):
+            return name
     return None
+
+
+def _language_line(s: str, r: _Rules) -> bool:
+    """ "EN | RU | KZ": a language switcher."""
+    return len(s) <= 60 and bool(r.language_line.fullmatch(s))
+
+
+def _timestamp_line(s: str, r: _Rules) -> bool:
+    """Only a timestamp: a date, a time, or a relative time."""
+    return bool(timestamp(s))
+
+
+def _ticker(s: str, r: _Rules) -> bool:
+    """Numbers and currency codes with no word: a currency or stock ticker."""
+    return len(s) <= 120 and not LETTER.search(r.currency.sub(" ", s))
+
+
+def _weather(s: str, r: _Rules) -> bool:
+    """ "Astana +12°C": a weather widget."""
+    return len(s) <= 40 and bool(TEMPERATURE.search(s)) and len(s.split()) <= 4
+
+
+def _menu_words(s: str, r: _Rules) -> bool:
+    """Menu words only (tables/chrome.yml)."""
+    return len(s) <= 200 and bool(r.menu_line.fullmatch(s.rstrip(".")))
+
+
+def _placeholder(s: str, r: _Rules) -> bool:
+    """A placeholder ("Loading...") or a short line with a file id in it."""
+    return bool(r.placeholder.fullmatch(s) or (HEX_TOKEN.search(s) and len(s.split()) <= 3))
+
+
+def _source(s: str, r: _Rules) -> bool:
+    """ "Source: the ministry": a short source label, no sentence."""
+    return bool(r.source_line.fullmatch(s)) and len(s.split()) <= 6 and s[-1] not in ".!?"
+
+
+def _counter(s: str, r: _Rules) -> bool:
+    """ "Views: 1 234": a counter with its number."""
+    return bool(r.counter.fullmatch(s)) and any(c.isdigit() for c in s)
+
+
+def _copyright(s: str, r: _Rules) -> bool:
+    """ "© 2026 The Site": a short copyright line."""
+    return s.startswith("©") and len(s.split()) <= 12
+
+
+def _credit(s: str, r: _Rules) -> bool:
+    """A short line with a credit word, no sentence."""
+    return len(s.split()) <= 6 and bool(r.credit.search(s)) and s[-1] not in ".!?"
+
+
+def _breadcrumb(s: str, r: _Rules) -> bool:
+    """ "Home › Politics", "A / B / C": no sentence; two crumbs suffice after an arrow, a slash
+    needs three ("A / B" may be a title)."""
+    if s[-1] in SENTENCE_END:
+        return False
+    crumbs = BREADCRUMB.split(s)
+    arrows = len(ARROW_CRUMB.split(s))
+    return len(crumbs) >= 3 or (arrows == 2 and all(len(c.split()) <= 3 for c in crumbs))
+
+
+def _pipe_menu(s: str, r: _Rules) -> bool:
+    """ "World | Economy | Sport": three or more short items between pipes or dots, no sentence."""
+    if s[-1] in SENTENCE_END:
+        return False
+    items = [x for x in PIPES.split(s) if x]
+    return len(items) >= 3 and all(len(x.split()) <= 3 for x in items)
+
+
+# The shapes of one chrome line, in the order kind tries them: the first that fits names it.
+LINE_KINDS: tuple[tuple[str, Callable[[str, _Rules], bool]], ...] = (
+    ("language", _language_line),
+    ("timestamp", _timestamp_line),
+    ("ticker", _ticker),
+    ("weather", _weather),
+    ("menu", _menu_words),
+    ("placeholder", _placeholder),
+    ("source", _source),
+    ("counter", _counter),
+    ("credit", _copyright),
+    ("credit", _credit),
+    ("breadcrumb", _breadcrumb),
+    ("menu", _pipe_menu),
+)
 
 
 def _prose(line: str) -> bool:
@@ -178,10 +241,23 @@ def strip(
     keep(line) True marks a short line the caller reads itself (an outlet or author line, a
     list header): the run-of-short-lines rule neither drops it nor lets it break a run.
     reserve(line) True marks a line no rule here drops ("Published: 5 January 2026").
+    Chrome lines go first (_drop_kinds), then runs of short lines (_drop_short_runs).
     """
-    r = _rules()
     out = list(lines)
     dropped: list[tuple[int, str, str]] = []
+    stamp = _drop_kinds(out, dropped, top, reserve)
+    _drop_short_runs(out, dropped, keep)
+    return Stripped(tuple(out), tuple(sorted(dropped)), stamp)
+
+
+def _drop_kinds(
+    out: list[str],
+    dropped: list[tuple[int, str, str]],
+    top: int,
+    reserve: Callable[[str], bool] | None,
+) -> tuple[str, str] | None:
+    """Blank each chrome line of out in place (noted in dropped); return the date of the first
+    timestamp with a day among the first `top` non-empty lines, above any paragraph of text."""
     stamp: tuple[str, str] | None = None
     seen = 0
     prose = False  # a timestamp below the first paragraph of text belongs to something else
@@ -191,25 +267,44 @@ def strip(
         seen += 1
         if reserve is not None and reserve(line):
             continue
-        what = kind(line)
-        if what is None and r.credit_label.fullmatch(line.strip()):
-            nxt = next((j for j in range(k + 1, len(out)) if out[j].strip()), None)
-            if nxt is not None and len(out[nxt].split()) <= 5 and out[nxt].strip()[-1] not in ".!?":
-                dropped.append((nxt, "credit", out[nxt]))
-                out[nxt] = ""
-                what = "credit"
+        what = kind(line) or _credit_label(out, k, dropped)
         if what is None:
             prose = prose or _prose(line)
             continue
         if what == "timestamp" and stamp is None and seen <= top and not prose:
-            found = timestamp(line)
-            if isinstance(found, tuple) and found[1] == "day":
-                stamp = found
+            stamp = _day_stamp(line)
         dropped.append((k, what, line))
         out[k] = ""
-    # runs of short lines: chrome already dropped and blank lines do not break a run
-    # A run at the top of the page, right before the text, may end in a short headline
-    # ("Politics / Economy / World / Visa talks"): its last line is left to the caller.
+    return stamp
+
+
+def _credit_label(out: list[str], k: int, dropped: list[tuple[int, str, str]]) -> str | None:
+    """Return "credit" when line k is a credit label ("Photo:") with the credit on the next
+    non-empty line (a few words, no sentence), which is blanked (noted in dropped); else None."""
+    if not _rules().credit_label.fullmatch(out[k].strip()):
+        return None
+    nxt = next((j for j in range(k + 1, len(out)) if out[j].strip()), None)
+    if nxt is None or not (len(out[nxt].split()) <= 5 and out[nxt].strip()[-1] not in ".!?"):
+        return None
+    dropped.append((nxt, "credit", out[nxt]))
+    out[nxt] = ""
+    return "credit"
+
+
+def _day_stamp(line: str) -> tuple[str, str] | None:
+    """Return (ISO date, "day") of a timestamp line with a full date, else None."""
+    found = timestamp(line)
+    return found if isinstance(found, tuple) and found[1] == "day" else None
+
+
+def _drop_short_runs(
+    out: list[str], dropped: list[tuple[int, str, str]], keep: Callable[[str], bool] | None
+) -> None:
+    """Blank runs of short_run or more short lines in place (noted in dropped): chrome already
+    dropped and blank lines do not break a run. A run at the top of the page, right before the
+    text, may end in a short headline ("Politics / Economy / World / Visa talks"): its last
+    line is left to the caller."""
+    r = _rules()
     run: list[int] = []
     text_seen = False
     for k in range(len(out) + 1):
@@ -227,4 +322,3 @@ def strip(
                     out[j] = ""
         text_seen = text_seen or k < len(out)
         run = []
-    return Stripped(tuple(out), tuple(sorted(dropped)), stamp)

@@ -143,101 +143,41 @@ def assemble(
 ) -> Article | Rejected:
     """Return the Article of this decoded body and its metadata (front matter or a page's own).
 
-    meta holds front-matter keys (title, date, outlet, author, language, url, id); what it
-    gives wins over what the text says. fallback_outlet is used only when neither meta, the
-    URL's host nor a signature in the text names the publisher.
+    What meta gives (title, date, outlet, author, language, url, id) wins over what the text
+    says; fallback_outlet counts only when neither meta, the URL's host nor a signature in the
+    text names the publisher. In order: boilerplate dropped (_text), the title (_titled), the
+    paragraphs numbered (_numbered), then language, url, outlet, author, date and id, each from
+    meta or the text (a meta value that cannot be used is warned about, in that order).
     """
     too_large = bounds.too_large(body, config.limits)
     if too_large:
         return Rejected(file, too_large)
-    warnings_: list[str] = list(warnings)
+    warns: list[str] = list(warnings)
     outlets = tuple((o.name, tuple(o.aliases)) for o in config.outlets)
     alias_of = outlet_rules(outlets).alias_of
     found = Noticed()
-    lines = body.split("\n")
-    nonempty = [k for k, x in enumerate(lines) if x.strip()][:DATE_PREFIX_LINES]
-    for k in nonempty:
-        m = DATE_PREFIX.match(lines[k])
-        if m:
-            found.prefix_date = m.group(1)
-            lines[k] = lines[k][m.end() :]
-            break
-    before = sum(1 for x in lines if x.strip())
-    lines = clean_lines(lines, alias_of, found)
-    lines = strip_top(lines, found, alias_of)
-    lines = strip_trailing(lines, alias_of, found)
-    lines = teaser_tail(lines)
-    items = _items(lines)
-    dropped = before - len(items)  # page chrome, bylines, labels: every line that left the text
-
-    title = collapse(str(meta["title"])) if meta.get("title") not in (None, "") else ""
-    if not title and items:
-        # Wire copy often has no headline: its first sentence stands in, and the paragraph
-        # stays. That is normal input, not a problem, so it is no warning (--strict stays clean).
-        title = items[0].rstrip() if _headline(items[0]) else title_from(items[0])
-    if title and (meta.get("title") not in (None, "") or _headline(items[0])):
-        items = [x for x in items if x.casefold() != title.casefold()]
+    items, dropped = _text(body, alias_of, found)
+    title, items = _titled(meta, items)
     repeated = len(items)
     items = _unrepeated(items)
-    dropped += repeated - len(items)
+    dropped += repeated - len(items)  # the title's copy is not counted: it is the title
     if not items:
         return Rejected(file, "no article text after removing boilerplate")
-    if not title:
-        title = PurePosixPath(file).stem
-
-    max_p = config.limits.max_paragraphs
-    if len(items) > max_p:
-        warnings_.append(f"{len(items)} paragraphs, kept the first {max_p}")
-        items = items[:max_p]
-    paragraphs = tuple(Paragraph(f"p{k}", t) for k, t in enumerate(items, 1))
-
-    language = None
-    if meta.get("language") or meta.get("lang"):
-        lv = str(meta.get("language") or meta.get("lang")).strip().lower()
-        if re.fullmatch(r"[a-z]{2}", lv):
-            language = lv
-        else:
-            warnings_.append(f"front matter language '{lv}' is not an ISO 639-1 code; detected instead")
-    if language is None:
-        language = detect_language(title + "\n" + "\n".join(items[:50]), config.language)
-
-    url = None
-    if meta.get("url") not in (None, ""):
-        u = str(meta["url"]).strip()
-        if re.match(r"https?://[^\s<>\"'`]+$", u, re.IGNORECASE):
-            url = u
-        else:
-            warnings_.append(f"front matter url '{u[:80]}' is not an http(s) address; dropped")
-
-    outlet = collapse(str(meta.get("outlet"))) if meta.get("outlet") not in (None, "") else None
-    if outlet is not None:
-        outlet = alias_of.get(outlet.lower(), outlet)
-    else:
+    title = title or PurePosixPath(file).stem
+    paragraphs = _numbered(items, config.limits.max_paragraphs, warns)
+    items = [p.text for p in paragraphs]
+    language = _language(meta, warns) or detect_language(
+        title + "\n" + "\n".join(items[:50]), config.language
+    )
+    url = _url(meta, warns)
+    outlet = _outlet(meta, alias_of)
+    if outlet is None:
         outlet = outlet_for_host(url, outlets) or find_outlet(items, found, outlets) or fallback_outlet
-    author = collapse(str(meta["author"])) if meta.get("author") not in (None, "") else found.author
-
-    published = precision = None
-    raw_date = meta.get("date", meta.get("published"))
-    if raw_date not in (None, ""):
-        iso = iso_date(raw_date)
-        if iso:
-            published, precision = iso
-        else:
-            warnings_.append(f"front matter date '{raw_date}' is not a date; ignored")
-    if published is None:
-        published, precision, _ = find_published(items, title, found, language)
-
-    sid = slug_for(PurePosixPath(file).stem, data)
-    want = meta.get("id", meta.get("slug"))
-    if want not in (None, ""):
-        w = str(want).strip()
-        if SAFE_SLUG.fullmatch(w):
-            sid = w
-        else:
-            warnings_.append(f"front matter id '{w[:80]}' is not a safe slug ([a-z0-9_-]); ignored")
-
+    author = collapse(str(meta["author"])) if _given(meta, "author") else found.author
+    published, precision = _date(meta, warns) or find_published(items, title, found, language)[:2]
+    file_id = slug_for(PurePosixPath(file).stem, data)
     return Article(
-        id=sid,
+        id=_id(meta, warns) or file_id,
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
         title=title,
@@ -249,8 +189,119 @@ def assemble(
         published_precision=precision,
         url=url,
         encoding=encoding,
-        warnings=tuple(warnings_),
+        warnings=tuple(warns),
         chrome=dropped,
         retrieved=retrieved,
-        file_id=slug_for(PurePosixPath(file).stem, data),
+        file_id=file_id,
     )
+
+
+def _given(meta: dict[str, object], key: str) -> bool:
+    """Tell whether meta gives a value for key (None and "" give none)."""
+    return meta.get(key) not in (None, "")
+
+
+def _text(body: str, alias_of: dict[str, str], found: Noticed) -> tuple[list[str], int]:
+    """Return the paragraph texts of a body with its boilerplate dropped, and how many non-empty
+    lines left the text (page chrome, bylines, labels); what the cleaning notices goes to found."""
+    lines = body.split("\n")
+    _take_date_prefix(lines, found)
+    before = sum(1 for x in lines if x.strip())
+    lines = clean_lines(lines, alias_of, found)
+    lines = strip_top(lines, found, alias_of)
+    lines = strip_trailing(lines, alias_of, found)
+    lines = teaser_tail(lines)
+    items = _items(lines)
+    return items, before - len(items)
+
+
+def _take_date_prefix(lines: list[str], found: Noticed) -> None:
+    """Cut a " date 2025-04-19" marker from the start of one of the first non-empty lines (in
+    place) and keep its date in found."""
+    nonempty = [k for k, x in enumerate(lines) if x.strip()][:DATE_PREFIX_LINES]
+    for k in nonempty:
+        m = DATE_PREFIX.match(lines[k])
+        if m:
+            found.prefix_date = m.group(1)
+            lines[k] = lines[k][m.end() :]
+            return
+
+
+def _titled(meta: dict[str, object], items: list[str]) -> tuple[str, list[str]]:
+    """Return the title ("" when there is none) and the paragraphs without the title's copy.
+
+    meta's title wins. Wire copy often has no headline: its first paragraph stands in (a
+    headline as it is, a longer lead by its first sentence), and that paragraph stays. That is
+    normal input, not a problem, so it is no warning (--strict stays clean).
+    """
+    title = collapse(str(meta["title"])) if _given(meta, "title") else ""
+    if not title and items:
+        title = items[0].rstrip() if _headline(items[0]) else title_from(items[0])
+    if title and (_given(meta, "title") or _headline(items[0])):
+        items = [x for x in items if x.casefold() != title.casefold()]
+    return title, items
+
+
+def _numbered(items: list[str], max_p: int, warns: list[str]) -> tuple[Paragraph, ...]:
+    """Return the paragraphs p1, p2, ... of the first max_p texts, warning when more were cut."""
+    if len(items) > max_p:
+        warns.append(f"{len(items)} paragraphs, kept the first {max_p}")
+        items = items[:max_p]
+    return tuple(Paragraph(f"p{k}", t) for k, t in enumerate(items, 1))
+
+
+def _language(meta: dict[str, object], warns: list[str]) -> str | None:
+    """Return the ISO 639-1 code meta gives (language, or lang); None when it gives none or
+    another value (that one with a warning: the language is detected instead)."""
+    if not (meta.get("language") or meta.get("lang")):
+        return None
+    lv = str(meta.get("language") or meta.get("lang")).strip().lower()
+    if re.fullmatch(r"[a-z]{2}", lv):
+        return lv
+    warns.append(f"front matter language '{lv}' is not an ISO 639-1 code; detected instead")
+    return None
+
+
+def _url(meta: dict[str, object], warns: list[str]) -> str | None:
+    """Return the http(s) address meta gives; None when it gives none or another value (warned)."""
+    if not _given(meta, "url"):
+        return None
+    u = str(meta["url"]).strip()
+    if re.match(r"https?://[^\s<>\"'`]+$", u, re.IGNORECASE):
+        return u
+    warns.append(f"front matter url '{u[:80]}' is not an http(s) address; dropped")
+    return None
+
+
+def _outlet(meta: dict[str, object], alias_of: dict[str, str]) -> str | None:
+    """Return the outlet meta gives, by its canonical name when it is a known alias; None when
+    it gives none ("" when its value collapses to nothing: the text is not asked then)."""
+    if not _given(meta, "outlet"):
+        return None
+    outlet = collapse(str(meta.get("outlet")))
+    return alias_of.get(outlet.lower(), outlet)
+
+
+def _date(meta: dict[str, object], warns: list[str]) -> tuple[str, str] | None:
+    """Return (published, precision) of meta's date (or published); None when it gives none or
+    a value that is not a date (warned)."""
+    raw_date = meta.get("date", meta.get("published"))
+    if raw_date in (None, ""):
+        return None
+    iso = iso_date(raw_date)
+    if not iso:
+        warns.append(f"front matter date '{raw_date}' is not a date; ignored")
+    return iso or None
+
+
+def _id(meta: dict[str, object], warns: list[str]) -> str | None:
+    """Return the safe slug meta gives as id (or slug); None when it gives none or another
+    value (warned)."""
+    want = meta.get("id", meta.get("slug"))
+    if want in (None, ""):
+        return None
+    w = str(want).strip()
+    if SAFE_SLUG.fullmatch(w):
+        return w
+    warns.append(f"front matter id '{w[:80]}' is not a safe slug ([a-z0-9_-]); ignored")
+    return None

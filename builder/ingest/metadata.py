@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 
 from builder.ingest.boilerplate import Noticed, find_dateline, signature_name
 from builder.ingest.decode import collapse
@@ -136,46 +137,105 @@ def find_outlet(paragraphs: list[str], found: Noticed, outlets) -> str | None:
 def find_published(
     paragraphs: list[str], title: str, found: Noticed, language: str
 ) -> tuple[str | None, str | None, str | None]:
-    """Return (published, precision, how) from the text, or (None, None, None)."""
-    if found.prefix_date:
-        iso = iso_date(found.prefix_date)
-        if iso:
-            return iso[0], iso[1], "date prefix"
-    if found.label_date:
-        return found.label_date[0], found.label_date[1], "label"
-    if found.stamp_date:
-        return found.stamp_date[0], found.stamp_date[1], "timestamp"
-    r = table_rules()
+    """Return (published, precision, how) from the text, or (None, None, None).
+
+    The sources of a date are tried in the order of DATE_SOURCES: the first that gives one wins.
+    """
+    for source in DATE_SOURCES:
+        got = source(paragraphs, found, language)
+        if got:
+            return got
+    return None, None, None
+
+
+Dated = tuple[str, str, str]  # (published, precision, how)
+
+
+def _prefix_date(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """The " date 2025-04-19" marker at the top of the file, when it is a date."""
+    iso = iso_date(found.prefix_date) if found.prefix_date else None
+    return (iso[0], iso[1], "date prefix") if iso else None
+
+
+def _label_date(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """A labelled date line cleaning dropped ("Published: 5 January 2026")."""
+    return (found.label_date[0], found.label_date[1], "label") if found.label_date else None
+
+
+def _stamp_date(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """A timestamp line at the top of the page ("08:47, 15 May 2024 | GMT +6")."""
+    return (found.stamp_date[0], found.stamp_date[1], "timestamp") if found.stamp_date else None
+
+
+def _dateline(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """ "PARIS, April 19.": a dateline alone on its line, or opening the text; the year is the
+    latest one the text names."""
     m = find_dateline(found.dateline + " ") if found.dateline else None
     m = m or (find_dateline(paragraphs[0]) if paragraphs else None)
-    if m:  # "PARIS, April 19.": the year is the latest one the text names
-        years = [int(d.value[:4]) for p in paragraphs for d in find_dates(p, language) if not d.relative]
-        for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31") if years else ():
-            if d.precision == "day":
-                return d.value, "day", "dateline"
-    if paragraphs:  # "Астана, 2026 жылғы 5 қаңтар." / "PARIS, 3 March 2026 –": a full-date dateline
-        head = [
-            d for d in find_dates(paragraphs[0][:80], language) if d.precision == "day" and not d.relative
-        ]
-        if head and re.fullmatch(rf"[{UPPER}][\w .'-]{{1,40}},\s*", paragraphs[0][: head[0].start]):
-            return head[0].value, "day", "dateline"
+    if not m:
+        return None
+    years = [int(d.value[:4]) for p in paragraphs for d in find_dates(p, language) if not d.relative]
+    for d in find_dates(m.group("md"), language, anchor=f"{max(years)}-12-31") if years else ():
+        if d.precision == "day":
+            return d.value, "day", "dateline"
+    return None
+
+
+def _full_dateline(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """ "Астана, 2026 жылғы 5 қаңтар." / "PARIS, 3 March 2026 –": a place and a full date opening
+    the text."""
+    if not paragraphs:
+        return None
+    head = [d for d in find_dates(paragraphs[0][:80], language) if d.precision == "day" and not d.relative]
+    if head and re.fullmatch(rf"[{UPPER}][\w .'-]{{1,40}},\s*", paragraphs[0][: head[0].start]):
+        return head[0].value, "day", "dateline"
+    return None
+
+
+def _labelled_paragraph(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """A paragraph among the first or last three that opens with a date label and its date."""
+    r = table_rules()
     for para in paragraphs[:3] + paragraphs[-3:]:
         m = r.published_label.match(para)
         if m and m.group(0).strip():
             ds = [d for d in find_dates(para[m.end() :], language) if not d.relative]
             if ds and ds[0].start < 5:
                 return ds[0].value, ds[0].precision, "label"
+    return None
+
+
+def _caption_date(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """The first full date in a photo caption cleaning dropped."""
     for cap in found.captions:
         ds = [d for d in find_dates(cap, language) if d.precision == "day" and not d.relative]
         if ds:
             return ds[0].value, "day", "caption"
+    return None
+
+
+def _reported_date(paragraphs: list[str], found: Noticed, language: str) -> Dated | None:
+    """A full date in a sentence of the first four paragraphs with a reporting cue ("сообщили")."""
+    r = table_rules()
     for para in paragraphs[:4]:
         for sent in _sentences(para):
             if r.cue.search(sent):
                 ds = [d for d in find_dates(sent, language) if d.precision == "day" and not d.relative]
                 if ds:
                     return ds[0].value, "day", "reported date"
-    return None, None, None
+    return None
+
+
+# The sources of a publication date in the text, in the order find_published tries them.
+DATE_SOURCES: tuple[Callable[[list[str], Noticed, str], Dated | None], ...] = (
+    _prefix_date,
+    _label_date,
+    _stamp_date,
+    _dateline,
+    _full_dateline,
+    _labelled_paragraph,
+    _caption_date,
+    _reported_date,
+)
 
 
 def slug_for(stem: str, data: bytes) -> str:

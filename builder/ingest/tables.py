@@ -26,7 +26,9 @@ def read_table(name: str) -> dict:
 
 
 @dataclass(frozen=True)
-class _Rules:
+class TableRules:
+    """The compiled patterns and word sets of tables/boilerplate.yml, bylines.yml and languages.yml."""
+
     share: re.Pattern
     promo: re.Pattern
     list_header: re.Pattern
@@ -51,11 +53,11 @@ class _Rules:
 
 
 @lru_cache(maxsize=1)
-def table_rules() -> _Rules:
+def table_rules() -> TableRules:
     bp, bl, lg = read_table("boilerplate.yml"), read_table("bylines.yml"), read_table("languages.yml")
     i = re.IGNORECASE
     share = alternation(bp["share_words"])
-    return _Rules(
+    return TableRules(
         share=re.compile(rf"(?:(?:{share})(?:[\s|•·/,]+|$))+", i),
         promo=re.compile(rf"(?:{alternation(bp['promo_starts'])})\b.{{0,200}}", i),
         list_header=re.compile(rf"(?:{alternation(bp['list_headers'])})\s*[:.]?", i),

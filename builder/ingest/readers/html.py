@@ -190,9 +190,9 @@ def read(data: bytes, file: str, config: Config) -> Article | Rejected:
 
 
 def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
-    import trafilatura
-    from trafilatura.utils import decode_file
-
+    """The steps of read: the page's main text and metadata (_extract), its titles (_titles),
+    refused when it is an error page or no article (_error_page, _not_text), the metadata as
+    front matter (_meta), then the same cleaning as pasted text (assemble)."""
     from builder.ingest.load import assemble
 
     limit = config.limits.max_file_bytes
@@ -201,6 +201,34 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     if not data.strip():
         return Rejected(file, "empty file")
     saved_url, retrieved = provenance(data)
+    doc = _extract(data, saved_url)
+    if doc is None:
+        return Rejected(file, "not an article: no main text found in the page")
+    title, raw_title = _titles(data, doc)
+    problem = _error_page(raw_title, title)
+    if problem:
+        return Rejected(file, problem)
+    paragraphs = _paragraphs(doc.body)
+    problem = _not_text(paragraphs)
+    if problem:
+        return Rejected(file, problem)
+    meta, fallback = _meta(data, doc, saved_url, title, raw_title, config)
+    got = assemble(
+        data, file, config, meta, "\n\n".join(paragraphs), fallback_outlet=fallback, retrieved=retrieved
+    )
+    if isinstance(got, Rejected) and got.reason.startswith("no article text"):
+        return Rejected(file, "not an article: no article text after removing page chrome")
+    return got
+
+
+def _extract(data: bytes, saved_url: str | None):
+    """Return trafilatura's document of the page (its main text in .body), or None when it finds none.
+
+    Precision first; a page where that finds nothing gets the default extraction, and the
+    chrome rules of assemble clean what it keeps.
+    """
+    import trafilatura
+
     options = {
         "url": saved_url,
         "with_metadata": True,
@@ -214,15 +242,22 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
             "max_date": "2099-12-31",
         },
     }
-    # Precision first; a page where that finds nothing gets the default extraction, and the
-    # chrome rules below clean what it keeps.
     doc = trafilatura.bare_extraction(data, favor_precision=True, **options)
     if doc is None or doc.body is None:
         doc = trafilatura.bare_extraction(data, **options)
     if doc is None or doc.body is None:
-        return Rejected(file, "not an article: no main text found in the page")
-    # og:title is the headline as the site gives it; trafilatura's title splits <title> at a dash
-    # when there is none ("France and the EU – Kazakhstan" would lose its end)
+        return None
+    return doc
+
+
+def _titles(data: bytes, doc) -> tuple[str, str]:
+    """Return (title, raw title): the headline as the site gives it, and the page's <title>.
+
+    og:title is the headline as the site gives it; trafilatura's title splits <title> at a dash
+    when there is none ("France and the EU – Kazakhstan" would lose its end).
+    """
+    from trafilatura.utils import decode_file
+
     head = decode_file(data[:65536])  # the page's own encoding, as trafilatura reads it
     m = OG_TITLE.search(head)
     m = CONTENT.search(m.group(0)) if m else None
@@ -230,21 +265,36 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
     title = og or " ".join((doc.title or "").split())
     m = RAW_TITLE.search(head)
     raw_title = " ".join(html_unescape(m.group(1)).split()) if m else ""
+    return title, raw_title
+
+
+def _error_page(raw_title: str, title: str) -> str | None:
+    """Return why a page whose title says it is an error ("404 Not Found") is refused, or None."""
     for t in (raw_title, title):
         if _error_title().search(t):
-            return Rejected(file, f"not an article: an error page ({t[:80]!r})")
-    paragraphs = _paragraphs(doc.body)
+            return f"not an article: an error page ({t[:80]!r})"
+    return None
+
+
+def _not_text(paragraphs: list[str]) -> str | None:
+    """Return why these paragraphs are no article (too little text, mostly headlines), or None."""
     chars = sum(len(p) for p in paragraphs)
     if chars < MIN_CHARS:
-        return Rejected(file, f"not an article: too little text ({chars} characters)")
+        return f"not an article: too little text ({chars} characters)"
     sentences = sum(1 for p in paragraphs if p.rstrip()[-1:] in '.!?…»"”' and len(p.split()) >= 6)
     if sentences == 0 or (len(paragraphs) >= 4 and sentences / len(paragraphs) < MIN_SENTENCE_SHARE):
-        return Rejected(
-            file,
+        return (
             f"not an article: a list of headlines or links ({sentences} of {len(paragraphs)} "
-            "paragraphs are sentences), such as a tag, section or search page",
+            "paragraphs are sentences), such as a tag, section or search page"
         )
+    return None
 
+
+def _meta(
+    data: bytes, doc, saved_url: str | None, title: str, raw_title: str, config: Config
+) -> tuple[dict[str, object], str | None]:
+    """Return the page's metadata as front matter for assemble (title, author, date, outlet,
+    url; empty values left out) and the fallback outlet (the bare host)."""
     url = doc.url if doc.url and HTTP_URL.fullmatch(doc.url) else saved_url
     outlet, fallback = _outlet(url, doc.sitename, config)
     host = (urlsplit(url).hostname or "").removeprefix("www.") if url else None
@@ -257,10 +307,4 @@ def _read(data: bytes, file: str, config: Config) -> Article | Rejected:
         "outlet": outlet,
         "url": url,
     }
-    meta = {k: v for k, v in meta.items() if v}
-    got = assemble(
-        data, file, config, meta, "\n\n".join(paragraphs), fallback_outlet=fallback, retrieved=retrieved
-    )
-    if isinstance(got, Rejected) and got.reason.startswith("no article text"):
-        return Rejected(file, "not an article: no article text after removing page chrome")
-    return got
+    return {k: v for k, v in meta.items() if v}, fallback
