@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from builder.config import Config
 from builder.link.statements import citation_of, is_statement, skeleton
-from builder.records import Annotations, Article, UnconfirmedEntity
+from builder.records import Annotations, Article, Citation, UnconfirmedEntity, Unlisted
 
 
 def _person_key(u) -> str:
@@ -37,30 +37,14 @@ def unconfirmed_entities(
                 found[_person_key(u)].append((art.id, u))
     out = []
     for _key, seen in sorted(found.items()):
-        cites = []
-        for sid, u in seen:
-            s = next(
-                (
-                    s
-                    for s in annotations[sid].sentences
-                    if s.paragraph == u.paragraph and s.start <= u.start and u.end <= s.end
-                ),
-                None,
-            )
-            if s is not None and is_statement(s.text):
-                cites.append(citation_of(by_id[sid], s))
+        cites = [
+            c for sid, u in seen if (c := _statement_naming(u, by_id[sid], annotations[sid])) is not None
+        ]
         if not cites:
             continue
         cited = {c.source for c in cites}
         seen = [(sid, u) for sid, u in seen if sid in cited]
-        # named after its most frequent spelling, Latin first (the site's pages are in English)
-        spellings = Counter(u.name for _, u in seen)
-        first = next(
-            u
-            for name, _ in sorted(spellings.items(), key=lambda x: (not x[0].isascii(), -x[1], x[0]))
-            for _, u in seen
-            if u.name == name
-        )
+        first = _best_spelling(seen)
         out.append(
             UnconfirmedEntity(
                 first.id,
@@ -72,3 +56,24 @@ def unconfirmed_entities(
             )
         )
     return tuple(out)
+
+
+def _statement_naming(u: Unlisted, art: Article, ann: Annotations) -> Citation | None:
+    """Cite the sentence that names u, when it is a statement (not a byline, caption or heading)."""
+    s = next(
+        (s for s in ann.sentences if s.paragraph == u.paragraph and s.start <= u.start and u.end <= s.end),
+        None,
+    )
+    return citation_of(art, s) if s is not None and is_statement(s.text) else None
+
+
+def _best_spelling(seen: list[tuple[str, Unlisted]]) -> Unlisted:
+    """Return the mention whose spelling names the entity: the most frequent, Latin first (the
+    site's pages are in English)."""
+    spellings = Counter(u.name for _, u in seen)
+    return next(
+        u
+        for name, _ in sorted(spellings.items(), key=lambda x: (not x[0].isascii(), -x[1], x[0]))
+        for _, u in seen
+        if u.name == name
+    )
