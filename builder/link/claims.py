@@ -511,8 +511,20 @@ class Clusters:
         """Return the sources of each claim, in no particular order."""
         return [{self.items[i].source for i in group} for group in self.groups.values() if group]
 
+    def _id_of(self, group: list[int], members: list[int], rank) -> str:
+        """Return a claim's id: from its own first sentence, never from a compound sentence that
+        joined it (that one may join several claims); from all of them when only those are left."""
+        items, kept = self.items, set(group)
+        own = min((i for n in members for i in self.nodes[n] if i in kept), key=rank, default=None)
+        if own is not None:
+            return _claim_id(items[own].source, items[own].sentence)
+        named = "|".join(
+            f"{items[i].source}/{items[i].sentence.paragraph}/{items[i].sentence.start}" for i in group
+        )
+        return "c-" + hashlib.sha1(named.encode()).hexdigest()[:10]
+
     def claims(self) -> tuple[Claim, ...]:
-        items, groups, members, nodes, config = self.items, self.groups, self.members, self.nodes, self.config
+        items, groups, members, config = self.items, self.groups, self.members, self.config
         by_id = {a.id: a for a in self.articles}
         order = {a.id: i for i, a in enumerate(self.articles)}
         rank = [(order[it.source], it.sentence.index) for it in items].__getitem__
@@ -527,22 +539,7 @@ class Clusters:
                 continue
             group = sorted(group, key=rank)
             lead = group[0]
-            # The id comes from the claim's own first sentence, never from a compound
-            # sentence that joined it (that one may join several claims).
-            kept = set(group)
-            own = min((i for n in members[c] for i in nodes[n] if i in kept), key=rank, default=None)
-            if own is None:  # only compound sentences are left in it: name it after all of them
-                cid = (
-                    "c-"
-                    + hashlib.sha1(
-                        "|".join(
-                            f"{items[i].source}/{items[i].sentence.paragraph}/{items[i].sentence.start}"
-                            for i in group
-                        ).encode()
-                    ).hexdigest()[:10]
-                )
-            else:
-                cid = _claim_id(items[own].source, items[own].sentence)
+            cid = self._id_of(group, members[c], rank)
             sentences = [items[i].sentence for i in group]
             cites = tuple(
                 citation_of(by_id[items[i].source], s, texts) for i, s in zip(group, sentences, strict=True)
