@@ -8,6 +8,13 @@ Surfaces: an absolute date's surface is the date itself with its year word
 "в", "im"); a "since" date includes its preposition ("с 2009 года", "since
 2009"); a relative date is the whole phrase ("в прошлом году", "on Friday",
 "in December").
+
+Reading order: _find calls one step a family of date expression (numeric dates, a day and
+month in words with a year, a month and year, a day and month without a year, a month after
+a preposition, "since" years, years, relative phrases); an earlier step claims its characters
+first. A new kind of absolute date is a named pattern in _absolute_patterns, its name in the
+NEED_DIGIT / NEED_MONTH / DIGIT_FIRST / MONTH_FIRST tables where it belongs, and its name in
+the step that reads its family (or a new step in _find); its words go in tables/months.yml.
 """
 
 from __future__ import annotations
@@ -95,7 +102,7 @@ class _Pieces:
     """The regex pieces the absolute patterns are built from (see _absolute_patterns)."""
 
     month: str  # M: a month word, as the group "mon"
-    month2: str  # the same as the group "mon2" (in "m", whose match is read apart from the others)
+    month2: str  # the same as the group "mon2" (in the pattern "m" only)
     day: str  # D: a day number, no digit, point or comma before it
     year: str  # Y: a year from 1900 to 2100, not part of a longer number, a date or an id
     year_word: str  # YW: a year word after a year ("года", "жылы", "year")
@@ -123,6 +130,7 @@ def _month_year_after(rel: dict) -> dict[str, dict[str, int]]:
 
 
 def _pieces(raw: dict, month_re: str, month_year_after: dict[str, dict[str, int]]) -> _Pieces:
+    """Return the regex pieces of a month word, a day, a year and the words around them."""
     M = rf"(?<!\w)(?P<mon>{month_re})(?!\w)"
     mya_words = [p for d in month_year_after.values() for p in d]
     return _Pieces(
@@ -137,37 +145,39 @@ def _pieces(raw: dict, month_re: str, month_year_after: dict[str, dict[str, int]
 
 
 def _absolute_patterns(raw: dict, p: _Pieces) -> tuple[tuple[str, re.Pattern], ...]:
-    """Return the named patterns of dates written out, by family, in the order _find tries them.
+    """Return the named patterns of dates written out, grouped by the step of _find that reads
+    them (the comments), in the order _find tries them.
 
-    An ordered rule list: the names are the ones NEED_DIGIT, NEED_MONTH, DIGIT_FIRST and
-    MONTH_FIRST list, and the functions _find calls name them.
+    One table of rules rather than a function a family: the patterns share their pieces, and
+    this order is the one tests and the NEED_DIGIT, NEED_MONTH, DIGIT_FIRST and MONTH_FIRST
+    tables are checked against.
     """
     M, M2, D, Y, YW, ordsuf = p.month, p.month2, p.day, p.year, p.year_word, p.ordinal
     since, since_post = _alt(raw["since_prepositions"]), _alt(raw["since_postpositions"])
     yprep, mprep = _alt(raw["year_prepositions"]), _alt(raw["month_prepositions"])
     pats = [
-        # ISO and numeric dates
+        # _numeric_dates
         ("iso", rf"{Y}-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-]|\.\d)"),
         (
             "num",
             rf"(?<![\d.,/-])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d|\.\d){YW}?",
         ),
-        # a day, a month word and a year
+        # _dates_in_words
         ("kk_ymd", rf"{Y}\s*(?:жылғы|ж\.)\s+{D}\s+{M}"),
         ("dmy", rf"{D}{ordsuf}(?:\s+of)?\s+{M}\.?,?\s+{Y}{YW}?"),
         ("mdy", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?,?\s+{Y}"),
-        # a month word and a year
+        # _months_of_years
         ("kk_ym", rf"{Y}\s+(?:жылдың|жылғы|жылы)\s+{M}"),
         ("my", rf"{M}\.?,?\s+{Y}{YW}?"),
-        # a day and a month word, no year
+        # _days_without_year
         ("dm", rf"{D}{ordsuf}(?:\s+of)?\s+{M}"),
         ("md", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?(?![\d.,]\d)"),
-        # a month word after a preposition, no year
+        # _months_after_preposition
         ("m", rf"(?<!\w)(?P<prep>{mprep})\s+{M2}{p.year_after}(?!\s*\d)"),
-        # "since" a year
+        # _since_years
         ("since", rf"(?<!\w)(?P<prep>{since})\s+{Y}{YW}?"),
         ("since_kk", rf"{Y}\s+(?:жылдан|жылдардан)\s+(?:{since_post})(?!\w)"),
-        # a year alone
+        # _years
         ("yw", rf"{Y}{YW}"),
         ("prep_y", rf"(?<!\w)(?:{yprep})\s+{Y}"),
         ("the_y", r"(?<!\w)(?:the|The)\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])"),
@@ -417,7 +427,7 @@ class _Scan:
     paragraph: str
     anchor: dt.date | None
     years: bool
-    before: dt.date | str | None  # the last day named in an earlier paragraph (see _claim_absolute)
+    before: dt.date | str | None  # the last day named in an earlier paragraph; see _claim_absolute
     t: _Tables
     taken: bytearray
     out: list[DateMention]
@@ -476,7 +486,8 @@ def _find(
     before: dt.date | None = None,
 ) -> list[DateMention]:
     """Read the text's dates family by family; an earlier family claims its characters first,
-    so the order below is the order of precedence ("с 5 мая 2024 года" is a day, not a year)."""
+    so the order below is the order of precedence ("5 мая 2024 года" is one day, not a day and
+    month without a year and then a year)."""
     t = _tables()
     if not text or not any(c.isdigit() or c.isalpha() for c in text):
         return []
@@ -525,9 +536,10 @@ def _claim_absolute(s: _Scan, m: re.Match, a: int, b: int, kind: str) -> None:
     year, month, day = ymd
     if kind == "point" and year is not None:
         head = s.work[max(0, a - 12) : a]
-        # Kept as it was, to change no output: the text before the date replaces the last day
-        # named in an earlier paragraph, so a later "накануне" with no day named before it in
-        # this text counts from the anchor (head empty) or finds no date in the text at all.
+        # A defect kept so that no output changes (its fix changes outputs, so it goes on its
+        # own): the text before the date replaces the last day named in an earlier paragraph,
+        # so a later "накануне" with no day named before it in this text counts from the
+        # anchor (head empty), or the addition fails and find_dates finds no date in the text.
         s.before = head
         sm = s.t.since_before.search(head)
         if sm:
