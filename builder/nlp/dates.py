@@ -8,6 +8,13 @@ Surfaces: an absolute date's surface is the date itself with its year word
 "в", "im"); a "since" date includes its preposition ("с 2009 года", "since
 2009"); a relative date is the whole phrase ("в прошлом году", "on Friday",
 "in December").
+
+Reading order: _find calls one step a family of date expression (numeric dates, a day and
+month in words with a year, a month and year, a day and month without a year, a month after
+a preposition, "since" years, years, relative phrases); an earlier step claims its characters
+first. A new kind of absolute date is a named pattern in _absolute_patterns, its name in the
+NEED_DIGIT / NEED_MONTH / DIGIT_FIRST / MONTH_FIRST tables where it belongs, and its name in
+the step that reads its family (or a new step in _find); its words go in tables/months.yml.
 """
 
 from __future__ import annotations
@@ -68,7 +75,8 @@ class _Tables:
     month_of: dict[str, int]
     stems: tuple[tuple[str, int], ...]
     ambiguous: frozenset[str]
-    patterns: tuple[tuple[str, re.Pattern], ...]
+    patterns: tuple[tuple[str, re.Pattern], ...]  # the absolute patterns by name, in the order tried
+    pattern_of: dict[str, re.Pattern]  # the same by name
     relative: dict[str, tuple[tuple[str, re.Pattern], ...]]
     rel_values: dict[str, dict[str, int]]  # language -> lowercased phrase -> offset
     weekday_of: dict[str, dict[str, int]]
@@ -77,6 +85,7 @@ class _Tables:
     masks: re.Pattern
     masks_from_digits: re.Pattern  # the phone numbers and times of masks, the spans that need no MASK_NEEDS
     since_before: re.Pattern
+    since_words: frozenset[str]  # "since" prepositions: "с апреля" is a "since" month
     month_word: re.Pattern  # any month word (see NEED_MONTH), only tried where its first letter is
     one_word_months: bool  # no month word holds a space or a sign: its matches never overlap
     point_year_words: frozenset[str]  # year words that place an event in the year
@@ -88,119 +97,176 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.strip().lower().replace("’", "'"))
 
 
-@lru_cache(maxsize=1)
-def _tables() -> _Tables:
-    raw = read_yaml(TABLE.read_text("utf-8"))
+@dataclass(frozen=True)
+class _Pieces:
+    """The regex pieces the absolute patterns are built from (see _absolute_patterns)."""
+
+    month: str  # M: a month word, as the group "mon"
+    month2: str  # the same as the group "mon2" (in the pattern "m" only)
+    day: str  # D: a day number, no digit, point or comma before it
+    year: str  # Y: a year from 1900 to 2100, not part of a longer number, a date or an id
+    year_word: str  # YW: a year word after a year ("года", "жылы", "year")
+    ordinal: str  # an ordinal ending after a day ("5th", "1er", "5-го")
+    year_after: str  # an optional "next year"-like phrase after a month ("в мае следующего года")
+
+
+def _month_words(raw: dict) -> tuple[dict[str, int], tuple[tuple[str, int], ...], str]:
+    """Return the table's month words (word -> number), its Kazakh stems and a regex for either."""
     month_of: dict[str, int] = {}
     for num, forms in raw["months"].items():
         for f in forms:
             month_of[str(f).lower()] = int(num)
     stems = tuple((str(s).lower(), int(n)) for n, ss in raw["month_stems"].items() for s in ss)
     month_re = "(?:" + _alt(month_of) + "|" + "|".join(re.escape(s) + W + "*" for s, _ in stems) + ")"
+    return month_of, stems, month_re
+
+
+def _month_year_after(rel: dict) -> dict[str, dict[str, int]]:
+    """Return language -> "next year"-like phrase (normalised) -> year offset, for "в мае прошлого года"."""
+    return {
+        lang: {_norm(p): int(k) for k, ps in (t.get("month_year_after") or {}).items() for p in ps}
+        for lang, t in rel.items()
+    }
+
+
+def _pieces(raw: dict, month_re: str, month_year_after: dict[str, dict[str, int]]) -> _Pieces:
+    """Return the regex pieces of a month word, a day, a year and the words around them."""
     M = rf"(?<!\w)(?P<mon>{month_re})(?!\w)"
-    M2 = M.replace("?P<mon>", "?P<mon2>")
-    D = r"(?<![\d.,])(?P<day>[0-3]?\d)(?!\d)"
-    Y = r"(?<![\d.,/№#=-])(?P<year>(?:19|20)\d\d|2100)(?![\d])"
-    YW = rf"(?:\s*(?:{_alt(raw['year_words'])})(?!\w))"
-    since = _alt(raw["since_prepositions"])
-    since_post = _alt(raw["since_postpositions"])
-    yprep = _alt(raw["year_prepositions"])
-    mprep = _alt(raw["month_prepositions"])
-    rel = raw.get("relative") or {}
-    mya_all: dict[str, dict[str, int]] = {}
-    for lang, t in rel.items():
-        mya_all[lang] = {_norm(p): int(k) for k, ps in (t.get("month_year_after") or {}).items() for p in ps}
-    mya_words = [p for d in mya_all.values() for p in d]
-    mya = rf"(?:\s+(?P<yrel>{_alt(mya_words)})(?!\w))?" if mya_words else ""
-    ordsuf = r"(?:\.|st|nd|rd|th|er|-?го|-?е)?"
+    mya_words = [p for d in month_year_after.values() for p in d]
+    return _Pieces(
+        month=M,
+        month2=M.replace("?P<mon>", "?P<mon2>"),
+        day=r"(?<![\d.,])(?P<day>[0-3]?\d)(?!\d)",
+        year=r"(?<![\d.,/№#=-])(?P<year>(?:19|20)\d\d|2100)(?![\d])",
+        year_word=rf"(?:\s*(?:{_alt(raw['year_words'])})(?!\w))",
+        ordinal=r"(?:\.|st|nd|rd|th|er|-?го|-?е)?",
+        year_after=rf"(?:\s+(?P<yrel>{_alt(mya_words)})(?!\w))?" if mya_words else "",
+    )
+
+
+def _absolute_patterns(raw: dict, p: _Pieces) -> tuple[tuple[str, re.Pattern], ...]:
+    """Return the named patterns of dates written out, grouped by the step of _find that reads
+    them (the comments), in the order _find tries them.
+
+    One table of rules rather than a function a family: the patterns share their pieces, and
+    this order is the one tests and the NEED_DIGIT, NEED_MONTH, DIGIT_FIRST and MONTH_FIRST
+    tables are checked against.
+    """
+    M, M2, D, Y, YW, ordsuf = p.month, p.month2, p.day, p.year, p.year_word, p.ordinal
+    since, since_post = _alt(raw["since_prepositions"]), _alt(raw["since_postpositions"])
+    yprep, mprep = _alt(raw["year_prepositions"]), _alt(raw["month_prepositions"])
     pats = [
+        # _numeric_dates
         ("iso", rf"{Y}-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-]|\.\d)"),
         (
             "num",
             rf"(?<![\d.,/-])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d|\.\d){YW}?",
         ),
+        # _dates_in_words
         ("kk_ymd", rf"{Y}\s*(?:жылғы|ж\.)\s+{D}\s+{M}"),
         ("dmy", rf"{D}{ordsuf}(?:\s+of)?\s+{M}\.?,?\s+{Y}{YW}?"),
         ("mdy", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?,?\s+{Y}"),
+        # _months_of_years
         ("kk_ym", rf"{Y}\s+(?:жылдың|жылғы|жылы)\s+{M}"),
         ("my", rf"{M}\.?,?\s+{Y}{YW}?"),
+        # _days_without_year
         ("dm", rf"{D}{ordsuf}(?:\s+of)?\s+{M}"),
         ("md", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?(?![\d.,]\d)"),
-        ("m", rf"(?<!\w)(?P<prep>{mprep})\s+{M2}{mya}(?!\s*\d)"),
+        # _months_after_preposition
+        ("m", rf"(?<!\w)(?P<prep>{mprep})\s+{M2}{p.year_after}(?!\s*\d)"),
+        # _since_years
         ("since", rf"(?<!\w)(?P<prep>{since})\s+{Y}{YW}?"),
         ("since_kk", rf"{Y}\s+(?:жылдан|жылдардан)\s+(?:{since_post})(?!\w)"),
+        # _years
         ("yw", rf"{Y}{YW}"),
         ("prep_y", rf"(?<!\w)(?:{yprep})\s+{Y}"),
         ("the_y", r"(?<!\w)(?:the|The)\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])"),
     ]
-    patterns = tuple((name, re.compile(p, re.IGNORECASE)) for name, p in pats)
+    return tuple((name, re.compile(pat, re.IGNORECASE)) for name, pat in pats)
 
-    relative: dict[str, tuple[tuple[str, re.Pattern], ...]] = {}
-    rel_values: dict[str, dict[str, int]] = {}
-    weekday_of: dict[str, dict[str, int]] = {}
-    for lang, t in rel.items():
-        compiled = []
-        values: dict[str, int] = {}
-        for unit in ("years", "months", "days", "days_after_date"):
-            phrases = [p for ps in (t.get(unit) or {}).values() for p in ps]
-            for k, ps in (t.get(unit) or {}).items():
-                for p in ps:
-                    values[unit + ":" + _norm(p)] = int(k)
-            if phrases:
-                compiled.append((unit, re.compile(rf"(?<!\w)(?:{_alt(phrases)})(?!\w)", re.IGNORECASE)))
-        wd = {_norm(w): int(n) for n, ws in (t.get("weekdays") or {}).items() for w in ws}
-        if wd:
-            days = _alt(wd)
-            if t.get("weekday_before"):
-                compiled.append(
-                    (
-                        "weekday",
-                        re.compile(
-                            rf"(?<!\w)(?:{_alt(t['weekday_before'])})\s+(?P<wd>{days})(?!\w)", re.IGNORECASE
-                        ),
-                    )
-                )
-            if t.get("weekday_bare"):  # "a rencontré jeudi à Lyon": a weekday alone names a day
-                compiled.append(("weekday", re.compile(rf"(?<!\w)(?P<wd>{days})(?!\w)", re.IGNORECASE)))
-            if t.get("weekday_after"):
-                compiled.append(
-                    (
-                        "weekday",
-                        re.compile(
-                            rf"(?<!\w)(?P<wd>{days})\s+(?:{_alt(t['weekday_after'])})(?!\w)", re.IGNORECASE
-                        ),
-                    )
-                )
-        relative[lang] = tuple(compiled)
-        rel_values[lang] = values
-        weekday_of[lang] = wd
-    from_digits = (
-        r"\+?\(?\d[\d\s()\-]{8,}\d(?!\d)"  # phone-like runs, checked for >= 10 digits below
-        r"|\b\d{1,2}:\d\d(?::\d\d)?\b"  # times
-    )
-    masks = re.compile(
-        r"(?:https?://|www\.)\S+"  # URLs
-        r"|(?<!\S)[^\s@]+@[^\s@]+\.\w+"  # e-mail addresses
-        r"|(?:№|#|\bNo\.|\bNr\.)\s*[\w/.\-]+"  # numbers of documents and articles
-        r"|\b\w+=\S+"  # query parameters, ids
-        rf"|{from_digits}",
-        re.IGNORECASE,
-    )
+
+def _weekday_patterns(t: dict, days: str) -> list[tuple[str, re.Pattern]]:
+    """Return a language's weekday patterns: after a preposition ("в пятницу"), bare
+    ("jeudi", where the table says a weekday alone names a day), before a word ("жұма күні")."""
+    compiled = []
+    if t.get("weekday_before"):
+        before = _alt(t["weekday_before"])
+        compiled.append(
+            ("weekday", re.compile(rf"(?<!\w)(?:{before})\s+(?P<wd>{days})(?!\w)", re.IGNORECASE))
+        )
+    if t.get("weekday_bare"):  # "a rencontré jeudi à Lyon": a weekday alone names a day
+        compiled.append(("weekday", re.compile(rf"(?<!\w)(?P<wd>{days})(?!\w)", re.IGNORECASE)))
+    if t.get("weekday_after"):
+        after = _alt(t["weekday_after"])
+        compiled.append(("weekday", re.compile(rf"(?<!\w)(?P<wd>{days})\s+(?:{after})(?!\w)", re.IGNORECASE)))
+    return compiled
+
+
+def _relative_language(t: dict) -> tuple[tuple[tuple[str, re.Pattern], ...], dict[str, int], dict[str, int]]:
+    """Return one language's relative patterns (by unit, then weekdays), its phrase offsets
+    ("unit:phrase" -> offset) and its weekday numbers (weekday -> 0 for Monday .. 6)."""
+    compiled = []
+    values: dict[str, int] = {}
+    for unit in ("years", "months", "days", "days_after_date"):
+        phrases = [p for ps in (t.get(unit) or {}).values() for p in ps]
+        for k, ps in (t.get(unit) or {}).items():
+            for p in ps:
+                values[unit + ":" + _norm(p)] = int(k)
+        if phrases:
+            compiled.append((unit, re.compile(rf"(?<!\w)(?:{_alt(phrases)})(?!\w)", re.IGNORECASE)))
+    wd = {_norm(w): int(n) for n, ws in (t.get("weekdays") or {}).items() for w in ws}
+    if wd:
+        compiled += _weekday_patterns(t, _alt(wd))
+    return tuple(compiled), values, wd
+
+
+# Phone-like runs (checked for >= 10 digits in _mask) and times: the spans _mask blanks out
+# in any text with a digit.
+_FROM_DIGITS = r"\+?\(?\d[\d\s()\-]{8,}\d(?!\d)|\b\d{1,2}:\d\d(?::\d\d)?\b"
+_MASKS = (
+    r"(?:https?://|www\.)\S+"  # URLs
+    r"|(?<!\S)[^\s@]+@[^\s@]+\.\w+"  # e-mail addresses
+    r"|(?:№|#|\bNo\.|\bNr\.)\s*[\w/.\-]+"  # numbers of documents and articles
+    r"|\b\w+=\S+"  # query parameters, ids
+    rf"|{_FROM_DIGITS}"
+)
+
+
+def _month_word(month_of: dict[str, int], stems: tuple[tuple[str, int], ...], month: str) -> re.Pattern:
+    """Return the month-word pattern behind a lookahead for the first letters month words have,
+    so a search skips every other character quickly (see _Scan.matches)."""
     first_letters = "".join(re.escape(c) for c in sorted({w[0] for w in month_of} | {s[0] for s, _ in stems}))
+    return re.compile(rf"(?=[{first_letters}]){month}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    """Read tables/months.yml once and compile every pattern the finder uses."""
+    raw = read_yaml(TABLE.read_text("utf-8"))
+    month_of, stems, month_re = _month_words(raw)
+    rel = raw.get("relative") or {}
+    mya_all = _month_year_after(rel)
+    pieces = _pieces(raw, month_re, mya_all)
+    patterns = _absolute_patterns(raw, pieces)
+    by_language = {lang: _relative_language(t) for lang, t in rel.items()}
+    since = _alt(raw["since_prepositions"])
+    yprep = _alt(raw["year_prepositions"])
     return _Tables(
         month_of=month_of,
         stems=stems,
         ambiguous=frozenset(str(a).lower() for a in raw.get("ambiguous") or ()),
         patterns=patterns,
-        relative=relative,
-        rel_values=rel_values,
-        weekday_of=weekday_of,
+        pattern_of=dict(patterns),
+        relative={lang: r[0] for lang, r in by_language.items()},
+        rel_values={lang: r[1] for lang, r in by_language.items()},
+        weekday_of={lang: r[2] for lang, r in by_language.items()},
         month_year_after=mya_all,
         currencies=re.compile(rf"\s*(?:{_alt(raw['currencies'])}|[$€₸£₽%])(?!\w)", re.IGNORECASE),
-        masks=masks,
-        masks_from_digits=re.compile(from_digits, re.IGNORECASE),
+        masks=re.compile(_MASKS, re.IGNORECASE),
+        masks_from_digits=re.compile(_FROM_DIGITS, re.IGNORECASE),
         since_before=re.compile(rf"(?<!\w)(?:{since})\s+$", re.IGNORECASE),
-        month_word=re.compile(rf"(?=[{first_letters}]){M}", re.IGNORECASE),
+        since_words=frozenset(str(w).lower() for w in raw["since_prepositions"]),
+        month_word=_month_word(month_of, stems, pieces.month),
         one_word_months=not any(re.search(r"\W", w) for w in [*month_of, *(s for s, _ in stems)]),
         point_year_words=frozenset(_norm(w) for w in raw.get("year_words_point") or ()),
         year_prep_before=re.compile(rf"(?<!\w)(?:{yprep})\s+$", re.IGNORECASE),
@@ -347,25 +413,32 @@ def _from(pat: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
                 end = m.end()
 
 
-def _find(
-    text: str,
-    language: str,
-    anchor: dt.date | None,
-    paragraph: str,
-    years: bool = True,
-    before: dt.date | None = None,
-) -> list[DateMention]:
-    t = _tables()
-    if not text or not any(c.isdigit() or c.isalpha() for c in text):
-        return []
-    work = _mask(text, t)
-    taken = bytearray(len(text) + 1)  # 1 where a found date already lies
-    out: list[DateMention] = []
+@dataclass
+class _Scan:
+    """One text being read: what each family of date expression reads and claims.
 
-    def free(a: int, b: int) -> bool:
-        return not any(taken[a:b])
+    text is the paragraph, work the same with URLs, phone numbers and the like blanked out
+    (see _mask): patterns run over work, surfaces come from text. taken holds 1 where a date
+    already found lies: an earlier family claims characters first.
+    """
+
+    text: str
+    work: str
+    paragraph: str
+    anchor: dt.date | None
+    years: bool
+    before: dt.date | str | None  # the last day named in an earlier paragraph; see _claim_absolute
+    t: _Tables
+    taken: bytearray
+    out: list[DateMention]
+    digits: list[int]  # where runs of digits start in work
+    months: list[int] | None = None  # where month words start: searched for when a pattern needs one
+
+    def free(self, a: int, b: int) -> bool:
+        return not any(self.taken[a:b])
 
     def add(
+        self,
         a: int,
         b: int,
         value: str,
@@ -374,139 +447,253 @@ def _find(
         kind: str = "point",
         wd: bool = False,
     ) -> None:
-        taken[a:b] = b"\x01" * (b - a)
-        out.append(DateMention(paragraph, a, b, text[a:b], value, precision, relative, kind, wd))
+        self.taken[a:b] = b"\x01" * (b - a)
+        self.out.append(
+            DateMention(self.paragraph, a, b, self.text[a:b], value, precision, relative, kind, wd)
+        )
 
-    digits = [m.start() for m in _DIGITS.finditer(work)]  # where runs of digits start
-    months = None  # where month words start: searched for only when a pattern needs one
-    for name, pat in t.patterns:
-        if name in NEED_DIGIT and not digits:
-            continue
+    def matches(self, name: str) -> Iterator[tuple[re.Match, int, int]]:
+        """Yield the matches of the absolute pattern name over work, each with its span, less any
+        whitespace it ends with; none where the text lacks the digit or month word it needs."""
+        if name in NEED_DIGIT and not self.digits:
+            return
         if name in NEED_MONTH:
-            if months is None:
-                months = [m.start() for m in t.month_word.finditer(work)]
-            if not months:
-                continue
+            if self.months is None:
+                self.months = [m.start() for m in self.t.month_word.finditer(self.work)]
+            if not self.months:
+                return
+        pat = self.t.pattern_of[name]
         if name in DIGIT_FIRST:
-            found = _from(pat, work, digits)
-        elif months is not None and name in MONTH_FIRST and t.one_word_months:
-            found = _from(pat, work, months)
+            found = _from(pat, self.work, self.digits)
+        elif self.months is not None and name in MONTH_FIRST and self.t.one_word_months:
+            found = _from(pat, self.work, self.months)
         else:
-            found = pat.finditer(work)
+            found = pat.finditer(self.work)
+        text = self.text
         for m in found:
             a, b = m.span()
-            # trim trailing whitespace the pattern may have consumed (the_y lookahead)
-            while b > a and text[b - 1].isspace():
+            while b > a and text[b - 1].isspace():  # the_y's lookahead consumes the space after it
                 b -= 1
+            yield m, a, b
+
+
+def _find(
+    text: str,
+    language: str,
+    anchor: dt.date | None,
+    paragraph: str,
+    years: bool = True,
+    before: dt.date | None = None,
+) -> list[DateMention]:
+    """Read the text's dates family by family; an earlier family claims its characters first,
+    so the order below is the order of precedence ("5 мая 2024 года" is one day, not a day and
+    month without a year and then a year)."""
+    t = _tables()
+    if not text or not any(c.isdigit() or c.isalpha() for c in text):
+        return []
+    work = _mask(text, t)
+    digits = [m.start() for m in _DIGITS.finditer(work)]
+    s = _Scan(text, work, paragraph, anchor, years, before, t, bytearray(len(text) + 1), [], digits)
+    _numeric_dates(s)  # "2024-03-05", "05.03.2024"
+    _dates_in_words(s)  # "18 апреля 2025 года", "April 5, 2024", "2025 жылғы 12 наурызда"
+    _months_of_years(s)  # "апреле 2025 года", "2025 жылдың наурызында"
+    _days_without_year(s)  # "5 мая", "April 5": in the anchor's year
+    _months_after_preposition(s)  # "в апреле", "in April", "в мае следующего года"
+    _since_years(s)  # "с 2009 года", "since 2009", "2009 жылдан бері"
+    _years(s)  # "в 2025 году", "2025 жылы", "in 2025", "the 2009 agreement"
+    _relative_phrases(s, language)  # "вчера", "в прошлом году", "on Friday", "накануне"
+    s.out.sort(key=lambda d: (d.start, d.end))
+    return [_dateline(d, text) for d in s.out]
+
+
+def _fields(m: re.Match, t: _Tables) -> tuple[int | None, int | None, int | None] | None:
+    """Return a match's (year, month, day), each None where it names none; None when its month
+    word is an ambiguous one written in lowercase ("may")."""
+    gd = m.groupdict()
+    year = int(gd["year"]) if gd.get("year") else None
+    day = int(gd["day"]) if gd.get("day") else None
+    word = gd.get("mon") or gd.get("mon2")
+    if word:
+        month = _month_ok(word, t)
+        if month is None:
+            return None
+    elif gd.get("month"):
+        month = int(gd["month"])
+    else:
+        month = None
+    return year, month, day
+
+
+def _claim_absolute(s: _Scan, m: re.Match, a: int, b: int, kind: str) -> None:
+    """Add the date a match names with its own year, unless its characters are taken, its month
+    word is refused or it is no valid date. A "point" date right after a "since" preposition
+    ("с 5 мая 2024 года") becomes a "since" date whose surface takes the preposition."""
+    if not s.free(a, b):
+        return
+    ymd = _fields(m, s.t)
+    if ymd is None:
+        return
+    year, month, day = ymd
+    if kind == "point" and year is not None:
+        head = s.work[max(0, a - 12) : a]
+        # A defect kept so that no output changes (its fix changes outputs, so it goes on its
+        # own): the text before the date replaces the last day named in an earlier paragraph,
+        # so a later "накануне" with no day named before it in this text counts from the
+        # anchor (head empty), or the addition fails and find_dates finds no date in the text.
+        s.before = head
+        sm = s.t.since_before.search(head)
+        if sm:
+            a = a - len(head) + sm.start()
+            kind = "since"
+            if not s.free(a, b):
+                return
+    if year is None or not _valid(year, month or 1, day):
+        return
+    if month is None:
+        s.add(a, b, f"{year:04d}", "year", False, kind)
+    elif day is None:
+        s.add(a, b, f"{year:04d}-{month:02d}", "month", False, kind)
+    else:
+        s.add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", False, kind)
+
+
+def _numeric_dates(s: _Scan) -> None:
+    """ISO and numeric dates: "2024-03-05", "05.03.2024", "05.03.2024 г."."""
+    for name in ("iso", "num"):
+        for m, a, b in s.matches(name):
+            _claim_absolute(s, m, a, b, "point")
+
+
+def _dates_in_words(s: _Scan) -> None:
+    """A day, a month word and a year: "18 апреля 2025 года", "April 5, 2024", "2025 жылғы 12 наурыз"."""
+    for name in ("kk_ymd", "dmy", "mdy"):
+        for m, a, b in s.matches(name):
+            _claim_absolute(s, m, a, b, "point")
+
+
+def _months_of_years(s: _Scan) -> None:
+    """A month word and a year: "апреле 2025 года", "March 2024", "2025 жылдың наурызында"."""
+    for name in ("kk_ym", "my"):
+        for m, a, b in s.matches(name):
+            _claim_absolute(s, m, a, b, "point")
+
+
+def _days_without_year(s: _Scan) -> None:
+    """A day and a month word without a year ("5 мая", "April 5"): in the anchor's year, or the
+    year before when that day lies over two months after the anchor; only when years is set."""
+    for name in ("dm", "md"):
+        for m, a, b in s.matches(name):
+            if not s.free(a, b):
+                continue
+            ymd = _fields(m, s.t)
+            if ymd is None:
+                continue
+            _, month, day = ymd
+            if name == "md" and not re.match(r"[A-Za-zÀ-ÿ]", m.group("mon")):
+                continue  # "декабре 20 стран": month-day order is English/French only
+            if s.anchor is None or not s.years or month is None or day is None:
+                continue
+            year = _year_for(month, day, s.anchor)
+            if _valid(year, month, day):
+                s.add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", True)
+
+
+def _months_after_preposition(s: _Scan) -> None:
+    """A month word after a preposition, without a year: "в апреле", "in April", "с апреля" (a
+    "since" month), "в мае следующего года" (the year from the phrase after it)."""
+    for m, a, b in s.matches("m"):
+        if not s.free(a, b):
+            continue
+        ymd = _fields(m, s.t)
+        if ymd is None or s.anchor is None or ymd[1] is None:
+            continue
+        month = ymd[1]
+        yrel = m.groupdict().get("yrel")
+        if yrel:
+            off = next((d[_norm(yrel)] for d in s.t.month_year_after.values() if _norm(yrel) in d), 0)
+            year = s.anchor.year + off
+        elif not s.years:
+            continue
+        else:
+            year = _year_for(month, None, s.anchor)
+        kind = "since" if m.group("prep").lower() in s.t.since_words else "point"
+        if _valid(year, month):
+            s.add(a, b, f"{year:04d}-{month:02d}", "month", True, kind)
+
+
+def _since_years(s: _Scan) -> None:
+    """A year after a "since" preposition or before a Kazakh postposition: "с 2009 года",
+    "since 2009", "seit 2019", "2009 жылдан бері"; the surface takes the preposition."""
+    for name in ("since", "since_kk"):
+        for m, a, b in s.matches(name):
+            _claim_absolute(s, m, a, b, "since")
+
+
+def _years(s: _Scan) -> None:
+    """A year alone: with a year word ("в 2025 году", "2025 жылы"), after a preposition ("in
+    2025", only the year is the surface) or as "the 2009 agreement" (a mention, never an event).
+    A year word that names an attribute ("бюджет 2025 года") makes a mention; a currency or a
+    percent after the number makes no year ("2025 тенге")."""
+    for name in ("yw", "prep_y", "the_y"):
+        for m, a, b in s.matches(name):
             if name in ("the_y", "prep_y"):
                 a, b = m.span("year")
-                if name == "the_y" and not work[m.end() : m.end() + 1].isupper():
+                if name == "the_y" and not s.work[m.end() : m.end() + 1].isupper():
                     continue
-            if not free(a, b):
+            if not s.free(a, b) or s.t.currencies.match(s.work, m.end("year")):
                 continue
-            gd = m.groupdict()
-            year = int(gd["year"]) if gd.get("year") else None
-            day = int(gd["day"]) if gd.get("day") else None
-            if gd.get("mon") or gd.get("mon2"):
-                month = _month_ok(gd.get("mon") or gd.get("mon2"), t)
-                if month is None:
-                    continue
-            elif gd.get("month"):
-                month = int(gd["month"])
-            else:
-                month = None
-            if (
-                year is not None
-                and t.currencies.match(work, m.end("year"))
-                and name in ("yw", "prep_y", "the_y")
-            ):
-                continue
-            if name in ("md",) and not re.match(r"[A-Za-zÀ-ÿ]", gd["mon"]):
-                continue  # "декабре 20 стран": month-day order is English/French only
-            kind = "point"
-            if name in ("since", "since_kk"):
-                kind = "since"
-            elif name == "the_y" or (name == "yw" and not _places_year(work, m, a, t)):
-                kind = "mention"
-            elif year is not None and name != "m":
-                before = work[max(0, a - 12) : a]
-                sm = t.since_before.search(before)
-                if sm:
-                    a = a - len(before) + sm.start()
-                    kind = "since"
-                    if not free(a, b):
-                        continue
-            if name in ("dm", "md"):
-                if anchor is None or not years or month is None or day is None:
-                    continue
-                year = _year_for(month, day, anchor)
-                if not _valid(year, month, day):
-                    continue
-                add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", True, kind)
-                continue
-            if name == "m":
-                if anchor is None or month is None:
-                    continue
-                yrel = gd.get("yrel")
-                if yrel:
-                    off = next((d[_norm(yrel)] for d in t.month_year_after.values() if _norm(yrel) in d), 0)
-                    year = anchor.year + off
-                elif not years:
-                    continue
-                else:
-                    year = _year_for(month, None, anchor)
-                prep = gd["prep"].lower()
-                if prep in ("since", "с", "seit", "depuis"):
-                    kind = "since"
-                if _valid(year, month):
-                    add(a, b, f"{year:04d}-{month:02d}", "month", True, kind)
-                continue
-            if year is None or not _valid(year, month or 1, day):
-                continue
-            if month is None:
-                add(a, b, f"{year:04d}", "year", False, kind)
-            elif day is None:
-                add(a, b, f"{year:04d}-{month:02d}", "month", False, kind)
-            else:
-                add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", False, kind)
+            point = name == "prep_y" or (name == "yw" and _places_year(s.work, m, a, s.t))
+            _claim_absolute(s, m, a, b, "point" if point else "mention")
 
-    langs = [language] if language in t.relative else sorted(t.relative)
-    for lang in langs:
-        values = t.rel_values[lang]
+
+def _relative_phrases(s: _Scan, language: str) -> None:
+    """Relative years, months and days ("в прошлом году", "вчера"), days counted from the day
+    named before them ("накануне", "a day earlier") and weekdays ("on Friday"): in the text's
+    language, or in every language (sorted) when it is not a known one. Without an anchor,
+    only the days counted from a named day."""
+    t = s.t
+    for lang in [language] if language in t.relative else sorted(t.relative):
         for unit, pat in t.relative[lang]:
-            if anchor is None and unit != "days_after_date":
+            if s.anchor is None and unit != "days_after_date":
                 continue
-            for m in pat.finditer(work):
+            for m in pat.finditer(s.work):
                 a, b = m.span()
-                if not free(a, b):
+                if not s.free(a, b):
                     continue
                 if unit == "weekday":
-                    wd = t.weekday_of[lang].get(_norm(m.group("wd")))
-                    if wd is None:
-                        continue
-                    d = anchor - dt.timedelta(days=(anchor.weekday() - wd) % 7)
-                    add(a, b, d.isoformat(), "day", True, wd=True)
+                    _claim_weekday(s, lang, m)
                     continue
-                off = values.get(unit + ":" + _norm(m.group(0)))
-                if off is None:
-                    continue
-                if unit == "years":
-                    y = anchor.year + off
-                    if YEAR_MIN <= y <= YEAR_MAX:
-                        add(a, b, f"{y:04d}", "year", True)
-                elif unit == "months":
-                    y, mo = _shift_month(anchor, off)
-                    add(a, b, f"{y:04d}-{mo:02d}", "month", True)
-                elif unit == "days_after_date":
-                    # "накануне", "a day earlier": from the last day the text named before it
-                    base = _day_before(out, a) or before or anchor
-                    if base is not None:
-                        add(a, b, (base + dt.timedelta(days=off)).isoformat(), "day", True)
-                else:
-                    add(a, b, (anchor + dt.timedelta(days=off)).isoformat(), "day", True)
+                off = t.rel_values[lang].get(unit + ":" + _norm(m.group(0)))
+                if off is not None:
+                    _claim_relative(s, unit, off, a, b)
 
-    out.sort(key=lambda d: (d.start, d.end))
-    return [_dateline(d, text) for d in out]
+
+def _claim_weekday(s: _Scan, lang: str, m: re.Match) -> None:
+    """Add the day a weekday names: the last such weekday on or before the anchor."""
+    wd = s.t.weekday_of[lang].get(_norm(m.group("wd")))
+    if wd is not None:
+        d = s.anchor - dt.timedelta(days=(s.anchor.weekday() - wd) % 7)
+        s.add(m.start(), m.end(), d.isoformat(), "day", True, wd=True)
+
+
+def _claim_relative(s: _Scan, unit: str, off: int, a: int, b: int) -> None:
+    """Add the year, month or day a relative phrase names, off units from the anchor, or for
+    "days_after_date" from the last day named before it in the text, in an earlier paragraph
+    (before) or else the anchor."""
+    anchor = s.anchor
+    if unit == "years":
+        y = anchor.year + off
+        if YEAR_MIN <= y <= YEAR_MAX:
+            s.add(a, b, f"{y:04d}", "year", True)
+    elif unit == "months":
+        y, mo = _shift_month(anchor, off)
+        s.add(a, b, f"{y:04d}-{mo:02d}", "month", True)
+    elif unit == "days_after_date":
+        base = _day_before(s.out, a) or s.before or anchor
+        if base is not None:
+            s.add(a, b, (base + dt.timedelta(days=off)).isoformat(), "day", True)
+    else:
+        s.add(a, b, (anchor + dt.timedelta(days=off)).isoformat(), "day", True)
 
 
 _DATELINE_BEFORE = re.compile(
