@@ -427,7 +427,7 @@ class _Scan:
     paragraph: str
     anchor: dt.date | None
     years: bool
-    before: dt.date | str | None  # the last day named in an earlier paragraph; see _claim_absolute
+    before: dt.date | None  # the last day named in an earlier paragraph
     t: _Tables
     taken: bytearray
     out: list[DateMention]
@@ -536,11 +536,6 @@ def _claim_absolute(s: _Scan, m: re.Match, a: int, b: int, kind: str) -> None:
     year, month, day = ymd
     if kind == "point" and year is not None:
         head = s.work[max(0, a - 12) : a]
-        # A defect kept so that no output changes (its fix changes outputs, so it goes on its
-        # own): the text before the date replaces the last day named in an earlier paragraph,
-        # so a later "накануне" with no day named before it in this text counts from the
-        # anchor (head empty), or the addition fails and find_dates finds no date in the text.
-        s.before = head
         sm = s.t.since_before.search(head)
         if sm:
             a = a - len(head) + sm.start()
