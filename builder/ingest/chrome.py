@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from builder.ingest.tables import alternation
 from builder.nlp.dates import find_dates
 
 TABLES = Path(__file__).resolve().parent.parent / "tables"
@@ -32,11 +33,6 @@ LETTER = re.compile(r"[^\W\d_]")
 BULLET = re.compile(r"^[•·▪●◦►✓■*–—-]\s+")
 HEX_TOKEN = re.compile(r"(?<![\w])[0-9a-f]{16,}(?![\w])")  # an image or file id: "3a0d491f4872b255e8495f1"
 SENTENCE_END = '.!?…;:»"”)'
-
-
-def _alt(words) -> str:
-    uniq = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in uniq)
 
 
 @dataclass(frozen=True)
@@ -61,21 +57,23 @@ def _rules() -> _Rules:
     t = yaml.safe_load((TABLES / "chrome.yml").read_text("utf-8")) or {}
     i = re.IGNORECASE
     sep = r"(?:\s*[|/•·,]\s*|\s+)"
-    lang = _alt(t["language_codes"])
-    menu = _alt(t["menu_words"])
-    units = _alt(t["time_units"])
-    ago = _alt(t["ago_words"])
+    lang = alternation(t["language_codes"])
+    menu = alternation(t["menu_words"])
+    units = alternation(t["time_units"])
+    ago = alternation(t["ago_words"])
     return _Rules(
         language_line=re.compile(rf"(?:{lang})(?:{sep}(?:{lang}))*", i),
-        currency=re.compile(rf"(?<!\w)(?:{_alt(t['currency_codes'])})(?!\w)|{_alt(t['currency_signs'])}"),
+        currency=re.compile(
+            rf"(?<!\w)(?:{alternation(t['currency_codes'])})(?!\w)|{alternation(t['currency_signs'])}"
+        ),
         menu_line=re.compile(rf"(?:{menu})(?:{sep}(?:{menu}))*", i),
-        stamp_word=re.compile(rf"(?<!\w)(?:{_alt(t['timestamp_words'])})(?!\w)", i),
+        stamp_word=re.compile(rf"(?<!\w)(?:{alternation(t['timestamp_words'])})(?!\w)", i),
         relative=re.compile(rf"(?:(?:{ago})\s+)?\d+\s*(?:{units})\.?(?:\s+(?:{ago}))?", i),
-        counter=re.compile(rf"(?:{_alt(t['counter_words'])})\s*[:(]?\s*[\d\s.,kKмМ]*\)?", i),
-        credit=re.compile(rf"(?<!\w)(?:{_alt(t['credit_words'])})(?!\w)", i),
-        credit_label=re.compile(rf"(?:©\s*)?(?:{_alt(t['credit_labels'])})\s*[:.–—-]?", i),
-        source_line=re.compile(rf"(?:{_alt(t['source_labels'])})\s*:\s*\S(?:\S|\s(?!\s)){{0,60}}", i),
-        placeholder=re.compile(rf"(?:(?:{_alt(t['placeholders'])})\s*)+", i),
+        counter=re.compile(rf"(?:{alternation(t['counter_words'])})\s*[:(]?\s*[\d\s.,kKмМ]*\)?", i),
+        credit=re.compile(rf"(?<!\w)(?:{alternation(t['credit_words'])})(?!\w)", i),
+        credit_label=re.compile(rf"(?:©\s*)?(?:{alternation(t['credit_labels'])})\s*[:.–—-]?", i),
+        source_line=re.compile(rf"(?:{alternation(t['source_labels'])})\s*:\s*\S(?:\S|\s(?!\s)){{0,60}}", i),
+        placeholder=re.compile(rf"(?:(?:{alternation(t['placeholders'])})\s*)+", i),
         short_run=int(t.get("short_run", 4)),
         short_words=int(t.get("short_words", 3)),
         short_chars=int(t.get("short_chars", 32)),

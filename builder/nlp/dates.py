@@ -156,17 +156,17 @@ def _absolute_patterns(raw: dict, p: _Pieces) -> tuple[tuple[str, re.Pattern], .
     since, since_post = _alt(raw["since_prepositions"]), _alt(raw["since_postpositions"])
     yprep, mprep = _alt(raw["year_prepositions"]), _alt(raw["month_prepositions"])
     pats = [
-        # _numeric_dates
+        # _with_years: numeric
         ("iso", rf"{Y}-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d-]|\.\d)"),
         (
             "num",
             rf"(?<![\d.,/-])(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)(?!\d|\.\d){YW}?",
         ),
-        # _dates_in_words
+        # _with_years: a day, a month word and a year
         ("kk_ymd", rf"{Y}\s*(?:жылғы|ж\.)\s+{D}\s+{M}"),
         ("dmy", rf"{D}{ordsuf}(?:\s+of)?\s+{M}\.?,?\s+{Y}{YW}?"),
         ("mdy", rf"{M}\.?\s+{D}(?:st|nd|rd|th)?,?\s+{Y}"),
-        # _months_of_years
+        # _with_years: a month word and a year
         ("kk_ym", rf"{Y}\s+(?:жылдың|жылғы|жылы)\s+{M}"),
         ("my", rf"{M}\.?,?\s+{Y}{YW}?"),
         # _days_without_year
@@ -494,9 +494,9 @@ def _find(
     work = _mask(text, t)
     digits = [m.start() for m in _DIGITS.finditer(work)]
     s = _Scan(text, work, paragraph, anchor, years, before, t, bytearray(len(text) + 1), [], digits)
-    _numeric_dates(s)  # "2024-03-05", "05.03.2024"
-    _dates_in_words(s)  # "18 апреля 2025 года", "April 5, 2024", "2025 жылғы 12 наурызда"
-    _months_of_years(s)  # "апреле 2025 года", "2025 жылдың наурызында"
+    _with_years(s, ("iso", "num"))  # "2024-03-05", "05.03.2024", "05.03.2024 г."
+    _with_years(s, ("kk_ymd", "dmy", "mdy"))  # "18 апреля 2025 года", "April 5, 2024", "2025 жылғы 12 наурыз"
+    _with_years(s, ("kk_ym", "my"))  # "апреле 2025 года", "March 2024", "2025 жылдың наурызында"
     _days_without_year(s)  # "5 мая", "April 5": in the anchor's year
     _months_after_preposition(s)  # "в апреле", "in April", "в мае следующего года"
     _since_years(s)  # "с 2009 года", "since 2009", "2009 жылдан бері"
@@ -552,23 +552,10 @@ def _claim_absolute(s: _Scan, m: re.Match, a: int, b: int, kind: str) -> None:
         s.add(a, b, f"{year:04d}-{month:02d}-{day:02d}", "day", False, kind)
 
 
-def _numeric_dates(s: _Scan) -> None:
-    """ISO and numeric dates: "2024-03-05", "05.03.2024", "05.03.2024 г."."""
-    for name in ("iso", "num"):
-        for m, a, b in s.matches(name):
-            _claim_absolute(s, m, a, b, "point")
-
-
-def _dates_in_words(s: _Scan) -> None:
-    """A day, a month word and a year: "18 апреля 2025 года", "April 5, 2024", "2025 жылғы 12 наурыз"."""
-    for name in ("kk_ymd", "dmy", "mdy"):
-        for m, a, b in s.matches(name):
-            _claim_absolute(s, m, a, b, "point")
-
-
-def _months_of_years(s: _Scan) -> None:
-    """A month word and a year: "апреле 2025 года", "March 2024", "2025 жылдың наурызында"."""
-    for name in ("kk_ym", "my"):
+def _with_years(s: _Scan, names: tuple[str, ...]) -> None:
+    """Dates that name their own year (numeric; a day, a month word and a year; a month word and
+    a year), pattern by pattern in the order given."""
+    for name in names:
         for m, a, b in s.matches(name):
             _claim_absolute(s, m, a, b, "point")
 
