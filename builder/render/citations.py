@@ -140,45 +140,72 @@ def _note(src: Source) -> str | None:
     return f"Publication date inferred: {_clean(inferred)}" if inferred else None
 
 
+def _bib_outlet(outlet: object, article: bool) -> list[tuple[str, str]]:
+    """Return the outlet fields: journal of an @article, howpublished of a @misc, and publisher."""
+    if not outlet:
+        return []
+    return [("journal" if article else "howpublished", tex(outlet)), ("publisher", tex(outlet))]
+
+
+def _bib_date(parts: list[int]) -> list[tuple[str, str]]:
+    """Return the date fields: the ISO date as precise as the source gives it, and its year."""
+    if not parts:
+        return []
+    return [
+        ("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))),
+        ("year", str(parts[0])),
+    ]
+
+
+def _bib_language(lang: object) -> list[tuple[str, str]]:
+    """Return the language fields: the code as given, and biblatex's langid for the languages it knows."""
+    if not lang:
+        return []
+    fields = [("language", tex(lang))]
+    if str(lang) in LANGUAGE_NAMES:
+        fields.append(("langid", LANGUAGE_NAMES[str(lang)]))
+    return fields
+
+
+def _bib_link(src: Source) -> list[tuple[str, str]]:
+    """Return the url field of a safe address and, with a full retrieval date, its urldate."""
+    url = _bib_url(src.get("url"))
+    if not url:
+        return []
+    fields = [("url", url)]
+    accessed = _date_parts(str(src.get("retrieved") or "")[:10])
+    if len(accessed) == 3:
+        fields.append(("urldate", "{:04d}-{:02d}-{:02d}".format(*accessed)))
+    return fields
+
+
+def _bib_month(parts: list[int]) -> str:
+    """Return the month line as the standard macro (jan, feb, ...), which every style prints by name."""
+    return f",\n  month = {MONTH_MACROS[parts[1] - 1]}" if len(parts) > 1 else ""
+
+
 def bibtex_entry(src: Source) -> str:
     """Return one BibTeX entry: @article when author, outlet and year are known (what the
-    standard styles require of an article), @misc otherwise, with the outlet as howpublished."""
+    standard styles require of an article), @misc otherwise, with the outlet as howpublished.
+
+    Fields in this order: title, author, outlet, date, language, link, note; the month macro last."""
     sid = str(src["id"])
-    fields: list[tuple[str, str]] = [("title", protect_case(tex(src.get("title") or sid)))]
     author = _names(src.get("author")) if src.get("author") else None
-    if author:
-        fields.append(("author", author))
     outlet = src.get("outlet")
     parts = _date_parts(src.get("published"))
     article = bool(author and outlet and parts)
-    if outlet:
-        if article:
-            fields.append(("journal", tex(outlet)))
-        else:
-            fields.append(("howpublished", tex(outlet)))
-        fields.append(("publisher", tex(outlet)))
-    if parts:
-        fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))))
-        fields.append(("year", str(parts[0])))
-    lang = src.get("language")
-    if lang:
-        fields.append(("language", tex(lang)))
-        if str(lang) in LANGUAGE_NAMES:
-            fields.append(("langid", LANGUAGE_NAMES[str(lang)]))
-    url = _bib_url(src.get("url"))
-    if url:
-        fields.append(("url", url))
-        accessed = _date_parts(str(src.get("retrieved") or "")[:10])
-        if len(accessed) == 3:
-            fields.append(("urldate", "{:04d}-{:02d}-{:02d}".format(*accessed)))
     note = _note(src)
-    if note:
-        fields.append(("note", tex(note)))
-    kind = "article" if article else "misc"
+    fields = [
+        ("title", protect_case(tex(src.get("title") or sid))),
+        *([("author", author)] if author else []),
+        *_bib_outlet(outlet, article),
+        *_bib_date(parts),
+        *_bib_language(src.get("language")),
+        *_bib_link(src),
+        *([("note", tex(note))] if note else []),
+    ]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    if len(parts) > 1:  # the month as the standard macro (jan, feb, ...), which every style prints by name
-        body += f",\n  month = {MONTH_MACROS[parts[1] - 1]}"
-    return f"@{kind}{{{bibtex_key(sid)},\n{body}\n}}\n"
+    return f"@{'article' if article else 'misc'}{{{bibtex_key(sid)},\n{body}{_bib_month(parts)}\n}}\n"
 
 
 def bibtex(sources: Iterable[Source]) -> str:
@@ -269,6 +296,73 @@ def guid_line(src: Source) -> str:
     return f'      <guid isPermaLink="false">{_xml(src.get("sha256") or src["id"])}</guid>'
 
 
+def _channel(title: str, description: str, base: str, items: list[Source]) -> list[str]:
+    """Return the feed's opening lines: the channel's title, link, description and newest date."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        "  <channel>",
+        f"    <title>{_xml(title)}</title>",
+        f"    <link>{_xml(base or './')}</link>",
+        f"    <description>{_xml(description or title)}</description>",
+    ]
+    newest = next((d for d in (_rfc822(_date_parts(s.get("published"))) for s in items) if d), None)
+    if newest:
+        lines.append(f"    <pubDate>{newest}</pubDate>")
+    return lines
+
+
+def _item_summary(src: Source) -> list[str]:
+    """Return an item's description line: outlet · author · date · language, if any is known."""
+    summary = " · ".join(
+        _clean(v)
+        for v in (src.get("outlet"), src.get("author"), src.get("published"), src.get("language"))
+        if v
+    )
+    if not summary:
+        return []
+    # RSS readers render <description> as HTML: escape for HTML, then for XML.
+    return [f"      <description>{_xml(html_escape(summary, quote=False))}</description>"]
+
+
+def _item_dublin_core(src: Source) -> list[str]:
+    """Return an item's dc:creator and dc:language lines."""
+    lines = []
+    if src.get("author"):
+        lines.append(f"      <dc:creator>{_xml(src['author'])}</dc:creator>")
+    if src.get("language"):
+        lines.append(f"      <dc:language>{_xml(src['language'])}</dc:language>")
+    return lines
+
+
+def _item_dates(src: Source) -> list[str]:
+    """Return an item's pubDate line and, for a month or a year, a dc:date as precise as the source."""
+    parts = _date_parts(src.get("published"))
+    pub = _rfc822(parts)
+    if not pub:
+        return []
+    lines = [f"      <pubDate>{pub}</pubDate>"]
+    if len(parts) < 3:
+        lines.append(f"      <dc:date>{'-'.join(f'{p:02d}' for p in parts)}</dc:date>")
+    return lines
+
+
+def _item(src: Source, base: str, directory_urls: bool) -> list[str]:
+    """Return one feed item: title, link, guid, then its description, Dublin Core, date and topic lines."""
+    sid = str(src["id"])
+    return [
+        "    <item>",
+        f"      <title>{_xml(src.get('title') or sid)}</title>",
+        f"      <link>{_xml(_link(base, sid, directory_urls))}</link>",
+        guid_line(src),
+        *_item_summary(src),
+        *_item_dublin_core(src),
+        *_item_dates(src),
+        *(f"      <category>{_xml(topic)}</category>" for topic in src.get("topics") or ()),
+        "    </item>",
+    ]
+
+
 def rss(
     sources: Iterable[Source],
     title: str,
@@ -286,47 +380,9 @@ def rss(
     if base and not base.endswith("/"):
         base += "/"
     items = _newest_first(list(sources))[:limit]
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">',
-        "  <channel>",
-        f"    <title>{_xml(title)}</title>",
-        f"    <link>{_xml(base or './')}</link>",
-        f"    <description>{_xml(description or title)}</description>",
-    ]
-    newest = next((d for d in (_rfc822(_date_parts(s.get("published"))) for s in items) if d), None)
-    if newest:
-        lines.append(f"    <pubDate>{newest}</pubDate>")
+    lines = _channel(title, description, base, items)
     for src in items:
-        sid = str(src["id"])
-        link = _link(base, sid, directory_urls)
-        parts = _date_parts(src.get("published"))
-        summary = " · ".join(
-            _clean(v)
-            for v in (src.get("outlet"), src.get("author"), src.get("published"), src.get("language"))
-            if v
-        )
-        lines += [
-            "    <item>",
-            f"      <title>{_xml(src.get('title') or sid)}</title>",
-            f"      <link>{_xml(link)}</link>",
-            guid_line(src),
-        ]
-        if summary:
-            # RSS readers render <description> as HTML: escape for HTML, then for XML.
-            lines.append(f"      <description>{_xml(html_escape(summary, quote=False))}</description>")
-        if src.get("author"):
-            lines.append(f"      <dc:creator>{_xml(src['author'])}</dc:creator>")
-        if src.get("language"):
-            lines.append(f"      <dc:language>{_xml(src['language'])}</dc:language>")
-        pub = _rfc822(parts)
-        if pub:
-            lines.append(f"      <pubDate>{pub}</pubDate>")
-        if pub and len(parts) < 3:  # the date as precise as the source gives it
-            lines.append(f"      <dc:date>{'-'.join(f'{p:02d}' for p in parts)}</dc:date>")
-        for topic in src.get("topics") or ():
-            lines.append(f"      <category>{_xml(topic)}</category>")
-        lines.append("    </item>")
+        lines += _item(src, base, directory_urls)
     lines += ["  </channel>", "</rss>", ""]
     return "\n".join(lines)
 

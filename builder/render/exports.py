@@ -1,6 +1,7 @@
 """Render the machine-readable exports under data/: {relative path: text}.
 
-data/sources.json is dump(sources_json(...)), data/claims.json claims_json(); render_linked gives the rest."""
+data/sources.json is dump(sources_json(...)), data/claims.json claims_json(); render_linked gives the rest,
+one records function per file (timeline_json, discrepancies_json, entities_json, report_json)."""
 
 from __future__ import annotations
 
@@ -87,13 +88,20 @@ def claims_json(corpus: Corpus) -> str:
     )
 
 
-def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
-    """Return the other JSON exports of what linking found: timeline, discrepancies, entities, report."""
+def _entity_sources(corpus: Corpus) -> dict[str, set[str]]:
+    """Return {entity id: ids of the sources that mention it}."""
     mentions: dict[str, set[str]] = {}
     for sid, ann in corpus.annotations.items():
         for m in ann.mentions:
             mentions.setdefault(m.entity, set()).add(sid)
-    entities = [
+    return mentions
+
+
+def entities_json(corpus: Corpus, config: Config) -> list[dict]:
+    """Return data/entities.json's records: the research.yml entities some source mentions, then
+    the names research.yml does not list (link.unconfirmed_entities), unconfirmed, with mentions."""
+    mentions = _entity_sources(corpus)
+    confirmed = [
         {
             "id": e.id,
             "name": e.name,
@@ -105,8 +113,7 @@ def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
         for e in config.entities
         if mentions.get(e.id)
     ]
-    # names research.yml does not list (link.unconfirmed_entities): shown as unconfirmed, with mentions
-    entities += [
+    unconfirmed = [
         {
             "id": u.id,
             "name": u.name,
@@ -119,49 +126,61 @@ def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
         }
         for u in getattr(corpus, "unconfirmed", ())
     ]
+    return confirmed + unconfirmed
+
+
+def timeline_json(corpus: Corpus) -> list[dict]:
+    """Return data/timeline.json's records: one per event."""
+    return [
+        {
+            "date": e.date,
+            "precision": e.precision,
+            "kind": e.kind,
+            "text": e.text,
+            "topics": list(e.topics),
+            "citations": [_cite(x) for x in e.citations],
+        }
+        for e in corpus.events
+    ]
+
+
+def discrepancies_json(corpus: Corpus) -> list[dict]:
+    """Return data/discrepancies.json's records: one per discrepancy, its values with their citations."""
+    return [
+        {
+            "id": d.id,
+            "subject": d.subject,
+            "story": d.story,
+            "topics": list(d.topics),
+            "note": d.note,
+            "values": [{"value": v.value, "citations": [_cite(x) for x in v.citations]} for v in d.values],
+        }
+        for d in corpus.discrepancies
+    ]
+
+
+def report_json(corpus: Corpus) -> dict:
+    """Return data/report.json: one record per input file, what the build did with it."""
     return {
-        "data/timeline.json": dump(
-            [
-                {
-                    "date": e.date,
-                    "precision": e.precision,
-                    "kind": e.kind,
-                    "text": e.text,
-                    "topics": list(e.topics),
-                    "citations": [_cite(x) for x in e.citations],
-                }
-                for e in corpus.events
-            ]
-        ),
-        "data/discrepancies.json": dump(
-            [
-                {
-                    "id": d.id,
-                    "subject": d.subject,
-                    "story": d.story,
-                    "topics": list(d.topics),
-                    "note": d.note,
-                    "values": [
-                        {"value": v.value, "citations": [_cite(x) for x in v.citations]} for v in d.values
-                    ],
-                }
-                for d in corpus.discrepancies
-            ]
-        ),
-        "data/entities.json": dump(entities),
-        "data/report.json": dump(
+        "inputs": [
             {
-                "inputs": [
-                    {
-                        "file": r.file,
-                        "status": r.status,
-                        "reason": r.reason,
-                        "duplicate_of": r.duplicate_of,
-                        "warnings": list(r.warnings),
-                        "chrome": r.chrome,
-                    }
-                    for r in corpus.report
-                ]
+                "file": r.file,
+                "status": r.status,
+                "reason": r.reason,
+                "duplicate_of": r.duplicate_of,
+                "warnings": list(r.warnings),
+                "chrome": r.chrome,
             }
-        ),
+            for r in corpus.report
+        ]
+    }
+
+
+def render_linked(corpus: Corpus, config: Config) -> dict[str, str]:
+    """Return the other JSON exports of what linking found: timeline, discrepancies, entities, report."""
+    return {
+        "data/timeline.json": dump(timeline_json(corpus)),
+        "data/discrepancies.json": dump(discrepancies_json(corpus)),
+        "data/entities.json": dump(entities_json(corpus, config)),
+        "data/report.json": dump(report_json(corpus)),
     }

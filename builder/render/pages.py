@@ -301,72 +301,112 @@ def _event_rows(site: Site, fn: Footnotes, events: list[Event]) -> list[dict]:
     return rows
 
 
-def render_topic(site: Site, topic: Topic) -> str:
-    page = f"topics/{topic.slug}.md"
-    all_claims = site.claims_by_topic.get(topic.slug, [])
-    claims = all_claims[:MAX_TOPIC_CLAIMS]
-    fn = Footnotes(site, page)
-    sources = sorted({c.source for cl in all_claims for c in cl.citations})
+def _story_group(site: Site, story_id: str) -> dict:
+    """Return an empty group of a topic page: the claims one story (or none, "other") tells."""
+    st = site.story_by_id.get(story_id)
+    return {
+        "title": st.title if st else "Other sources",
+        "date": date_label(st.date) if st and st.date else None,
+        "anchor": story_id or "other",
+        "claims": [],
+        "sort": (st.date or "0000") if st else "0000",
+    }
+
+
+def _main_story(site: Site, claim: Claim) -> str:
+    """Return the story most of a claim's citations belong to (ties by id; "" for none)."""
+    counts: dict[str, int] = defaultdict(int)
+    for c in claim.citations:
+        counts[site.story_of.get(c.source, "")] += 1
+    return sorted(counts, key=lambda k: (-counts[k], k))[0]
+
+
+def _claim_groups(site: Site, claims: list[Claim]) -> list[dict]:
+    """Return the claims grouped by their main story, newest story first, each with its entities."""
     groups: dict[str, dict] = {}
-    stories = {st.id: st for st in site.corpus.stories}
     for cl in claims:
-        counts: dict[str, int] = defaultdict(int)
-        for c in cl.citations:
-            counts[site.story_of.get(c.source, "")] += 1
-        sid = sorted(counts, key=lambda k: (-counts[k], k))[0]
-        st = stories.get(sid)
+        sid = _main_story(site, cl)
         if sid not in groups:
-            groups[sid] = {
-                "title": st.title if st else "Other sources",
-                "date": date_label(st.date) if st and st.date else None,
-                "anchor": sid or "other",
-                "claims": [],
-                "sort": (st.date or "0000") if st else "0000",
-            }
+            groups[sid] = _story_group(site, sid)
         ents = [site.entity_by_id[e] for e in cl.entities if e in site.entity_by_id]
         groups[sid]["claims"].append({"claim": cl, "entities": ents})
-    ordered = sorted(groups.values(), key=lambda g: (g["sort"], g["anchor"]), reverse=True)
-    for group in ordered:  # footnotes numbered in the order the page shows the claims
+    return sorted(groups.values(), key=lambda g: (g["sort"], g["anchor"]), reverse=True)
+
+
+def _number_claims(fn: Footnotes, groups: list[dict]) -> None:
+    """Give each claim row its footnotes, numbered in the order the page shows the claims."""
+    for group in groups:
         for item in group["claims"]:
             item["notes"], item["more"] = fn.add(item["claim"].citations)
-    events = [e for e in site.corpus.events if topic.slug in e.topics]
-    event_rows = _event_rows(site, fn, events[-MAX_TOPIC_EVENTS:])
+
+
+def _topic_entities(site: Site, claims: list[Claim]) -> list[tuple[Entity, int]]:
+    """Return the known entities the claims name, with how many claims name each, most named first."""
     ent_counts: dict[str, int] = defaultdict(int)
     for cl in claims:
         for e in cl.entities:
             if e in site.entity_by_id:
                 ent_counts[e] += 1
-    entities = sorted(
-        ((site.entity_by_id[e], n) for e, n in ent_counts.items()), key=lambda x: (-x[1], x[0].id)
-    )
+    return sorted(((site.entity_by_id[e], n) for e, n in ent_counts.items()), key=lambda x: (-x[1], x[0].id))
+
+
+def _topic_discrepancies(site: Site, topic: Topic) -> list[dict]:
+    """Return the shown discrepancies on the topic: id, readable subject and note."""
+    return [
+        {"id": d.id, "subject": readable(d.subject), "note": readable(d.note)}
+        for d in site.shown_discrepancies
+        if topic.slug in d.topics
+    ]
+
+
+def _search_terms(topic: Topic) -> list[tuple[str, list[str]]]:
+    """Return (language, words) of the topic's keywords, "any" spelled "all languages"."""
+    return [
+        ("all languages" if lang == "any" else lang, words) for lang, words in sorted(topic.keywords.items())
+    ]
+
+
+def _newest(site: Site, sources: list[str]) -> str | None:
+    """Return the label of the newest publication date among the sources, or None."""
     dates = [site.published(s)[0] for s in sources]
-    tmpl = site.env.get_template("topic.md.j2")
-    return tmpl.render(
+    return date_label(max((d for d in dates if d), default=None)) if any(dates) else None
+
+
+def _badge(site: Site, c: Claim) -> Markup:
+    """Return a claim's badge: how many sources corroborate it, in which languages."""
+    return Markup(
+        f'<span class="rs-badge">{c.corroboration} source{"s" if c.corroboration != 1 else ""}'
+        f" · {html(site.langs(c))}</span>"
+    )
+
+
+def render_topic(site: Site, topic: Topic) -> str:
+    """Return a topic page: its claims grouped by story with their footnotes, then its timeline
+    rows (footnoted after the claims), entities and discrepancies."""
+    fn = Footnotes(site, f"topics/{topic.slug}.md")
+    all_claims = site.claims_by_topic.get(topic.slug, [])
+    claims = all_claims[:MAX_TOPIC_CLAIMS]
+    sources = sorted({c.source for cl in all_claims for c in cl.citations})
+    groups = _claim_groups(site, claims)
+    _number_claims(fn, groups)
+    events = [e for e in site.corpus.events if topic.slug in e.topics]
+    event_rows = _event_rows(site, fn, events[-MAX_TOPIC_EVENTS:])
+    return site.env.get_template("topic.md.j2").render(
         topic=topic,
-        terms=[
-            ("all languages" if lang == "any" else lang, words)
-            for lang, words in sorted(topic.keywords.items())
-        ],
+        terms=_search_terms(topic),
         claims=claims,
         sources=sources,
         langs=sorted({c.language for cl in claims for c in cl.citations}),
-        newest=date_label(max((d for d in dates if d), default=None)) if any(dates) else None,
+        newest=_newest(site, sources),
         related=[t for t in site.config.topics if t.slug != topic.slug],
-        entities=entities[:30],
-        discrepancies=[
-            {"id": d.id, "subject": readable(d.subject), "note": readable(d.note)}
-            for d in site.shown_discrepancies
-            if topic.slug in d.topics
-        ],
+        entities=_topic_entities(site, claims)[:30],
+        discrepancies=_topic_discrepancies(site, topic),
         total_claims=len(all_claims),
         total_events=len(events),
-        groups=ordered,
+        groups=groups,
         events=event_rows,
         footnotes=fn.items,
-        badge=lambda c: Markup(
-            f'<span class="rs-badge">{c.corroboration} source{"s" if c.corroboration != 1 else ""}'
-            f" · {html(site.langs(c))}</span>"
-        ),
+        badge=lambda c: _badge(site, c),
     )
 
 
