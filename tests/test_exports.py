@@ -9,7 +9,17 @@ import bibtexparser
 import feedparser
 import pytest
 
-from builder.render.citations import bibtex, csl_json, protect_case, render_citations, rss, site_settings, tex
+from builder.render.citations import (
+    bibtex,
+    bibtex_entry,
+    csl_item,
+    csl_json,
+    protect_case,
+    render_citations,
+    rss,
+    site_settings,
+    tex,
+)
 
 
 def source(sid: str, **kw) -> dict:
@@ -273,3 +283,22 @@ def test_feedparser_dates_every_item_at_its_precision(sid, date):
     (item,) = [e for e in feed.entries if e.link.rstrip("/").endswith(f"/{sid}")]
     got = tuple(item.published_parsed[:3]) if item.get("published_parsed") else None
     assert got == date
+
+
+# (published, what BibTeX and CSL-JSON give of it): a month or day that does not exist is left out
+IMPOSSIBLE_DATES = [
+    ("2023-13", "2023", None, [[2023]]),
+    ("2023-00", "2023", None, [[2023]]),
+    ("2023-02-30", "2023", "February", [[2023, 2]]),
+    ("2024-02-29", "2024", "February", [[2024, 2, 29]]),
+    ("2023-04-00", "2023", "April", [[2023, 4]]),
+]
+
+
+@pytest.mark.parametrize(("published", "year", "month", "parts"), IMPOSSIBLE_DATES)
+def test_a_date_that_does_not_exist_is_cited_as_far_as_it_does(published, year, month, parts):
+    src = source("x-date", published=published, published_precision="day")
+    e = {e["ID"]: e for e in bibtexparser.loads(bibtex_entry(src)).entries}["x-date"]
+    assert (e.get("year"), e.get("month")) == (year, month), e
+    assert e["date"] == "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts[0]))
+    assert csl_item(src)["issued"]["date-parts"] == parts

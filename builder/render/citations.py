@@ -9,6 +9,7 @@ its format.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
@@ -59,7 +60,12 @@ def _date_parts(published: object) -> list[int]:
     m = _ISO_DATE.fullmatch(published.strip())
     if not m:
         return []
-    return [int(g) for g in m.groups() if g is not None]
+    parts = [int(g) for g in m.groups() if g is not None]
+    if len(parts) > 1 and not 1 <= parts[1] <= 12:
+        return parts[:1]  # no such month: the year alone
+    if len(parts) > 2 and parts[2] > calendar.monthrange(parts[0], parts[1])[1] or parts[2:] == [0]:
+        return parts[:2]  # no such day: the month alone
+    return parts
 
 
 def _sorted(sources: Iterable[Source]) -> list[Source]:
