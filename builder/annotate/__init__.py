@@ -175,6 +175,9 @@ def annotate(article: Article, config: Config) -> Annotations:
 LEAD = 3  # sentences that say who the article is about
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 class _Actors:
     """Who each listed entity acts for: the actors table of research.yml read through the entities."""
 
@@ -191,14 +194,14 @@ class _Actors:
         country = self.country
         return any(country.get(e) in group for e in s.entities)
 
-    def foreign_bodies(self, s: Sentence) -> set[str]:
+    def foreign_bodies(self, s: Sentence) -> frozenset[str] | set[str]:
         """The home organisations a sentence gives to another country: it names another country
         and no home place (a Kyrgyz "МВД")."""
-        country, kind, home = self.country, self.kind, self.home
-        if not self.named(s, self.others) or any(
+        country, kind, home, others = self.country, self.kind, self.home, self.others
+        if not any(country.get(e) in others for e in s.entities) or any(
             country.get(e) in home and kind.get(e) == "place" for e in s.entities
         ):
-            return set()
+            return _NONE
         return {e for e in s.entities if country.get(e) in home and kind.get(e) == "organization"}
 
 
@@ -208,9 +211,9 @@ def _drop_foreign_bodies(
     """Step 1: drop the home organisations a sentence gives to another country, from the
     sentence's entities and from the mentions."""
     dropped: set[tuple[str, int]] = set()
-    kept = []
+    kept, foreign_bodies = [], actors.foreign_bodies
     for s in sentences:
-        foreign = actors.foreign_bodies(s)
+        foreign = foreign_bodies(s)
         if foreign:
             dropped.update(
                 (s.paragraph, m.start)
@@ -225,24 +228,24 @@ def _drop_foreign_bodies(
 def _home_leads(sentences: list[Sentence], actors: _Actors) -> bool:
     """Step 2: whether the home country acts in the article: its lead names the home country, or,
     naming neither that nor another country, the sentences name home at least as often as others."""
+    named, home, others = actors.named, actors.home, actors.others
     lead = sentences[:LEAD]
-    if any(actors.named(s, actors.home) for s in lead):
+    if any(named(s, home) for s in lead):
         return True
-    if any(actors.named(s, actors.others) for s in lead):
+    if any(named(s, others) for s in lead):
         return False
-    at_home = sum(actors.named(s, actors.home) for s in sentences)
-    abroad = sum(actors.named(s, actors.others) for s in sentences)
+    at_home = sum(named(s, home) for s in sentences)
+    abroad = sum(named(s, others) for s in sentences)
     return at_home >= abroad and (at_home > 0 or abroad == 0)
 
 
 def _strip_topics(sentences: list[Sentence], on_topic: bool, actors: _Actors) -> list[Sentence]:
     """Step 4: off topic, no sentence keeps a topic; on topic, an aside about another country
     (naming it and not the home one) keeps none either."""
+    named, home, others = actors.named, actors.home, actors.others
     out = []
     for s in sentences:
-        if s.topics and (
-            not on_topic or (actors.named(s, actors.others) and not actors.named(s, actors.home))
-        ):
+        if s.topics and (not on_topic or (named(s, others) and not named(s, home))):
             s = dataclasses.replace(s, topics=())
         out.append(s)
     return out
