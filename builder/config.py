@@ -387,7 +387,9 @@ def _construct(root: yaml.Node, name: str) -> Any:
 
 def _checked(text: str, name: str) -> Any:
     """Return research.yml's values once nothing is wrong with them; raise ConfigError listing
-    every problem found (in this order: nesting, YAML, keys, topics, schema and ids)."""
+    the problems of the first stage that finds any: nesting, YAML syntax, duplicate keys and
+    self-containing or exploding aliases, values a tag does not fit, a missing topics list, then
+    the schema and the ids together."""
     _check_nesting(text, name)
     root = _compose(text, name)
     if root is None:
@@ -406,6 +408,7 @@ def _checked(text: str, name: str) -> Any:
 
 
 def _topics(raw: dict, name: str) -> tuple[Topic, ...]:
+    """The topics section: slug, title, summary and keywords per language."""
     return tuple(
         Topic(
             slug=t["slug"],
@@ -418,6 +421,7 @@ def _topics(raw: dict, name: str) -> tuple[Topic, ...]:
 
 
 def _entities(raw: dict, name: str) -> tuple[Entity, ...]:
+    """The entities section: id, name, type, aliases per language, role and country."""
     return tuple(
         Entity(
             id=e["id"],
@@ -432,6 +436,7 @@ def _entities(raw: dict, name: str) -> tuple[Entity, ...]:
 
 
 def _roles(raw: dict, name: str) -> tuple[Role, ...]:
+    """The roles section: id, title, terms per language and the holders with their dates."""
     return tuple(
         Role(
             id=r["id"],
@@ -447,6 +452,7 @@ def _roles(raw: dict, name: str) -> tuple[Role, ...]:
 
 
 def _outlets(raw: dict) -> tuple[Outlet, ...]:
+    """The outlets section: an outlet without aliases is known by its name."""
     return tuple(
         Outlet(str(o["name"]), tuple(str(a) for a in o.get("aliases") or [o["name"]]))
         for o in raw.get("outlets") or []
@@ -454,12 +460,14 @@ def _outlets(raw: dict) -> tuple[Outlet, ...]:
 
 
 def _concepts(raw: dict, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The concepts section: {concept: {language: terms}}, sorted by concept."""
     return {
         str(k): _terms(v, f"{name}: concepts.{k}") for k, v in sorted((raw.get("concepts") or {}).items())
     }
 
 
 def _actors(raw: dict) -> dict[str, tuple[str, ...]]:
+    """The actors section: {home|partners|others: countries or bodies}, sorted by group."""
     return {str(k): tuple(str(x) for x in v or ()) for k, v in sorted((raw.get("actors") or {}).items())}
 
 

@@ -136,6 +136,7 @@ def _read_gold(path: Path) -> dict:
 
 
 def _gold_articles(data: dict) -> dict[str, dict]:
+    """The articles section, publication dates as ISO text."""
     articles = {str(k): dict(v) for k, v in data["articles"].items()}
     for a in articles.values():
         a["published"] = _iso(a.get("published"))
@@ -143,6 +144,7 @@ def _gold_articles(data: dict) -> dict[str, dict]:
 
 
 def _gold_events(data: dict) -> tuple[dict, ...]:
+    """The events section, each date as text and its articles as a list."""
     return tuple(
         {**e, "date": str(e["date"]), "articles": list(e.get("articles") or ())}
         for e in data.get("events") or ()
@@ -150,6 +152,7 @@ def _gold_events(data: dict) -> tuple[dict, ...]:
 
 
 def _gold_same(data: dict, path: Path) -> tuple[tuple[Snippet, ...], ...]:
+    """The claims_same section: groups of snippets one claim must join."""
     return tuple(
         tuple(_snippet(x, f"{path}: claims_same[{i}]") for x in g)
         for i, g in enumerate(data.get("claims_same") or ())
@@ -157,6 +160,7 @@ def _gold_same(data: dict, path: Path) -> tuple[tuple[Snippet, ...], ...]:
 
 
 def _gold_apart(data: dict, path: Path) -> tuple[tuple[Snippet, Snippet], ...]:
+    """The claims_apart section: pairs of snippets no claim may join."""
     return tuple(
         (_snippet(p[0], f"{path}: claims_apart[{i}]"), _snippet(p[1], f"{path}: claims_apart[{i}]"))
         for i, p in enumerate(data.get("claims_apart") or ())
@@ -164,10 +168,12 @@ def _gold_apart(data: dict, path: Path) -> tuple[tuple[Snippet, Snippet], ...]:
 
 
 def _gold_junk(data: dict) -> tuple[Snippet, ...]:
+    """The junk section: {file: texts} that no claim may quote."""
     return tuple(Snippet(f, str(s)) for f, items in (data.get("junk") or {}).items() for s in items or ())
 
 
 def _gold_inferred(data: dict) -> dict[str, tuple[str, ...]]:
+    """The inferred_dates section: {file: dates accepted for it}."""
     return {
         str(f): tuple(str(x) for x in (v or {}).get("accept") or ())
         for f, v in (data.get("inferred_dates") or {}).items()
