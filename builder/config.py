@@ -233,6 +233,29 @@ def _compose(text: str, name: str) -> yaml.Node | None:
         raise ConfigError(f"{name}: invalid YAML: nested too deep") from None
 
 
+def _children(node: yaml.Node, path: tuple, problems: _Problems, first_visit: bool) -> list[tuple]:
+    """Return a node's (child, key path) pairs; on its first visit, record each key's or item's line
+    and report keys given twice."""
+    kids: list[tuple[yaml.Node, tuple]] = []
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else f"<{k.tag}>"
+            if first_visit:
+                line = k.start_mark.line + 1
+                if key in first:
+                    problems.add((*path, key), f"duplicate key (first at line {first[key]})", line)
+                first.setdefault(key, line)
+                problems.lines.setdefault((*path, key), line)
+            kids.append((v, (*path, key)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            if first_visit:
+                problems.lines.setdefault((*path, i), v.start_mark.line + 1)
+            kids.append((v, (*path, i)))
+    return kids
+
+
 def _walk(root: yaml.Node, problems: _Problems) -> None:
     """Map every key path to its line; report duplicate keys and alias expansions past MAX_VALUES."""
     sizes: dict[int, int] = {}
@@ -240,24 +263,7 @@ def _walk(root: yaml.Node, problems: _Problems) -> None:
     seen: set[int] = set()
     while stack:  # iterative: sizes of shared (aliased) nodes counted once, after their children
         node, path, done = stack.pop()
-        kids: list[tuple[yaml.Node, tuple]] = []
-        if isinstance(node, yaml.MappingNode):
-            first: dict[str, int] = {}
-            for k, v in node.value:
-                key = k.value if isinstance(k, yaml.ScalarNode) else f"<{k.tag}>"
-                if not done and id(node) not in seen:
-                    if key in first:
-                        problems.add(
-                            (*path, key), f"duplicate key (first at line {first[key]})", k.start_mark.line + 1
-                        )
-                    first.setdefault(key, k.start_mark.line + 1)
-                    problems.lines.setdefault((*path, key), k.start_mark.line + 1)
-                kids.append((v, (*path, key)))
-        elif isinstance(node, yaml.SequenceNode):
-            for i, v in enumerate(node.value):
-                if not done and id(node) not in seen:
-                    problems.lines.setdefault((*path, i), v.start_mark.line + 1)
-                kids.append((v, (*path, i)))
+        kids = _children(node, path, problems, not done and id(node) not in seen)
         if done:
             if any(id(v) not in sizes for v, _ in kids):  # a child still open is this node's ancestor
                 problems.add(path, "contains itself (a YAML alias to an enclosing anchor)")
@@ -316,17 +322,17 @@ def _schema_problems(raw: Any, problems: _Problems) -> None:
         problems.add(path, message)
 
 
-def _duplicates(raw: Any, problems: _Problems) -> None:
-    """Report ids and slugs given twice, holders of unknown entities and reserved entity ids
-    (among the items the schema let through: this runs beside it, so both are listed at once)."""
+def _items(raw: Any, section: str) -> list[tuple[int, dict]]:
+    """Return the (index, mapping) items of a list section of research.yml; none when it is not a list."""
+    got = raw.get(section) if isinstance(raw, dict) else None
+    return [(i, x) for i, x in enumerate(got) if isinstance(x, dict)] if isinstance(got, list) else []
 
-    def items(section: str) -> list[tuple[int, dict]]:
-        got = raw.get(section) if isinstance(raw, dict) else None
-        return [(i, x) for i, x in enumerate(got) if isinstance(x, dict)] if isinstance(got, list) else []
 
+def _twice(raw: Any, problems: _Problems) -> None:
+    """Report topic slugs, entity and role ids and outlet names given twice."""
     for section, key in (("topics", "slug"), ("entities", "id"), ("roles", "id"), ("outlets", "name")):
         first: dict[str, int] = {}
-        for i, item in items(section):
+        for i, item in _items(raw, section):
             value = item.get(key)
             if not isinstance(value, str):
                 continue
@@ -334,11 +340,19 @@ def _duplicates(raw: Any, problems: _Problems) -> None:
                 problems.add((section, i, key), f"duplicate {key} '{value}' (first at line {first[value]})")
             else:
                 first[value] = problems.line((section, i, key))
-    ids = {e.get("id") for _, e in items("entities")}
-    for i, e in items("entities"):
+
+
+def _reserved(raw: Any, problems: _Problems) -> None:
+    """Report entity ids a page of the site already has."""
+    for i, e in _items(raw, "entities"):
         if e.get("id") in RESERVED_ENTITY_IDS:
             problems.add(("entities", i, "id"), f"'{e['id']}' is reserved (the page listing the entities)")
-    for i, r in items("roles"):
+
+
+def _holder_problems(raw: Any, problems: _Problems) -> None:
+    """Report role holders that are not listed entities or that end before they start."""
+    ids = {e.get("id") for _, e in _items(raw, "entities")}
+    for i, r in _items(raw, "roles"):
         holders = r.get("holders")
         for j, h in enumerate(holders if isinstance(holders, list) else []):
             if not isinstance(h, dict):
@@ -350,12 +364,32 @@ def _duplicates(raw: Any, problems: _Problems) -> None:
                 problems.add(("roles", i, "holders", j, "to"), f"ends ({end}) before it starts ({start})")
 
 
-def parse_config(text: str, name: str = "research.yml") -> Config:
-    """Return a Config from YAML text; raise ConfigError naming the file, line and key path of
-    every problem: bad YAML, nesting past MAX_NESTING, duplicate keys, anything the schema
-    (tables/research_schema.yml) refuses, and ids or slugs given twice."""
-    import hashlib
+def _duplicates(raw: Any, problems: _Problems) -> None:
+    """Report ids and slugs given twice, holders of unknown entities and reserved entity ids
+    (among the items the schema let through: this runs beside it, so both are listed at once)."""
+    _twice(raw, problems)
+    _reserved(raw, problems)
+    _holder_problems(raw, problems)
 
+
+def _construct(root: yaml.Node, name: str) -> Any:
+    """Return the plain values of a checked node tree (dates as ISO text, keys as text)."""
+    loader = _LOADER("")
+    try:
+        return _plain(loader.construct_document(root))
+    except yaml.YAMLError as exc:
+        raise _yaml_error(name, exc) from None
+    except Exception as exc:  # a tag its value does not fit: "!!int x", "!!timestamp x"
+        raise ConfigError(f"{name}: invalid YAML: {type(exc).__name__}: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+def _checked(text: str, name: str) -> Any:
+    """Return research.yml's values once nothing is wrong with them; raise ConfigError listing
+    the problems of the first stage that finds any: nesting, YAML syntax, duplicate keys and
+    self-containing or exploding aliases, values a tag does not fit, a missing topics list, then
+    the schema and the ids together."""
     _check_nesting(text, name)
     root = _compose(text, name)
     if root is None:
@@ -363,23 +397,19 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
     problems = _Problems(name, {(): root.start_mark.line + 1})
     _walk(root, problems)
     problems.raise_any()  # duplicate keys: the values below would be the last of each
-    loader = _LOADER("")
-    try:
-        raw = _plain(loader.construct_document(root))
-    except yaml.YAMLError as exc:
-        raise _yaml_error(name, exc) from None
-    except Exception as exc:  # a tag its value does not fit: "!!int x", "!!timestamp x"
-        raise ConfigError(f"{name}: invalid YAML: {type(exc).__name__}: {exc}") from None
-    finally:
-        loader.dispose()
+    raw = _construct(root, name)
     if isinstance(raw, dict) and "topics" not in raw:
         problems.raise_any()
         raise ConfigError(f"{name}: no topics defined")
     _schema_problems(raw, problems)
     _duplicates(raw, problems)
     problems.raise_any()
-    site = raw.get("site") or {}
-    topics = tuple(
+    return raw
+
+
+def _topics(raw: dict, name: str) -> tuple[Topic, ...]:
+    """The topics section: slug, title, summary and keywords per language."""
+    return tuple(
         Topic(
             slug=t["slug"],
             title=str(t["title"]),
@@ -388,7 +418,11 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         )
         for i, t in enumerate(raw["topics"])
     )
-    entities = tuple(
+
+
+def _entities(raw: dict, name: str) -> tuple[Entity, ...]:
+    """The entities section: id, name, type, aliases per language, role and country."""
+    return tuple(
         Entity(
             id=e["id"],
             name=str(e["name"]),
@@ -399,7 +433,11 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         )
         for i, e in enumerate(raw.get("entities") or [])
     )
-    roles = tuple(
+
+
+def _roles(raw: dict, name: str) -> tuple[Role, ...]:
+    """The roles section: id, title, terms per language and the holders with their dates."""
+    return tuple(
         Role(
             id=r["id"],
             title=str(r["title"]),
@@ -411,14 +449,38 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         )
         for i, r in enumerate(raw.get("roles") or [])
     )
-    outlets = tuple(
+
+
+def _outlets(raw: dict) -> tuple[Outlet, ...]:
+    """The outlets section: an outlet without aliases is known by its name."""
+    return tuple(
         Outlet(str(o["name"]), tuple(str(a) for a in o.get("aliases") or [o["name"]]))
         for o in raw.get("outlets") or []
     )
-    concepts = {
+
+
+def _concepts(raw: dict, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The concepts section: {concept: {language: terms}}, sorted by concept."""
+    return {
         str(k): _terms(v, f"{name}: concepts.{k}") for k, v in sorted((raw.get("concepts") or {}).items())
     }
-    limits = Limits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()})
+
+
+def _actors(raw: dict) -> dict[str, tuple[str, ...]]:
+    """The actors section: {home|partners|others: countries or bodies}, sorted by group."""
+    return {str(k): tuple(str(x) for x in v or ()) for k, v in sorted((raw.get("actors") or {}).items())}
+
+
+def parse_config(text: str, name: str = "research.yml") -> Config:
+    """Return a Config from YAML text; raise ConfigError naming the file, line and key path of
+    every problem: bad YAML, nesting past MAX_NESTING, duplicate keys, anything the schema
+    (tables/research_schema.yml) refuses, and ids or slugs given twice."""
+    import hashlib
+
+    raw = _checked(text, name)
+    site = raw.get("site") or {}
+    topics, entities, roles = _topics(raw, name), _entities(raw, name), _roles(raw, name)
+    outlets, concepts = _outlets(raw), _concepts(raw, name)
     return Config(
         title=str(site.get("title", "Research site")),
         description=str(site.get("description") or "").strip(),
@@ -428,8 +490,8 @@ def parse_config(text: str, name: str = "research.yml") -> Config:
         entities=entities,
         roles=roles,
         outlets=outlets,
-        limits=limits,
-        actors={str(k): tuple(str(x) for x in v or ()) for k, v in sorted((raw.get("actors") or {}).items())},
+        limits=Limits(**{k: int(v) for k, v in (raw.get("limits") or {}).items()}),
+        actors=_actors(raw),
         pagefind_threshold=int((raw.get("search") or {}).get("pagefind_threshold", 1000)),
         russian_names=str((raw.get("names") or {}).get("russian", "patterns")),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -124,36 +124,73 @@ def _snippet(item: Any, where: str) -> Snippet:
     return Snippet(item[0], item[1])
 
 
-def load_gold(path: Path) -> Gold:
-    """Read and check a gold file; raise GoldError naming the file and the reason."""
+def _read_gold(path: Path) -> dict:
+    """Return the gold file's YAML mapping; raise GoldError when it cannot be read or is not one."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise GoldError(f"{path}: cannot read the gold file: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
         raise GoldError(f"{path}: expected a mapping with an 'articles' mapping")
-    try:
-        articles = {str(k): dict(v) for k, v in data["articles"].items()}
-        for a in articles.values():
-            a["published"] = _iso(a.get("published"))
-        events = tuple(
-            {**e, "date": str(e["date"]), "articles": list(e.get("articles") or ())}
-            for e in data.get("events") or ()
-        )
-        same = tuple(
-            tuple(_snippet(x, f"{path}: claims_same[{i}]") for x in g)
-            for i, g in enumerate(data.get("claims_same") or ())
-        )
-        apart = tuple(
-            (_snippet(p[0], f"{path}: claims_apart[{i}]"), _snippet(p[1], f"{path}: claims_apart[{i}]"))
-            for i, p in enumerate(data.get("claims_apart") or ())
-        )
-        junk = tuple(Snippet(f, str(s)) for f, items in (data.get("junk") or {}).items() for s in items or ())
+    return data
+
+
+def _gold_articles(data: dict) -> dict[str, dict]:
+    """The articles section, publication dates as ISO text."""
+    articles = {str(k): dict(v) for k, v in data["articles"].items()}
+    for a in articles.values():
+        a["published"] = _iso(a.get("published"))
+    return articles
+
+
+def _gold_events(data: dict) -> tuple[dict, ...]:
+    """The events section, each date as text and its articles as a list."""
+    return tuple(
+        {**e, "date": str(e["date"]), "articles": list(e.get("articles") or ())}
+        for e in data.get("events") or ()
+    )
+
+
+def _gold_same(data: dict, path: Path) -> tuple[tuple[Snippet, ...], ...]:
+    """The claims_same section: groups of snippets one claim must join."""
+    return tuple(
+        tuple(_snippet(x, f"{path}: claims_same[{i}]") for x in g)
+        for i, g in enumerate(data.get("claims_same") or ())
+    )
+
+
+def _gold_apart(data: dict, path: Path) -> tuple[tuple[Snippet, Snippet], ...]:
+    """The claims_apart section: pairs of snippets no claim may join."""
+    return tuple(
+        (_snippet(p[0], f"{path}: claims_apart[{i}]"), _snippet(p[1], f"{path}: claims_apart[{i}]"))
+        for i, p in enumerate(data.get("claims_apart") or ())
+    )
+
+
+def _gold_junk(data: dict) -> tuple[Snippet, ...]:
+    """The junk section: {file: texts} that no claim may quote."""
+    return tuple(Snippet(f, str(s)) for f, items in (data.get("junk") or {}).items() for s in items or ())
+
+
+def _gold_inferred(data: dict) -> dict[str, tuple[str, ...]]:
+    """The inferred_dates section: {file: dates accepted for it}."""
+    return {
+        str(f): tuple(str(x) for x in (v or {}).get("accept") or ())
+        for f, v in (data.get("inferred_dates") or {}).items()
+    }
+
+
+def load_gold(path: Path) -> Gold:
+    """Read and check a gold file; raise GoldError naming the file and the reason."""
+    data = _read_gold(path)
+    try:  # each section in the file's order of reading; the first malformed one is named
+        articles = _gold_articles(data)
+        events = _gold_events(data)
+        same = _gold_same(data, path)
+        apart = _gold_apart(data, path)
+        junk = _gold_junk(data)
         discrepancies = tuple(dict(d) for d in data.get("discrepancies") or ())
-        inferred = {
-            str(f): tuple(str(x) for x in (v or {}).get("accept") or ())
-            for f, v in (data.get("inferred_dates") or {}).items()
-        }
+        inferred = _gold_inferred(data)
     except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
         raise GoldError(f"{path}: malformed gold file: {type(exc).__name__}: {exc}") from None
     gold = Gold(path, articles, events, same, apart, junk, discrepancies, inferred)
@@ -163,20 +200,28 @@ def load_gold(path: Path) -> Gold:
     return gold
 
 
-def check_gold(gold: Gold) -> list[str]:
-    """Return what is wrong with a gold file against its articles folder (empty when it is sound)."""
-    problems: list[str] = []
-    if not gold.folder.is_dir():
-        return [f"no articles folder {gold.folder.name}/ next to the gold file"]
-    on_disk = sorted(p.name for p in gold.folder.iterdir() if p.is_file())
-    problems += [f"{f}: in the articles folder but not annotated" for f in on_disk if f not in gold.articles]
+def _check_folder(gold: Gold, on_disk: list[str]) -> list[str]:
+    """Files in the articles folder and annotated articles must be the same."""
+    problems = [f"{f}: in the articles folder but not annotated" for f in on_disk if f not in gold.articles]
     problems += [f"{f}: annotated but not in the articles folder" for f in gold.articles if f not in on_disk]
+    return problems
+
+
+def _check_articles(gold: Gold) -> list[str]:
+    """Each article: an ISO publication date, known topics, a reprint of an annotated article."""
+    problems: list[str] = []
     for f, a in gold.articles.items():
         if a.get("published") is not None and not ISO.fullmatch(a["published"]):
             problems.append(f"{f}: published {a['published']!r} is not an ISO date")
         problems += [f"{f}: unknown topic {t!r}" for t in a.get("topics") or () if t not in TOPICS]
         if a.get("reprint_of") and a["reprint_of"] not in gold.articles:
             problems.append(f"{f}: reprint_of {a['reprint_of']!r} is not an annotated article")
+    return problems
+
+
+def _check_events(gold: Gold) -> list[str]:
+    """Each event: an ISO date whose form has the stated precision, annotated articles."""
+    problems: list[str] = []
     for e in gold.events:
         if not ISO.fullmatch(e["date"]) or e.get("precision") not in PRECISIONS:
             problems.append(f"event {e['date']}: bad date or precision {e.get('precision')!r}")
@@ -185,6 +230,12 @@ def check_gold(gold: Gold) -> list[str]:
         for f in [*e["articles"], *(e.get("optional") or ())]:
             if f not in gold.articles:
                 problems.append(f"event {e['date']}: unknown article {f}")
+    return problems
+
+
+def _check_snippets(gold: Gold, on_disk: list[str]) -> list[str]:
+    """Each snippet (claims_same, claims_apart, junk): found in an annotated article's text."""
+    problems: list[str] = []
     texts = {f: norm(article_text(gold.folder / f)) for f in gold.articles if f in on_disk}
     snippets = [s for g in gold.claims_same for s in g]
     snippets += [s for p in gold.claims_apart for s in p] + list(gold.junk)
@@ -193,6 +244,12 @@ def check_gold(gold: Gold) -> list[str]:
             problems.append(f"snippet {s.text[:40]!r}: unknown article {s.file}")
         elif norm(s.text) not in texts[s.file]:
             problems.append(f"{s.file}: snippet not found in the article: {s.text[:60]!r}")
+    return problems
+
+
+def _check_discrepancies(gold: Gold) -> list[str]:
+    """Each discrepancy: two values or more, from annotated articles."""
+    problems: list[str] = []
     for d in gold.discrepancies:
         if len(d.get("values") or ()) < 2:
             problems.append(f"discrepancy {d.get('subject')!r}: needs at least two values")
@@ -202,11 +259,32 @@ def check_gold(gold: Gold) -> list[str]:
                 for f in v.get("files") or ()
                 if f not in gold.articles
             ]
+    return problems
+
+
+def _check_inferred(gold: Gold) -> list[str]:
+    """Each inferred date: of an annotated article, every accepted value an ISO date."""
+    problems: list[str] = []
     for f, accept in gold.inferred.items():
         if f not in gold.articles:
             problems.append(f"inferred_dates: unknown article {f}")
         problems += [f"inferred_dates {f}: {x!r} is not an ISO date" for x in accept if not ISO.fullmatch(x)]
     return problems
+
+
+def check_gold(gold: Gold) -> list[str]:
+    """Return what is wrong with a gold file against its articles folder (empty when it is sound)."""
+    if not gold.folder.is_dir():
+        return [f"no articles folder {gold.folder.name}/ next to the gold file"]
+    on_disk = sorted(p.name for p in gold.folder.iterdir() if p.is_file())
+    return [
+        *_check_folder(gold, on_disk),
+        *_check_articles(gold),
+        *_check_events(gold),
+        *_check_snippets(gold, on_disk),
+        *_check_discrepancies(gold),
+        *_check_inferred(gold),
+    ]
 
 
 # ---------------------------------------------------------------- building
@@ -303,27 +381,35 @@ def _outlet_key(name: str) -> str:
     return "".join(ch for ch in norm(name) if ch.isalnum())
 
 
+def _accepted_outlet(got: str | None, accepted: Any) -> bool:
+    """Whether the outlet found is one the gold accepts (or none found where it accepts none)."""
+    accepted = [accepted] if isinstance(accepted, str) else list(accepted or ())
+    return (not accepted and not got) or (
+        bool(got) and _outlet_key(got) in {_outlet_key(a) for a in accepted}
+    )
+
+
+def _metadata_checks(s: dict, g: dict) -> dict[str, tuple[bool, Any]]:
+    """Return {field: (right, value shown)} for one source against its gold article."""
+    stated = None if s.get("published_inferred") else s.get("published")
+    want = g.get("published")
+    published = stated == want and (want is None or s.get("published_precision") == _precision(want))
+    return {
+        "language": (s.get("language") == g.get("language"), s.get("language")),
+        "published": (
+            published,
+            f"{s.get('published')} (inferred)" if s.get("published_inferred") else stated,
+        ),
+        "outlet": (_accepted_outlet(s.get("outlet"), g.get("outlet")), s.get("outlet")),
+    }
+
+
 def score_metadata(gold: Gold, view: _View) -> dict:
     """Language, stated publication date (with precision) and outlet, per article the build kept."""
     right = {"language": 0, "published": 0, "outlet": 0}
     wrong: dict[str, list] = {"language": [], "published": [], "outlet": []}
     for f, s in sorted(view.sources.items()):
-        g = gold.articles[f]
-        checks = {}
-        checks["language"] = (s.get("language") == g.get("language"), s.get("language"))
-        stated = None if s.get("published_inferred") else s.get("published")
-        want = g.get("published")
-        ok = stated == want and (want is None or s.get("published_precision") == _precision(want))
-        shown = f"{s.get('published')} (inferred)" if s.get("published_inferred") else stated
-        checks["published"] = (ok, shown)
-        accepted = g.get("outlet")
-        accepted = [accepted] if isinstance(accepted, str) else list(accepted or ())
-        got = s.get("outlet")
-        ok = (not accepted and not got) or (
-            bool(got) and _outlet_key(got) in {_outlet_key(a) for a in accepted}
-        )
-        checks["outlet"] = (ok, got)
-        for key, (ok, got) in checks.items():
+        for key, (ok, got) in _metadata_checks(s, gold.articles[f]).items():
             if ok:
                 right[key] += 1
             else:
@@ -404,53 +490,91 @@ def _cites(claim: dict, s: Snippet, view: _View) -> bool:
     )
 
 
-def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
-    """Junk claims, coherence of multi-source claims, pairs that must be joined and pairs that must not."""
+def _is_junk(claim: dict, junk: list[str]) -> bool:
+    """Whether a claim quotes markup or a gold junk snippet (or a piece of one, 3 characters or more)."""
+    for c in claim.get("citations") or ():
+        if MARKUP.search(c.get("quote") or ""):
+            return True
+        q = norm(c.get("quote") or "")
+        if any(j in q or (len(q) >= 3 and q in j) for j in junk):
+            return True
+    return False
+
+
+@dataclass
+class _ClaimMatch:
+    """What the gold says of the build's claims: junk, multi-source, judged, incoherent."""
+
+    junk_ids: list = field(default_factory=list)
+    incoherent: list = field(default_factory=list)
+    multi: int = 0
+    judged: int = 0
+
+
+def _judge(claim: dict, files: set[str], traps: set[str], gold: Gold, view: _View) -> tuple[bool, bool]:
+    """Return whether a multi-source claim quotes a gold sentence, and whether it mixes what the
+    gold keeps apart: claims_apart pairs, two claims_same groups, or trap articles with news."""
+    groups = {i for i, g in enumerate(gold.claims_same) if any(_cites(claim, s, view) for s in g)}
+    apart = any(_cites(claim, a, view) and _cites(claim, b, view) for a, b in gold.claims_apart)
+    mixed_traps = bool(files & traps) and bool(files - traps)
+    judged = bool(groups) or any(_cites(claim, x, view) for pair in gold.claims_apart for x in pair)
+    return judged, apart or len(groups) > 1 or mixed_traps
+
+
+def _match_claims(gold: Gold, view: _View, claims: list[dict]) -> _ClaimMatch:
+    """Match each claim against the gold: junk, and for a claim citing two files or more, what
+    _judge says of it; a junk multi-source claim is incoherent too."""
     junk = [norm(s.text) for s in gold.junk]
     traps = {f for f, a in gold.articles.items() if a.get("trap")}
-
-    def is_junk(claim: dict) -> bool:
-        for c in claim.get("citations") or ():
-            if MARKUP.search(c.get("quote") or ""):
-                return True
-            q = norm(c.get("quote") or "")
-            if any(j in q or (len(q) >= 3 and q in j) for j in junk):
-                return True
-        return False
-
-    junk_ids, incoherent, multi, judged = [], [], 0, 0
+    got = _ClaimMatch()
     for claim in claims:
-        bad = is_junk(claim)
+        bad = _is_junk(claim, junk)
         if bad:
-            junk_ids.append(claim.get("id"))
+            got.junk_ids.append(claim.get("id"))
         files = {view.canonical(view.cited_file(c)) for c in claim.get("citations") or ()}
         if len(files) < 2:
             continue
-        multi += 1
-        groups = {i for i, g in enumerate(gold.claims_same) if any(_cites(claim, s, view) for s in g)}
-        apart = any(_cites(claim, a, view) and _cites(claim, b, view) for a, b in gold.claims_apart)
-        mixed_traps = bool(files & traps) and bool(files - traps)
-        judged += bool(groups) or any(_cites(claim, x, view) for pair in gold.claims_apart for x in pair)
-        if bad or apart or len(groups) > 1 or mixed_traps:
-            incoherent.append(claim.get("id"))
+        got.multi += 1
+        judged, mixed = _judge(claim, files, traps, gold, view)
+        got.judged += judged
+        if bad or mixed:
+            got.incoherent.append(claim.get("id"))
+    return got
+
+
+def _must_join(gold: Gold, view: _View, claims: list[dict]) -> tuple[int, int]:
+    """Return (pairs of claims_same snippets from different articles, pairs one claim cites both)."""
     pairs = [(a, b) for g in gold.claims_same for a, b in itertools.combinations(g, 2)]
     pairs = [(a, b) for a, b in pairs if view.canonical(a.file) != view.canonical(b.file)]
     joined = sum(1 for a, b in pairs if any(_cites(c, a, view) and _cites(c, b, view) for c in claims))
-    violations = [
+    return len(pairs), joined
+
+
+def _must_not_join(gold: Gold, view: _View, claims: list[dict]) -> list[list[str]]:
+    """Return the claims_apart pairs one claim cites both of, as [file, text] of the first."""
+    return [
         [a.file, a.text]
         for a, b in gold.claims_apart
         if any(_cites(c, a, view) and _cites(c, b, view) for c in claims)
     ]
+
+
+def score_claims(gold: Gold, view: _View, claims: list[dict]) -> dict:
+    """Junk claims, coherence of multi-source claims, pairs that must be joined and pairs that must not."""
+    got = _match_claims(gold, view, claims)
+    pairs, joined = _must_join(gold, view, claims)
+    violations = _must_not_join(gold, view, claims)
+    junk_ids, incoherent, multi = got.junk_ids, got.incoherent, got.multi
     return {
         "claims": len(claims),
         "junk": len(junk_ids),
         "junk_rate": _rate(len(junk_ids), len(claims), 0.0),
         "multi_source": multi,
-        "judged": judged,  # multi-source claims that quote at least one gold sentence
+        "judged": got.judged,  # multi-source claims that quote at least one gold sentence
         "incoherent": len(incoherent),
         "coherence": _rate(multi - len(incoherent), multi, 1.0),
-        "must_join_pairs": len(pairs),
-        "must_join_recall": _rate(joined, len(pairs), 1.0),
+        "must_join_pairs": pairs,
+        "must_join_recall": _rate(joined, pairs, 1.0),
         "must_not_join_pairs": len(gold.claims_apart),
         "must_not_join_violations": len(violations),
         "violations": violations,

@@ -175,6 +175,82 @@ def annotate(article: Article, config: Config) -> Annotations:
 LEAD = 3  # sentences that say who the article is about
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+class _Actors:
+    """Who each listed entity acts for: the actors table of research.yml read through the entities."""
+
+    def __init__(self, config: Config) -> None:
+        actors = config.actors
+        self.home, self.partners, self.others = (
+            frozenset(actors.get(k, ())) for k in ("home", "partners", "others")
+        )
+        self.country = {e.id: e.country for e in config.entities if e.country}
+        self.kind = {e.id: e.type for e in config.entities}
+
+    def named(self, s: Sentence, group: frozenset[str]) -> bool:
+        """Whether the sentence names an entity of one of the group's countries or bodies."""
+        country = self.country
+        return any(country.get(e) in group for e in s.entities)
+
+    def foreign_bodies(self, s: Sentence) -> frozenset[str] | set[str]:
+        """The home organisations a sentence gives to another country: it names another country
+        and no home place (a Kyrgyz "МВД")."""
+        country, kind, home, others = self.country, self.kind, self.home, self.others
+        if not any(country.get(e) in others for e in s.entities) or any(
+            country.get(e) in home and kind.get(e) == "place" for e in s.entities
+        ):
+            return _NONE
+        return {e for e in s.entities if country.get(e) in home and kind.get(e) == "organization"}
+
+
+def _drop_foreign_bodies(
+    sentences: list[Sentence], mentions: list[Mention], actors: _Actors
+) -> tuple[list[Sentence], list[Mention]]:
+    """Step 1: drop the home organisations a sentence gives to another country, from the
+    sentence's entities and from the mentions."""
+    dropped: set[tuple[str, int]] = set()
+    kept, foreign_bodies = [], actors.foreign_bodies
+    for s in sentences:
+        foreign = foreign_bodies(s)
+        if foreign:
+            dropped.update(
+                (s.paragraph, m.start)
+                for m in mentions
+                if m.entity in foreign and m.paragraph == s.paragraph and s.start <= m.start < s.end
+            )
+            s = dataclasses.replace(s, entities=tuple(e for e in s.entities if e not in foreign))
+        kept.append(s)
+    return kept, [m for m in mentions if (m.paragraph, m.start) not in dropped]
+
+
+def _home_leads(sentences: list[Sentence], actors: _Actors) -> bool:
+    """Step 2: whether the home country acts in the article: its lead names the home country, or,
+    naming neither that nor another country, the sentences name home at least as often as others."""
+    named, home, others = actors.named, actors.home, actors.others
+    lead = sentences[:LEAD]
+    if any(named(s, home) for s in lead):
+        return True
+    if any(named(s, others) for s in lead):
+        return False
+    at_home = sum(named(s, home) for s in sentences)
+    abroad = sum(named(s, others) for s in sentences)
+    return at_home >= abroad and (at_home > 0 or abroad == 0)
+
+
+def _strip_topics(sentences: list[Sentence], on_topic: bool, actors: _Actors) -> list[Sentence]:
+    """Step 4: off topic, no sentence keeps a topic; on topic, an aside about another country
+    (naming it and not the home one) keeps none either."""
+    named, home, others = actors.named, actors.home, actors.others
+    out = []
+    for s in sentences:
+        if s.topics and (not on_topic or (named(s, others) and not named(s, home))):
+            s = dataclasses.replace(s, topics=())
+        out.append(s)
+    return out
+
+
 def with_actors(
     sentences: list[Sentence], mentions: list[Mention], config: Config
 ) -> tuple[list[Sentence], list[Mention], bool]:
@@ -190,48 +266,12 @@ def with_actors(
     - Off topic, no sentence keeps a topic; on topic, a sentence naming another country and
       not the home one keeps none either (an aside about a neighbour).
     """
-    actors = config.actors
-    if not actors.get("home"):
+    if not config.actors.get("home"):
         return sentences, mentions, True
-    home, partners, others = (frozenset(actors.get(k, ())) for k in ("home", "partners", "others"))
-    country = {e.id: e.country for e in config.entities if e.country}
-    kind = {e.id: e.type for e in config.entities}
-
-    def named(s: Sentence, group: frozenset[str]) -> bool:
-        return any(country.get(e) in group for e in s.entities)
-
-    dropped: set[tuple[str, int]] = set()
-    kept_sentences = []
-    for s in sentences:
-        if named(s, others) and not any(
-            country.get(e) in home and kind.get(e) == "place" for e in s.entities
-        ):
-            foreign = {e for e in s.entities if country.get(e) in home and kind.get(e) == "organization"}
-            if foreign:
-                dropped.update(
-                    (s.paragraph, m.start)
-                    for m in mentions
-                    if m.entity in foreign and m.paragraph == s.paragraph and s.start <= m.start < s.end
-                )
-                s = dataclasses.replace(s, entities=tuple(e for e in s.entities if e not in foreign))
-        kept_sentences.append(s)
-    mentions = [m for m in mentions if (m.paragraph, m.start) not in dropped]
-    lead = kept_sentences[:LEAD]
-    if any(named(s, home) for s in lead):
-        on_topic = True
-    elif any(named(s, others) for s in lead):
-        on_topic = False
-    else:
-        at_home = sum(named(s, home) for s in kept_sentences)
-        abroad = sum(named(s, others) for s in kept_sentences)
-        on_topic = at_home >= abroad and (at_home > 0 or abroad == 0)
-    on_topic = on_topic and any(named(s, partners) for s in kept_sentences)
-    out = []
-    for s in kept_sentences:
-        if s.topics and (not on_topic or (named(s, others) and not named(s, home))):
-            s = dataclasses.replace(s, topics=())
-        out.append(s)
-    return out, mentions, on_topic
+    actors = _Actors(config)
+    kept, mentions = _drop_foreign_bodies(sentences, mentions, actors)
+    on_topic = _home_leads(kept, actors) and any(actors.named(s, actors.partners) for s in kept)  # step 3
+    return _strip_topics(kept, on_topic, actors), mentions, on_topic
 
 
 def _unlisted(article: Article, mentions: list[Mention], warnings: list[str], ner: bool = False) -> list:
