@@ -10,6 +10,7 @@ top of tests/gold/gold.yml.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import itertools
 import json
@@ -118,6 +119,17 @@ def _precision(iso: str) -> str:
     return {4: "year", 7: "month"}.get(len(iso), "day")
 
 
+def _is_iso(value: str) -> bool:
+    """Tell whether value is a date in ISO form that exists: "2025", "2025-04", "2025-04-18"."""
+    if not ISO.fullmatch(value):
+        return False
+    try:
+        dt.date.fromisoformat(value if len(value) == 10 else (value + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def _snippet(item: Any, where: str) -> Snippet:
     if not (isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item)):
         raise GoldError(f"{where}: expected [file, snippet], not {item!r}")
@@ -143,12 +155,13 @@ def _gold_articles(data: dict) -> dict[str, dict]:
     return articles
 
 
-def _gold_events(data: dict) -> tuple[dict, ...]:
+def _gold_events(data: dict, path: Path) -> tuple[dict, ...]:
     """The events section, each date as text and its articles as a list."""
-    return tuple(
-        {**e, "date": str(e["date"]), "articles": list(e.get("articles") or ())}
-        for e in data.get("events") or ()
-    )
+    events = tuple(data.get("events") or ())
+    for i, e in enumerate(events):
+        if not isinstance(e, dict) or e.get("date") is None:
+            raise GoldError(f"{path}: events[{i}]: expected a mapping with a date, not {e!r}")
+    return tuple({**e, "date": str(e["date"]), "articles": list(e.get("articles") or ())} for e in events)
 
 
 def _gold_same(data: dict, path: Path) -> tuple[tuple[Snippet, ...], ...]:
@@ -161,9 +174,13 @@ def _gold_same(data: dict, path: Path) -> tuple[tuple[Snippet, ...], ...]:
 
 def _gold_apart(data: dict, path: Path) -> tuple[tuple[Snippet, Snippet], ...]:
     """The claims_apart section: pairs of snippets no claim may join."""
+    pairs = tuple(data.get("claims_apart") or ())
+    for i, p in enumerate(pairs):
+        if not (isinstance(p, list | tuple) and len(p) == 2):
+            raise GoldError(f"{path}: claims_apart[{i}]: expected two [file, snippet] items, not {p!r}")
     return tuple(
         (_snippet(p[0], f"{path}: claims_apart[{i}]"), _snippet(p[1], f"{path}: claims_apart[{i}]"))
-        for i, p in enumerate(data.get("claims_apart") or ())
+        for i, p in enumerate(pairs)
     )
 
 
@@ -185,12 +202,14 @@ def load_gold(path: Path) -> Gold:
     data = _read_gold(path)
     try:  # each section in the file's order of reading; the first malformed one is named
         articles = _gold_articles(data)
-        events = _gold_events(data)
+        events = _gold_events(data, path)
         same = _gold_same(data, path)
         apart = _gold_apart(data, path)
         junk = _gold_junk(data)
         discrepancies = tuple(dict(d) for d in data.get("discrepancies") or ())
         inferred = _gold_inferred(data)
+    except GoldError:
+        raise  # it names the file and the entry already
     except (TypeError, KeyError, ValueError, AttributeError, IndexError) as exc:
         raise GoldError(f"{path}: malformed gold file: {type(exc).__name__}: {exc}") from None
     gold = Gold(path, articles, events, same, apart, junk, discrepancies, inferred)
@@ -211,7 +230,7 @@ def _check_articles(gold: Gold) -> list[str]:
     """Each article: an ISO publication date, known topics, a reprint of an annotated article."""
     problems: list[str] = []
     for f, a in gold.articles.items():
-        if a.get("published") is not None and not ISO.fullmatch(a["published"]):
+        if a.get("published") is not None and not _is_iso(a["published"]):
             problems.append(f"{f}: published {a['published']!r} is not an ISO date")
         problems += [f"{f}: unknown topic {t!r}" for t in a.get("topics") or () if t not in TOPICS]
         if a.get("reprint_of") and a["reprint_of"] not in gold.articles:
@@ -223,7 +242,7 @@ def _check_events(gold: Gold) -> list[str]:
     """Each event: an ISO date whose form has the stated precision, annotated articles."""
     problems: list[str] = []
     for e in gold.events:
-        if not ISO.fullmatch(e["date"]) or e.get("precision") not in PRECISIONS:
+        if not _is_iso(e["date"]) or e.get("precision") not in PRECISIONS:
             problems.append(f"event {e['date']}: bad date or precision {e.get('precision')!r}")
         elif _precision(e["date"]) != e["precision"]:
             problems.append(f"event {e['date']}: the date's form does not have precision {e['precision']}")
@@ -268,7 +287,7 @@ def _check_inferred(gold: Gold) -> list[str]:
     for f, accept in gold.inferred.items():
         if f not in gold.articles:
             problems.append(f"inferred_dates: unknown article {f}")
-        problems += [f"inferred_dates {f}: {x!r} is not an ISO date" for x in accept if not ISO.fullmatch(x)]
+        problems += [f"inferred_dates {f}: {x!r} is not an ISO date" for x in accept if not _is_iso(x)]
     return problems
 
 

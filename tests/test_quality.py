@@ -431,6 +431,13 @@ GOOD = (
         (GOOD + "events: [{date: '2026-01-22', precision: month, articles: [a.txt]}]\n", "precision month"),
         (GOOD.replace("[readmission]", "[migration]"), "unknown topic"),
         (GOOD + "inferred_dates: {a.txt: {accept: [yesterday]}}\n", "not an ISO date"),
+        (GOOD + "inferred_dates: {a.txt: {accept: ['2020-13']}}\n", "not an ISO date"),
+        (GOOD + "events: [{date: '2026-02-30', precision: day, articles: [a.txt]}]\n", "2026-02-30"),
+        (
+            GOOD + "events: [{precision: day, articles: [a.txt]}]\n",
+            "events[0]: expected a mapping with a date",
+        ),
+        (GOOD + "claims_apart: [[[a.txt, Сенат]]]\n", "claims_apart[0]: expected two [file, snippet] items"),
     ],
 )
 def test_a_bad_gold_file_is_named_with_the_reason(tmp_path: Path, gold_text: str, reason: str) -> None:
@@ -438,6 +445,7 @@ def test_a_bad_gold_file_is_named_with_the_reason(tmp_path: Path, gold_text: str
     with pytest.raises(GoldError) as err:
         load_gold(gold)
     assert str(gold) in str(err.value) and reason in str(err.value), str(err.value)
+    assert str(err.value).count(str(gold)) == 1, str(err.value)  # named once, not wrapped again
 
 
 def test_the_command_exits_2_on_a_bad_gold_file(tmp_path: Path, capsys) -> None:
