@@ -5,8 +5,8 @@
 Generates a seeded corpus (benchmarks/corpus.py) under --work, or reuses the one there, fills the
 per-article cache with one build when it is empty, reads the annotated corpus from that cache
 in this process (the pipeline's own analysis, with a link stage that only keeps its input),
-then runs link_corpus --runs times, each stage function it calls timed inclusively with
-time.perf_counter (no profiler). Also describes the graph of claim candidates (statements that
+then runs link_corpus --runs times, with the collector paused as in a build, each stage
+function it calls timed inclusively with time.perf_counter (no profiler). Also describes the graph of claim candidates (statements that
 may state one fact, the pairs grouping merges over): how many pairs and how many statements
 its largest connected part holds, which a change to one statement can regroup. Prints one JSON
 line: the median of the runs for each stage.
@@ -141,7 +141,15 @@ def _candidate_graph(kept, annotations, config) -> list[dict]:
 
 
 def link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
-    """Return the JSON line of one measurement in work (its corpus and cache kept there)."""
+    """Return the JSON line of one measurement in work (its corpus and cache kept there), with
+    the collector paused as in a build (execution.process.collector_paused)."""
+    from builder.execution.process import collector_paused
+
+    with collector_paused():
+        return _link_stages(n, seed, work, runs)
+
+
+def _link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
     from builder import link
 
     seeds, cache = work / "seeds", work / "cache"
