@@ -5,11 +5,12 @@
 Generates a seeded corpus (benchmarks/corpus.py) under --work, or reuses the one there, fills the
 per-article cache with one build when it is empty, reads the annotated corpus from that cache
 in this process (the pipeline's own analysis, with a link stage that only keeps its input),
-then runs link_corpus --runs times, with the collector paused as in a build, each stage
-function it calls timed inclusively with time.perf_counter (no profiler). Also describes the graph of claim candidates (statements that
-may state one fact, the pairs grouping merges over): how many pairs and how many statements
-its largest connected part holds, which a change to one statement can regroup. Prints one JSON
-line: the median of the runs for each stage.
+then runs link_corpus --runs times, each in a new process as in a warm build (no table
+compiled, no memo of a sentence filled, the collector paused), each stage function it calls
+timed inclusively with time.perf_counter (no profiler). Also describes the graph of claim
+candidates (statements that may state one fact, the pairs grouping merges over): how many
+pairs and how many statements its largest connected part holds, which a change to one
+statement can regroup. Prints one JSON line: the median of the runs for each stage.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import functools
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -140,17 +142,31 @@ def _candidate_graph(kept, annotations, config) -> list[dict]:
     return out
 
 
-def link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
-    """Return the JSON line of one measurement in work (its corpus and cache kept there), with
-    the collector paused as in a build (execution.process.collector_paused)."""
+def _timed_run(corpus: Path) -> dict:
+    """Link the pickled corpus once in this process, as a warm build does (a fresh process: no
+    table compiled and no memo filled yet; the collector paused); return its time by stage."""
+    import pickle
+
+    from builder import link
     from builder.execution.process import collector_paused
 
+    kept, annotations, config = pickle.loads(corpus.read_bytes())
+    totals: dict[str, float] = {}
+    counts: dict[str, int] = {}
     with collector_paused():
-        return _link_stages(n, seed, work, runs)
+        _timed(totals, counts)
+        start = time.perf_counter()
+        link.link_corpus(kept, annotations, config)
+        seconds = time.perf_counter() - start
+    return {"link_s": seconds, "stages_s": totals, "calls": counts}
 
 
-def _link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
-    from builder import link
+def link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
+    """Return the JSON line of one measurement in work (its corpus and cache kept there): each run
+    in a process of its own (_timed_run), the candidate graph in this one."""
+    import pickle
+
+    from builder.execution.process import collector_paused
 
     seeds, cache = work / "seeds", work / "cache"
     reused = ensure_corpus(n, seed, seeds)
@@ -158,30 +174,32 @@ def _link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
     if not cache.is_dir():
         fill = measure(builder_cmd(seeds, work / "out-fill", cache))
     kept, annotations, config = _linked_input(seeds, cache)
-    link.link_corpus(kept, annotations, config)  # imports and lazily compiled tables, untimed
-    whole, split = [], []
+    corpus = work / "link-input.pickle"
+    corpus.write_bytes(pickle.dumps((kept, annotations, config), protocol=pickle.HIGHEST_PROTOCOL))
+    done = []
     for _ in range(runs):
-        totals: dict[str, float] = {}
-        counts: dict[str, int] = {}
-        undo = _timed(totals, counts)
-        start = time.perf_counter()
-        try:
-            link.link_corpus(kept, annotations, config)
-        finally:
-            for mod, name, fn in undo:
-                setattr(mod, name, fn)
-        whole.append(time.perf_counter() - start)
-        split.append((totals, counts))
-    stages = {s: round(statistics.median(t.get(s, 0.0) for t, _ in split), 3) for _, _, s in LINK_STAGES}
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.link_stages", "--timed-run", str(corpus)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        done.append(json.loads(proc.stdout))
+    with collector_paused():
+        graph = _candidate_graph(kept, annotations, config)
+    corpus.unlink()
     return {
         "bench": "link_stages",
         "n": n,
         "articles_linked": len(kept),
         "runs": runs,
-        "link_s": round(statistics.median(whole), 3),
-        "stages_s": stages,
-        "calls": split[0][1],
-        "candidate_graph": _candidate_graph(kept, annotations, config),
+        "link_s": round(statistics.median(r["link_s"] for r in done), 3),
+        "stages_s": {
+            s: round(statistics.median(r["stages_s"].get(s, 0.0) for r in done), 3) for _, _, s in LINK_STAGES
+        },
+        "calls": done[0]["calls"],
+        "candidate_graph": graph,
         "fill_s": fill["seconds"] if fill else None,
         "corpus_reused": reused,
         "cores": os.cpu_count(),
@@ -190,12 +208,16 @@ def _link_stages(n: int, seed: int, work: Path, runs: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--timed-run"]:
+        print(json.dumps(_timed_run(Path(argv[1]))), flush=True)
+        return 0
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10000, help="articles in the corpus")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3, help="timed runs of link_corpus (the median is printed)")
     ap.add_argument("--work", type=Path, default=None, help="keep the corpus and cache here")
-    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    args = ap.parse_args(argv)
     with contextlib.ExitStack() as stack:
         if args.work is None:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"link-{args.n}-")))
