@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.corpus import write_corpus
@@ -86,6 +87,17 @@ def _timed_build(split: Path, argv: list[str]) -> int:
         )
 
 
+@contextlib.contextmanager
+def work_folder(work: Path | None, n: int, prefix: str) -> Iterator[Path]:
+    """Yield work/n, made if missing (kept afterwards), or a temporary folder when work is None."""
+    if work is not None:
+        (work / str(n)).mkdir(parents=True, exist_ok=True)
+        yield work / str(n)
+        return
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}-{n}-") as tmp:
+        yield Path(tmp)
+
+
 def ensure_corpus(n: int, seed: int, seeds: Path) -> bool:
     """Write the corpus of n articles into seeds unless one of n files is there; tell if reused."""
     if seeds.is_dir() and sum(1 for p in seeds.rglob("*") if p.is_file()) == n:
@@ -137,12 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=None, help="keep the corpus, cache and outputs here")
     args = ap.parse_args(argv)
-    with contextlib.ExitStack() as stack:
-        if args.work is None:
-            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"stages-{args.n}-")))
-        else:
-            work = args.work / str(args.n)
-            work.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.work, args.n, "stages") as work:
         line = stages(args.n, args.seed, work)
     print(json.dumps(line, ensure_ascii=False), flush=True)
     return 0 if line.get("rc") == 0 else 1

@@ -16,7 +16,6 @@ statement can regroup. Prints one JSON line: the median of the runs for each sta
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import functools
 import json
@@ -24,11 +23,10 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.corpus_stages import ensure_corpus
+from benchmarks.corpus_stages import ensure_corpus, work_folder
 from benchmarks.run import ROOT, builder_cmd, measure
 
 # The functions link_corpus calls, by the name it calls them under (builder.link's namespace),
@@ -218,12 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="timed runs of link_corpus (the median is printed)")
     ap.add_argument("--work", type=Path, default=None, help="keep the corpus and cache here")
     args = ap.parse_args(argv)
-    with contextlib.ExitStack() as stack:
-        if args.work is None:
-            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"link-{args.n}-")))
-        else:
-            work = args.work / str(args.n)
-            work.mkdir(parents=True, exist_ok=True)
+    with work_folder(args.work, args.n, "link") as work:
         line = link_stages(args.n, args.seed, work, args.runs)
     print(json.dumps(line, ensure_ascii=False), flush=True)
     return 0
