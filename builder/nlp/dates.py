@@ -434,6 +434,10 @@ class _Scan:
     digits: list[int]  # where runs of digits start in work
     months: list[int] | None = None  # where month words start: searched for when a pattern needs one
 
+    def fields(self, m: re.Match, a: int, b: int) -> tuple[int | None, int | None, int | None] | None:
+        """Return the match's (year, month, day) (_fields) when its characters a:b are free, else None."""
+        return _fields(m, self.t) if self.free(a, b) else None
+
     def free(self, a: int, b: int) -> bool:
         return not any(self.taken[a:b])
 
@@ -528,9 +532,7 @@ def _claim_absolute(s: _Scan, m: re.Match, a: int, b: int, kind: str) -> None:
     """Add the date a match names with its own year, unless its characters are taken, its month
     word is refused or it is no valid date. A "point" date right after a "since" preposition
     ("с 5 мая 2024 года") becomes a "since" date whose surface takes the preposition."""
-    if not s.free(a, b):
-        return
-    ymd = _fields(m, s.t)
+    ymd = s.fields(m, a, b)
     if ymd is None:
         return
     year, month, day = ymd
@@ -565,9 +567,7 @@ def _days_without_year(s: _Scan) -> None:
     year before when that day lies over two months after the anchor; only when years is set."""
     for name in ("dm", "md"):
         for m, a, b in s.matches(name):
-            if not s.free(a, b):
-                continue
-            ymd = _fields(m, s.t)
+            ymd = s.fields(m, a, b)
             if ymd is None:
                 continue
             _, month, day = ymd
@@ -584,9 +584,7 @@ def _months_after_preposition(s: _Scan) -> None:
     """A month word after a preposition, without a year: "в апреле", "in April", "с апреля" (a
     "since" month), "в мае следующего года" (the year from the phrase after it)."""
     for m, a, b in s.matches("m"):
-        if not s.free(a, b):
-            continue
-        ymd = _fields(m, s.t)
+        ymd = s.fields(m, a, b)
         if ymd is None or s.anchor is None or ymd[1] is None:
             continue
         month = ymd[1]
